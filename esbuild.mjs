@@ -1,0 +1,78 @@
+// One build script for both bundles: the extension (Node, CommonJS, `vscode` external) and the
+// webview (browser, IIFE). `--production` minifies and drops sourcemaps; `--watch` rebuilds on change
+// and prints start/finish lines a VS Code background task can follow.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints build start/end so a problem matcher (and a human) can follow watch mode. */
+const reporter = (name) => ({
+  name: 'reporter',
+  setup(build) {
+    build.onStart(() => console.log(`[watch] ${name} build started`));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log(`[watch] ${name} build finished`);
+    });
+  },
+});
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'silent',
+  legalComments: 'none',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: {
+      extension: 'src/vscode/extension.ts',
+    },
+    outdir: 'dist',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [reporter('extension')],
+  },
+  {
+    ...common,
+    entryPoints: { 'webview/score': 'webview-ui/src/main.tsx' },
+    outdir: 'dist',
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    jsx: 'automatic',
+    loader: { '.ttf': 'file' },
+    define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+    plugins: [reporter('webview')],
+  },
+];
+
+function copyCodicons() {
+  mkdirSync('dist/webview', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) {
+    cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
+  }
+}
+
+copyCodicons();
+if (watch) {
+  for (const options of builds) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+} else {
+  const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) process.exit(1);
+}

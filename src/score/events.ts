@@ -1,0 +1,232 @@
+/**
+ * The one vocabulary: everything that happens in Podium is one of these events. Events are plain
+ * JSON, appended to a session's journal and folded by `reduce` into the score, in the host, in the
+ * webview and in replay alike.
+ *
+ * Every event carries a schema version `v`, the id of the session whose journal holds it, a
+ * per-session sequence number `seq` (1, 2, 3… with no gaps in a healthy journal) and a timestamp `ts`
+ * (milliseconds since the epoch). Events carry what replay needs, never a pointer to state that will
+ * have changed by then.
+ *
+ * Compatibility: a reader accepts every event whose `v` is at most SCHEMA_VERSION and whose type it
+ * knows; anything else is shown as an "unreadable event" entry, never a crash. Adding an event type or
+ * an optional field does not bump the version; changing the meaning of a field does.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+export interface EventBase {
+  v: number;
+  session: string;
+  seq: number;
+  ts: number;
+}
+
+/** How a task ended. `budget` means a wall-clock, token or cost budget stopped it. */
+export type TaskOutcome = 'done' | 'failed' | 'stopped' | 'cancelled' | 'budget';
+
+export interface TaskSpec {
+  id: string;
+  title: string;
+  prompt: string;
+  /** Agent profile id (a key of the `podium.agents` setting). */
+  agent: string;
+  waitsFor?: string[];
+  budgets?: { wallClockSec?: number; tokens?: number; costUsd?: number; idleSec?: number };
+}
+
+export interface AgentIdentity {
+  /** Adapter kind: 'acp' | 'claude' | 'codex' | 'command' | 'rehearsal' … */
+  kind: string;
+  label: string;
+}
+
+export interface PermissionOption {
+  id: string;
+  name: string;
+  /** ACP's option kinds: allow_once, allow_always, reject_once, reject_always. */
+  kind: string;
+}
+
+export interface PlanItem {
+  content: string;
+  status: 'pending' | 'in_progress' | 'completed';
+  priority?: 'high' | 'medium' | 'low';
+}
+
+export interface ToolLocation {
+  path: string;
+  line?: number;
+}
+
+export interface InlineDiff {
+  path: string;
+  oldText: string | null;
+  newText: string;
+}
+
+// ── task lifecycle ──────────────────────────────────────────────────────────────────────────────
+export interface TaskCreated extends EventBase { type: 'task.created'; task: TaskSpec }
+export interface TaskQueued extends EventBase { type: 'task.queued'; task: string; reason?: string }
+export interface TaskStarted extends EventBase { type: 'task.started'; task: string }
+export interface TaskFinished extends EventBase {
+  type: 'task.finished';
+  task: string;
+  outcome: TaskOutcome;
+  reason?: string;
+}
+
+// ── session lifecycle ───────────────────────────────────────────────────────────────────────────
+export interface SessionSpawned extends EventBase {
+  type: 'session.spawned';
+  task?: string;
+  agent: AgentIdentity;
+  command: string[];
+  cwd: string;
+  pid?: number;
+}
+export interface SessionReady extends EventBase {
+  type: 'session.ready';
+  agentName?: string;
+  agentVersion?: string;
+}
+export interface SessionWaiting extends EventBase { type: 'session.waiting'; reason?: string }
+export interface SessionExited extends EventBase {
+  type: 'session.exited';
+  code: number | null;
+  signal: string | null;
+  stderrTail?: string;
+}
+export interface SessionFailed extends EventBase { type: 'session.failed'; reason: string }
+
+// ── what the agent does ─────────────────────────────────────────────────────────────────────────
+/** A prompt Podium sent to the agent: the task itself, a follow-up, or rejection feedback. */
+export interface PromptSent extends EventBase {
+  type: 'prompt.sent';
+  text: string;
+  purpose: 'task' | 'followup' | 'feedback';
+}
+/** A chunk of the agent's reply. Chunks with the same `entry` id are one message. */
+export interface AgentMessage extends EventBase { type: 'agent.message'; entry: string; text: string }
+export interface AgentThought extends EventBase { type: 'agent.thought'; entry: string; text: string }
+/** The agent's whole current plan; a later plan with the same entry id replaces it. */
+export interface AgentPlan extends EventBase { type: 'agent.plan'; entry: string; items: PlanItem[] }
+export interface AgentToolCall extends EventBase {
+  type: 'agent.toolCall';
+  entry: string;
+  title: string;
+  toolKind?: string;
+  status?: string;
+  input?: unknown;
+  locations?: ToolLocation[];
+  diffs?: InlineDiff[];
+}
+export interface AgentToolCallUpdate extends EventBase {
+  type: 'agent.toolCallUpdate';
+  entry: string;
+  title?: string;
+  status?: string;
+  output?: string;
+  locations?: ToolLocation[];
+  diffs?: InlineDiff[];
+}
+/** A command the agent ran (ACP terminal, Codex command item…), with its outcome once known. */
+export interface AgentCommand extends EventBase {
+  type: 'agent.command';
+  entry: string;
+  command: string[];
+  cwd?: string;
+  exitCode?: number | null;
+  output?: string;
+}
+export interface AgentFileEdited extends EventBase { type: 'agent.fileEdited'; path: string; via: string }
+/** A line a plain command agent printed. */
+export interface AgentOutput extends EventBase { type: 'agent.output'; stream: 'stdout' | 'stderr'; text: string }
+/** Usage so far in this session (absolute, not a delta). */
+export interface AgentUsage extends EventBase {
+  type: 'agent.usage';
+  inputTokens: number;
+  outputTokens: number;
+  costUsd?: number;
+}
+export interface AgentMode extends EventBase { type: 'agent.mode'; mode: string }
+export interface AgentError extends EventBase { type: 'agent.error'; message: string; detail?: string }
+
+export interface PermissionRequested extends EventBase {
+  type: 'permission.requested';
+  request: string;
+  title: string;
+  toolCall?: string;
+  options: PermissionOption[];
+}
+export interface PermissionResolved extends EventBase {
+  type: 'permission.resolved';
+  request: string;
+  /** The chosen option, or null when the request was cancelled. */
+  optionId: string | null;
+  by: 'engineer' | 'remembered' | 'cancelled';
+}
+
+// ── supervision ─────────────────────────────────────────────────────────────────────────────────
+/** A budget, supervision or safety notice (hung agent, budget exceeded, path refused…). */
+export interface Notice extends EventBase {
+  type: 'notice';
+  level: 'info' | 'warning' | 'error';
+  code: string;
+  text: string;
+}
+
+export type PodiumEvent =
+  | TaskCreated
+  | TaskQueued
+  | TaskStarted
+  | TaskFinished
+  | SessionSpawned
+  | SessionReady
+  | SessionWaiting
+  | SessionExited
+  | SessionFailed
+  | PromptSent
+  | AgentMessage
+  | AgentThought
+  | AgentPlan
+  | AgentToolCall
+  | AgentToolCallUpdate
+  | AgentCommand
+  | AgentFileEdited
+  | AgentOutput
+  | AgentUsage
+  | AgentMode
+  | AgentError
+  | PermissionRequested
+  | PermissionResolved
+  | Notice;
+
+export type EventType = PodiumEvent['type'];
+
+/** An event without the fields the journal assigns (seq, ts, v, session). */
+export type EventBody = PodiumEvent extends infer E ? (E extends PodiumEvent ? Omit<E, keyof EventBase> : never) : never;
+
+const KNOWN: ReadonlySet<string> = new Set<EventType>([
+  'task.created', 'task.queued', 'task.started', 'task.finished',
+  'session.spawned', 'session.ready', 'session.waiting', 'session.exited', 'session.failed',
+  'prompt.sent', 'agent.message', 'agent.thought', 'agent.plan', 'agent.toolCall',
+  'agent.toolCallUpdate', 'agent.command', 'agent.fileEdited', 'agent.output', 'agent.usage',
+  'agent.mode', 'agent.error', 'permission.requested', 'permission.resolved', 'notice',
+]);
+
+export function isKnownEventType(type: unknown): type is EventType {
+  return typeof type === 'string' && KNOWN.has(type);
+}
+
+/** True when `value` has the envelope every event has (it may still be of an unknown type). */
+export function hasEventEnvelope(value: unknown): value is EventBase & { type: unknown } {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.session === 'string' && e.session.length > 0 &&
+    typeof e.seq === 'number' && Number.isInteger(e.seq) && e.seq > 0 &&
+    typeof e.ts === 'number' && Number.isFinite(e.ts) &&
+    typeof e.v === 'number'
+  );
+}

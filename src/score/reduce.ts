@@ -1,0 +1,400 @@
+/**
+ * The one reducer. `reduce(state, event)` and `reduceAll(state, events)` are pure: they never mutate
+ * their input and return a state that shares everything the events did not touch.
+ *
+ * Promises:
+ * - Reducing a journal in any chunking gives the same state as reducing it whole.
+ * - An event whose `seq` is at or below the session's last one is a duplicate and changes nothing,
+ *   so a batch delivered twice is harmless.
+ * - An event of an unknown type or a newer schema version becomes an "unreadable" entry in its
+ *   session; a value without an event envelope becomes a problem. Neither throws.
+ *
+ * Speed: `reduceAll` copies each object it touches at most once per call (copy-on-write tracked per
+ * batch), so folding a million events is linear, not quadratic.
+ */
+import { hasEventEnvelope, isKnownEventType, SCHEMA_VERSION, type PodiumEvent } from './events';
+import {
+  emptyScore,
+  MAX_ENTRY_TEXT,
+  TRUNCATION_MARKER,
+  type Entry,
+  type EntryKind,
+  type ScoreState,
+  type SessionState,
+  type TaskState,
+} from './state';
+
+/** Copy-on-write bookkeeping for one batch: objects created in this batch may be mutated in place. */
+class Batch {
+  private readonly owned = new WeakSet<object>();
+
+  own<T extends object>(value: T): T {
+    if (this.owned.has(value)) return value;
+    const copy = (Array.isArray(value) ? value.slice() : { ...value }) as T;
+    this.owned.add(copy);
+    return copy;
+  }
+
+  fresh<T extends object>(value: T): T {
+    this.owned.add(value);
+    return value;
+  }
+}
+
+export function reduce(state: ScoreState, event: unknown): ScoreState {
+  return reduceAll(state, [event]);
+}
+
+export function reduceAll(state: ScoreState, events: Iterable<unknown>): ScoreState {
+  const batch = new Batch();
+  let draft: ScoreState | undefined;
+  for (const event of events) {
+    draft ??= batch.own(state);
+    apply(batch, draft, event);
+  }
+  return draft ?? state;
+}
+
+/** Folds events from nothing: the score of a whole journal, or of a replay up to some point. */
+export function fold(events: Iterable<unknown>): ScoreState {
+  return reduceAll(emptyScore(), events);
+}
+
+function apply(b: Batch, s: ScoreState, raw: unknown): void {
+  if (!hasEventEnvelope(raw)) {
+    const problems = (s.problems = b.own(s.problems));
+    problems.push({ text: `Unreadable event without a session, sequence number or time: ${preview(raw)}` });
+    return;
+  }
+  const existing = s.sessions[raw.session];
+  if (existing && raw.seq <= existing.lastSeq) return; // duplicate delivery
+
+  const session = touchSession(b, s, raw.session, raw.ts);
+  if (raw.seq > session.lastSeq + 1 && session.lastSeq > 0) session.gaps += raw.seq - session.lastSeq - 1;
+  session.lastSeq = raw.seq;
+  session.lastTs = Math.max(session.lastTs, raw.ts);
+  s.eventCount += 1;
+  s.firstTs = s.firstTs === 0 ? raw.ts : Math.min(s.firstTs, raw.ts);
+  s.lastTs = Math.max(s.lastTs, raw.ts);
+
+  if (!isKnownEventType(raw.type) || raw.v > SCHEMA_VERSION || raw.v < 1) {
+    const why = !isKnownEventType(raw.type)
+      ? `unknown event type ${JSON.stringify(raw.type)}`
+      : `schema version ${raw.v}, newer than the ${SCHEMA_VERSION} this Podium reads`;
+    addEntry(b, session, raw, 'unreadable', `Unreadable event #${raw.seq}`, `${why}. Update Podium to read it; the journal keeps it as written.\n${preview(raw)}`);
+    return;
+  }
+  applyKnown(b, s, session, raw as PodiumEvent);
+}
+
+function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEvent): void {
+  switch (e.type) {
+    case 'task.created': {
+      const existing = s.tasks[e.task.id];
+      const task: TaskState = existing
+        ? b.own(existing)
+        : b.fresh({ spec: e.task, status: 'created', sessions: [], createdTs: e.ts, updatedTs: e.ts });
+      if (!existing) {
+        s.taskOrder = b.own(s.taskOrder);
+        s.taskOrder.push(e.task.id);
+      }
+      linkTask(b, task, session.id);
+      task.updatedTs = e.ts;
+      s.tasks = b.own(s.tasks);
+      s.tasks[e.task.id] = task;
+      session.task = e.task.id;
+      addEntry(b, session, e, 'lifecycle', `Task created: ${e.task.title}`, e.task.prompt);
+      return;
+    }
+    case 'task.queued':
+      updateTask(b, s, e.task, session.id, e.ts, (t) => { t.status = 'queued'; });
+      addEntry(b, session, e, 'lifecycle', 'Queued', e.reason ?? '');
+      return;
+    case 'task.started':
+      updateTask(b, s, e.task, session.id, e.ts, (t) => { t.status = 'running'; });
+      addEntry(b, session, e, 'lifecycle', 'Entered', '');
+      return;
+    case 'task.finished':
+      updateTask(b, s, e.task, session.id, e.ts, (t) => {
+        t.status = 'finished';
+        t.outcome = e.outcome;
+        t.reason = e.reason;
+      });
+      addEntry(b, session, e, 'lifecycle', `Task ${e.outcome}`, e.reason ?? '', { status: e.outcome });
+      closeAll(session);
+      return;
+    case 'session.spawned':
+      if (e.task) session.task = e.task;
+      session.agent = e.agent;
+      session.pid = e.pid;
+      session.command = e.command;
+      session.cwd = e.cwd;
+      session.status = 'starting';
+      session.startedTs = e.ts;
+      addEntry(b, session, e, 'lifecycle', `Started ${e.agent.label}`, e.command.join(' '), { command: e.command });
+      return;
+    case 'session.ready':
+      session.status = 'running';
+      addEntry(b, session, e, 'lifecycle', 'Ready', [e.agentName, e.agentVersion].filter(Boolean).join(' '));
+      return;
+    case 'session.waiting':
+      session.status = 'waiting';
+      closeAll(session);
+      addEntry(b, session, e, 'lifecycle', 'Waiting for input', e.reason ?? '');
+      return;
+    case 'session.exited': {
+      session.status = session.status === 'failed' ? 'failed' : 'exited';
+      session.exit = { code: e.code, signal: e.signal, stderrTail: e.stderrTail };
+      closeAll(session);
+      const how = e.signal ? `signal ${e.signal}` : `code ${e.code}`;
+      addEntry(b, session, e, 'lifecycle', `Exited (${how})`, e.stderrTail ?? '', { exitCode: e.code });
+      return;
+    }
+    case 'session.failed':
+      session.status = 'failed';
+      session.failure = e.reason;
+      closeAll(session);
+      addEntry(b, session, e, 'error', 'Session failed', e.reason, { level: 'error' });
+      return;
+    case 'prompt.sent':
+      closeAll(session);
+      if (session.status === 'waiting') session.status = 'running';
+      addEntry(b, session, e, 'prompt', promptTitle(e.purpose), e.text);
+      return;
+    case 'agent.message':
+    case 'agent.thought': {
+      const kind: EntryKind = e.type === 'agent.message' ? 'message' : 'thought';
+      const entry = openEntry(b, session, e.entry);
+      if (entry && entry.kind === kind) {
+        appendText(entry, e.text);
+        entry.title = firstLine(entry.text);
+        entry.updatedTs = e.ts;
+      } else {
+        addEntry(b, session, e, kind, firstLine(e.text), e.text, {}, e.entry);
+      }
+      return;
+    }
+    case 'agent.plan': {
+      const done = e.items.filter((i) => i.status === 'completed').length;
+      const title = `Plan: ${done}/${e.items.length} done`;
+      const text = e.items.map((i) => `${i.status === 'completed' ? '✓' : i.status === 'in_progress' ? '…' : '○'} ${i.content}`).join('\n');
+      const entry = openEntry(b, session, e.entry);
+      if (entry && entry.kind === 'plan') {
+        entry.plan = e.items;
+        entry.title = title;
+        entry.text = text;
+        entry.updatedTs = e.ts;
+      } else {
+        addEntry(b, session, e, 'plan', title, text, { plan: e.items }, e.entry);
+      }
+      return;
+    }
+    case 'agent.toolCall': {
+      const entry = openEntry(b, session, e.entry);
+      const fields = { status: e.status, toolKind: e.toolKind, input: e.input, locations: e.locations, diffs: e.diffs };
+      if (entry && entry.kind === 'tool') {
+        Object.assign(entry, stripUndefined(fields), { title: e.title, updatedTs: e.ts });
+      } else {
+        addEntry(b, session, e, 'tool', e.title, '', stripUndefined(fields), e.entry);
+      }
+      if (isTerminalStatus(e.status)) closeEntry(session, e.entry);
+      return;
+    }
+    case 'agent.toolCallUpdate': {
+      const entry = openEntry(b, session, e.entry);
+      if (!entry) {
+        addEntry(b, session, e, 'tool', e.title ?? `Tool call ${e.entry}`, e.output ?? '', stripUndefined({ status: e.status, locations: e.locations, diffs: e.diffs }), e.entry);
+      } else {
+        if (e.title !== undefined) entry.title = e.title;
+        if (e.status !== undefined) entry.status = e.status;
+        if (e.locations !== undefined) entry.locations = e.locations;
+        if (e.diffs !== undefined) entry.diffs = e.diffs;
+        if (e.output !== undefined) appendText(entry, entry.text ? `\n${e.output}` : e.output);
+        entry.updatedTs = e.ts;
+      }
+      if (isTerminalStatus(e.status)) closeEntry(session, e.entry);
+      return;
+    }
+    case 'agent.command': {
+      const entry = openEntry(b, session, e.entry);
+      const title = `$ ${e.command.join(' ')}`;
+      if (entry && entry.kind === 'command') {
+        if (e.output !== undefined) appendText(entry, e.output);
+        if (e.exitCode !== undefined) entry.exitCode = e.exitCode;
+        entry.updatedTs = e.ts;
+      } else {
+        addEntry(b, session, e, 'command', title, e.output ?? '', stripUndefined({ command: e.command, exitCode: e.exitCode }), e.entry);
+      }
+      if (e.exitCode !== undefined) closeEntry(session, e.entry);
+      return;
+    }
+    case 'agent.fileEdited':
+      addEntry(b, session, e, 'file', `Edited ${e.path}`, `via ${e.via}`, { locations: [{ path: e.path }] });
+      return;
+    case 'agent.output':
+      addEntry(b, session, e, 'output', firstLine(e.text), e.text, { level: e.stream === 'stderr' ? 'warning' : 'info' });
+      return;
+    case 'agent.usage': {
+      session.usage = { inputTokens: e.inputTokens, outputTokens: e.outputTokens, costUsd: e.costUsd ?? session.usage.costUsd };
+      const cost = e.costUsd !== undefined ? `, $${e.costUsd.toFixed(4)}` : '';
+      addEntry(b, session, e, 'usage', `${e.inputTokens + e.outputTokens} tokens${cost}`, `input ${e.inputTokens}, output ${e.outputTokens}${cost}`);
+      return;
+    }
+    case 'agent.mode':
+      session.mode = e.mode;
+      addEntry(b, session, e, 'mode', `Mode: ${e.mode}`, '');
+      return;
+    case 'agent.error':
+      addEntry(b, session, e, 'error', e.message, e.detail ?? e.message, { level: 'error' });
+      return;
+    case 'permission.requested': {
+      const index = addEntry(b, session, e, 'permission', e.title, e.options.map((o) => o.name).join(' · '), { options: e.options, status: 'pending' }, `permission:${e.request}`);
+      session.pendingPermissions = b.own(session.pendingPermissions);
+      session.pendingPermissions[e.request] = index;
+      return;
+    }
+    case 'permission.resolved': {
+      const index = session.pendingPermissions[e.request];
+      if (index !== undefined) {
+        const entries = (session.entries = b.own(session.entries));
+        const entry = (entries[index] = b.own(entries[index]!));
+        const chosen = entry.options?.find((o) => o.id === e.optionId);
+        entry.status = e.optionId === null ? 'cancelled' : (chosen?.kind ?? 'answered');
+        entry.text = e.optionId === null ? 'Cancelled' : `${chosen?.name ?? e.optionId} (${e.by})`;
+        entry.updatedTs = e.ts;
+        session.pendingPermissions = b.own(session.pendingPermissions);
+        delete session.pendingPermissions[e.request];
+      }
+      return;
+    }
+    case 'notice':
+      addEntry(b, session, e, 'notice', e.text, e.code, { level: e.level });
+      return;
+  }
+}
+
+// ── helpers ─────────────────────────────────────────────────────────────────────────────────────
+
+function touchSession(b: Batch, s: ScoreState, id: string, ts: number): SessionState {
+  const existing = s.sessions[id];
+  s.sessions = b.own(s.sessions);
+  if (existing) return (s.sessions[id] = b.own(existing));
+  const created: SessionState = b.fresh({
+    id,
+    status: 'starting',
+    startedTs: ts,
+    lastTs: ts,
+    lastSeq: 0,
+    gaps: 0,
+    entries: b.fresh([] as Entry[]),
+    open: b.fresh({}),
+    pendingPermissions: b.fresh({}),
+    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+  });
+  s.sessions[id] = created;
+  s.sessionOrder = b.own(s.sessionOrder);
+  s.sessionOrder.push(id);
+  return created;
+}
+
+function updateTask(b: Batch, s: ScoreState, id: string, sessionId: string, ts: number, change: (t: TaskState) => void): void {
+  const existing = s.tasks[id];
+  if (!existing) return; // a task event before its creation: the entry still shows on the row
+  const task = b.own(existing);
+  linkTask(b, task, sessionId);
+  change(task);
+  task.updatedTs = ts;
+  s.tasks = b.own(s.tasks);
+  s.tasks[id] = task;
+}
+
+function linkTask(b: Batch, task: TaskState, sessionId: string): void {
+  if (task.sessions.includes(sessionId)) return;
+  task.sessions = b.own(task.sessions);
+  task.sessions.push(sessionId);
+}
+
+function addEntry(
+  b: Batch,
+  session: SessionState,
+  e: { seq: number; ts: number },
+  kind: EntryKind,
+  title: string,
+  text: string,
+  extra: Partial<Entry> = {},
+  openId?: string,
+): number {
+  const entries = (session.entries = b.own(session.entries));
+  const entry: Entry = b.fresh({ id: `e${e.seq}`, kind, seq: e.seq, ts: e.ts, updatedTs: e.ts, title: clip(title, 200), text: '', ...extra });
+  appendText(entry, text);
+  entries.push(entry);
+  const index = entries.length - 1;
+  if (openId !== undefined) {
+    session.open = b.own(session.open);
+    session.open[openId] = index;
+  }
+  return index;
+}
+
+/** The open entry with this id, made writable in this batch, or undefined. */
+function openEntry(b: Batch, session: SessionState, id: string): Entry | undefined {
+  const index = session.open[id];
+  if (index === undefined) return undefined;
+  const entries = (session.entries = b.own(session.entries));
+  return (entries[index] = b.own(entries[index]!));
+}
+
+function closeEntry(session: SessionState, id: string): void {
+  if (session.open[id] === undefined) return;
+  const { [id]: _closed, ...rest } = session.open;
+  session.open = rest;
+}
+
+function closeAll(session: SessionState): void {
+  if (Object.keys(session.open).length > 0) session.open = {};
+}
+
+function appendText(entry: Entry, more: string): void {
+  if (entry.truncated || more.length === 0) return;
+  const room = MAX_ENTRY_TEXT - entry.text.length;
+  if (more.length <= room) {
+    entry.text += more;
+    return;
+  }
+  entry.text += more.slice(0, Math.max(0, room)) + TRUNCATION_MARKER;
+  entry.truncated = true;
+}
+
+function isTerminalStatus(status: string | undefined): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
+}
+
+function promptTitle(purpose: 'task' | 'followup' | 'feedback'): string {
+  return purpose === 'task' ? 'Prompt' : purpose === 'followup' ? 'Follow-up' : 'Feedback sent';
+}
+
+function firstLine(text: string): string {
+  const trimmed = text.trimStart();
+  const end = trimmed.indexOf('\n');
+  return clip(end === -1 ? trimmed : trimmed.slice(0, end), 200);
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function preview(value: unknown): string {
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    json = String(value);
+  }
+  return clip(json, 500);
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}

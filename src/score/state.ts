@@ -1,0 +1,136 @@
+/**
+ * The score: what `reduce` folds the events into. Plain data, shared by the host, the webview and
+ * replay. Treat every object here as immutable: `reduce` returns new objects for what changed and
+ * shares the rest.
+ */
+import type { AgentIdentity, InlineDiff, PermissionOption, PlanItem, TaskOutcome, TaskSpec, ToolLocation } from './events';
+
+export type EntryKind =
+  | 'lifecycle'
+  | 'prompt'
+  | 'message'
+  | 'thought'
+  | 'plan'
+  | 'tool'
+  | 'command'
+  | 'file'
+  | 'output'
+  | 'permission'
+  | 'usage'
+  | 'mode'
+  | 'error'
+  | 'notice'
+  | 'unreadable';
+
+export const ENTRY_KINDS: readonly EntryKind[] = [
+  'lifecycle', 'prompt', 'message', 'thought', 'plan', 'tool', 'command', 'file', 'output',
+  'permission', 'usage', 'mode', 'error', 'notice', 'unreadable',
+];
+
+/** The most text one entry keeps; the rest is dropped behind a marker (the journal keeps it all). */
+export const MAX_ENTRY_TEXT = 64 * 1024;
+export const TRUNCATION_MARKER = '\n… [truncated: the full text is in the journal]';
+
+export interface Entry {
+  /** Unique within its session. */
+  id: string;
+  kind: EntryKind;
+  /** seq and ts of the event that created the entry. */
+  seq: number;
+  ts: number;
+  /** ts of the last event that changed it. */
+  updatedTs: number;
+  /** One line a row can show. */
+  title: string;
+  /** The full text (message body, tool output, command output…), bounded by MAX_ENTRY_TEXT. */
+  text: string;
+  truncated?: boolean;
+  status?: string;
+  level?: 'info' | 'warning' | 'error';
+  toolKind?: string;
+  input?: unknown;
+  locations?: ToolLocation[];
+  diffs?: InlineDiff[];
+  plan?: PlanItem[];
+  options?: PermissionOption[];
+  command?: string[];
+  exitCode?: number | null;
+}
+
+export type SessionStatus = 'starting' | 'running' | 'waiting' | 'exited' | 'failed';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface SessionState {
+  id: string;
+  task?: string;
+  agent?: AgentIdentity;
+  status: SessionStatus;
+  startedTs: number;
+  lastTs: number;
+  /** Highest seq reduced; events at or below it are duplicates and ignored. */
+  lastSeq: number;
+  /** Sequence numbers that were skipped (a gap means lost or corrupt records). */
+  gaps: number;
+  entries: Entry[];
+  /** Entries that later events may still change (streaming messages, running tools), id → index. */
+  open: Record<string, number>;
+  /** Permission requests awaiting an answer: request id → entry index. */
+  pendingPermissions: Record<string, number>;
+  usage: Usage;
+  mode?: string;
+  exit?: { code: number | null; signal: string | null; stderrTail?: string };
+  failure?: string;
+  pid?: number;
+  command?: string[];
+  cwd?: string;
+}
+
+export type TaskStatus = 'created' | 'queued' | 'running' | 'finished';
+
+export interface TaskState {
+  spec: TaskSpec;
+  status: TaskStatus;
+  outcome?: TaskOutcome;
+  reason?: string;
+  sessions: string[];
+  createdTs: number;
+  updatedTs: number;
+}
+
+/** An event that could not be placed in any session (no usable envelope). */
+export interface Problem {
+  ts?: number;
+  text: string;
+}
+
+export interface ScoreState {
+  sessions: Record<string, SessionState>;
+  /** Session ids in order of first appearance. */
+  sessionOrder: string[];
+  tasks: Record<string, TaskState>;
+  taskOrder: string[];
+  problems: Problem[];
+  /** Events reduced (duplicates excluded). */
+  eventCount: number;
+  /** Earliest and latest event times seen. */
+  firstTs: number;
+  lastTs: number;
+}
+
+export function emptyScore(): ScoreState {
+  return {
+    sessions: {},
+    sessionOrder: [],
+    tasks: {},
+    taskOrder: [],
+    problems: [],
+    eventCount: 0,
+    firstTs: 0,
+    lastTs: 0,
+  };
+}
