@@ -49,6 +49,7 @@ export function reduceAll(state: ScoreState, events: Iterable<unknown>): ScoreSt
   const batch = new Batch();
   let draft: ScoreState | undefined;
   for (const event of events) {
+    if (isDuplicate(draft ?? state, event)) continue;
     draft ??= batch.own(state);
     apply(batch, draft, event);
   }
@@ -60,15 +61,18 @@ export function fold(events: Iterable<unknown>): ScoreState {
   return reduceAll(emptyScore(), events);
 }
 
+function isDuplicate(s: ScoreState, raw: unknown): boolean {
+  if (!hasEventEnvelope(raw)) return false;
+  const existing = s.sessions[raw.session];
+  return existing !== undefined && raw.seq <= existing.lastSeq;
+}
+
 function apply(b: Batch, s: ScoreState, raw: unknown): void {
   if (!hasEventEnvelope(raw)) {
     const problems = (s.problems = b.own(s.problems));
     problems.push({ text: `Unreadable event without a session, sequence number or time: ${preview(raw)}` });
     return;
   }
-  const existing = s.sessions[raw.session];
-  if (existing && raw.seq <= existing.lastSeq) return; // duplicate delivery
-
   const session = touchSession(b, s, raw.session, raw.ts);
   if (raw.seq > session.lastSeq + 1 && session.lastSeq > 0) session.gaps += raw.seq - session.lastSeq - 1;
   session.lastSeq = raw.seq;
