@@ -4,21 +4,57 @@
  * answers a message that does not validate with an `error` message, never by acting on it. The
  * webview never changes its state except by reducing the events the host posts.
  *
- * This file imports nothing but zod, so the webview bundle can import it.
+ * This file imports nothing but zod's small tree-shakeable build (`zod/mini`), so the webview bundle
+ * can import it. zod's JIT is turned off: it probes `new Function`, which the webview's
+ * Content-Security-Policy (rightly) refuses, and the host's messages are few and small.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+z.config({ jitless: true });
 
 export const PROTOCOL_VERSION = 1;
 
 // ── webview → host ──────────────────────────────────────────────────────────────────────────────
-const Ready = z.object({ type: z.literal('ready'), protocol: z.number().int() }).strict();
-const OpenJournal = z.object({ type: z.literal('openJournal') }).strict();
-const RevealJournalFolder = z.object({ type: z.literal('revealJournalFolder') }).strict();
-const ReportError = z
-  .object({ type: z.literal('reportError'), message: z.string().max(10_000), stack: z.string().max(20_000).optional() })
-  .strict();
+const Ready = z.strictObject({ type: z.literal('ready'), protocol: z.number().check(z.int()) });
+const OpenJournal = z.strictObject({ type: z.literal('openJournal') });
+const RevealJournalFolder = z.strictObject({ type: z.literal('revealJournalFolder') });
+const ReportError = z.strictObject({
+  type: z.literal('reportError'),
+  message: z.string().check(z.maxLength(10_000)),
+  stack: z.optional(z.string().check(z.maxLength(20_000))),
+});
 
-export const FromWebview = z.discriminatedUnion('type', [Ready, OpenJournal, RevealJournalFolder, ReportError]);
+const id = z.string().check(z.minLength(1), z.maxLength(200));
+const Budgets = z.strictObject({
+  wallClockSec: z.optional(z.number().check(z.positive(), z.lte(7 * 24 * 3600))),
+  tokens: z.optional(z.number().check(z.int(), z.positive())),
+  costUsd: z.optional(z.number().check(z.positive(), z.lte(10_000))),
+  idleSec: z.optional(z.number().check(z.positive(), z.lte(24 * 3600))),
+});
+/** Hand out a new task. `agent` is a profile id from the `profiles` message. */
+const CreateTask = z.strictObject({
+  type: z.literal('task/create'),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  prompt: z.string().check(z.minLength(1), z.maxLength(100_000)),
+  agent: id,
+  waitsFor: z.optional(z.array(id).check(z.maxLength(50))),
+  budgets: z.optional(Budgets),
+});
+/** Stop the task's agent (protocol cancel, SIGTERM, SIGKILL); the task ends as stopped. */
+const StopTask = z.strictObject({ type: z.literal('task/stop'), task: id });
+/** A queued task leaves the queue; a running one has its current turn cancelled and waits. */
+const CancelTask = z.strictObject({ type: z.literal('task/cancel'), task: id });
+/** A new session for a finished, failed or stopped task, in the same worktree. */
+const RestartTask = z.strictObject({ type: z.literal('task/restart'), task: id });
+/** A follow-up prompt to a session that is waiting for input. */
+const FollowUp = z.strictObject({ type: z.literal('task/followUp'), task: id, text: z.string().check(z.minLength(1), z.maxLength(100_000)) });
+/** The engineer's answer to a permission request. */
+const AnswerPermission = z.strictObject({ type: z.literal('permission/answer'), session: id, request: id, optionId: id });
+
+export const FromWebview = z.discriminatedUnion('type', [
+  Ready, OpenJournal, RevealJournalFolder, ReportError,
+  CreateTask, StopTask, CancelTask, RestartTask, FollowUp, AnswerPermission,
+]);
 export type FromWebview = z.infer<typeof FromWebview>;
 
 // ── host → webview ──────────────────────────────────────────────────────────────────────────────
@@ -40,7 +76,23 @@ export type ToWebview =
   /** Problems the host met reading the source (a torn or corrupt journal…), shown as a banner. */
   | { type: 'problems'; problems: string[] }
   /** A message the webview sent did not validate or failed. */
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** What the new-task form offers, and whether agents may run here at all. */
+  | { type: 'config'; config: HostConfig };
+
+export interface AgentProfileInfo {
+  id: string;
+  label: string;
+  kind: string;
+}
+
+export interface HostConfig {
+  profiles: AgentProfileInfo[];
+  defaultProfile: string;
+  /** False in an untrusted workspace: no agent may be started, the task form says why. */
+  trusted: boolean;
+  maxConcurrentAgents: number;
+}
 
 export type ParseResult = { ok: true; message: FromWebview } | { ok: false; error: string };
 

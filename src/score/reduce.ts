@@ -171,10 +171,12 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       const entry = openEntry(b, session, e.entry);
       if (entry && entry.kind === kind) {
         appendText(entry, e.text);
-        entry.title = firstLine(entry.text);
+        // The title is the first line: a bounded prefix holds it, so a long stream stays linear.
+        entry.title = firstLine(entry.text.slice(0, 400));
         entry.updatedTs = e.ts;
       } else {
-        addEntry(b, session, e, kind, firstLine(e.text), e.text, {}, e.entry);
+        addEntry(b, session, e, kind, firstLine(e.text.slice(0, 400)), e.text, {}, e.entry);
+        session.stream = e.entry;
       }
       return;
     }
@@ -201,7 +203,7 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       } else {
         addEntry(b, session, e, 'tool', e.title, '', stripUndefined(fields), e.entry);
       }
-      if (isTerminalStatus(e.status)) closeEntry(session, e.entry);
+      if (isTerminalStatus(e.status)) closeEntry(b, session, e.entry);
       return;
     }
     case 'agent.toolCallUpdate': {
@@ -216,7 +218,7 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
         if (e.output !== undefined) appendText(entry, entry.text ? `\n${e.output}` : e.output);
         entry.updatedTs = e.ts;
       }
-      if (isTerminalStatus(e.status)) closeEntry(session, e.entry);
+      if (isTerminalStatus(e.status)) closeEntry(b, session, e.entry);
       return;
     }
     case 'agent.command': {
@@ -229,7 +231,7 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       } else {
         addEntry(b, session, e, 'command', title, e.output ?? '', stripUndefined({ command: e.command, exitCode: e.exitCode }), e.entry);
       }
-      if (e.exitCode !== undefined) closeEntry(session, e.entry);
+      if (e.exitCode !== undefined) closeEntry(b, session, e.entry);
       return;
     }
     case 'agent.fileEdited':
@@ -252,7 +254,7 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       addEntry(b, session, e, 'error', e.message, e.detail ?? e.message, { level: 'error' });
       return;
     case 'permission.requested': {
-      const index = addEntry(b, session, e, 'permission', e.title, e.options.map((o) => o.name).join(' · '), { options: e.options, status: 'pending' }, `permission:${e.request}`);
+      const index = addEntry(b, session, e, 'permission', e.title, e.options.map((o) => o.name).join(' · '), { options: e.options, status: 'pending' });
       session.pendingPermissions = b.own(session.pendingPermissions);
       session.pendingPermissions[e.request] = index;
       return;
@@ -328,6 +330,11 @@ function addEntry(
   extra: Partial<Entry> = {},
   openId?: string,
 ): number {
+  // A streamed message or thought ends when anything else is added to the row.
+  if (session.stream !== undefined) {
+    closeEntry(b, session, session.stream);
+    session.stream = undefined;
+  }
   const entries = (session.entries = b.own(session.entries));
   const entry: Entry = b.fresh({ id: `e${e.seq}`, kind, seq: e.seq, ts: e.ts, updatedTs: e.ts, title: clip(title, 200), text: '', ...extra });
   appendText(entry, text);
@@ -348,14 +355,18 @@ function openEntry(b: Batch, session: SessionState, id: string): Entry | undefin
   return (entries[index] = b.own(entries[index]!));
 }
 
-function closeEntry(session: SessionState, id: string): void {
+function closeEntry(b: Batch, session: SessionState, id: string): void {
   if (session.open[id] === undefined) return;
-  const { [id]: _closed, ...rest } = session.open;
-  session.open = rest;
+  session.open = b.own(session.open);
+  delete session.open[id];
 }
 
 function closeAll(session: SessionState): void {
-  if (Object.keys(session.open).length > 0) session.open = {};
+  session.stream = undefined;
+  for (const _ in session.open) {
+    session.open = {};
+    return;
+  }
 }
 
 function appendText(entry: Entry, more: string): void {

@@ -79,6 +79,8 @@ export interface SessionState {
   entries: Entry[];
   /** Entries that later events may still change (streaming messages, running tools), id → index. */
   open: Record<string, number>;
+  /** The open entry a message or thought is streaming into; anything else added closes it. */
+  stream?: string;
   /** Permission requests awaiting an answer: request id → entry index. */
   pendingPermissions: Record<string, number>;
   usage: Usage;

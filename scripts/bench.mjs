@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: Podium's figures beside their baselines, in one run.
+ *
+ * Each section (a module under bench/ whose default export is a BenchSection) runs in its own Node
+ * process, TypeScript through tsx and with --expose-gc, so one section's heap and JIT state do not
+ * colour the next. Add a section by adding a line to SECTIONS.
+ *
+ *   npm run bench                     all sections
+ *   npm run bench -- --only journal   some sections (comma-separated ids)
+ *   npm run bench -- --quick          small sizes: checks the benchmark runs, figures not meaningful
+ *   npm run bench -- --json           also writes bench-results/bench.json
+ *
+ * Figures are printed, never asserted: a shared CI machine is too noisy for thresholds.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const SECTIONS = [
+  { id: 'journal', module: 'bench/journal.ts', targets: { append: 100, load: 0.5 } },
+];
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const onlyArg = args.find((a, i) => a.startsWith('--only=') || args[i - 1] === '--only');
+const only = onlyArg ? (onlyArg.startsWith('--only=') ? onlyArg.slice(7) : onlyArg).split(',') : undefined;
+
+const chosen = SECTIONS.filter((s) => !only || only.includes(s.id));
+if (chosen.length === 0) {
+  console.error(`No benchmark section named ${only.join(', ')}; there are: ${SECTIONS.map((s) => s.id).join(', ')}.`);
+  process.exit(2);
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'podium-bench-results-'));
+const results = [];
+let failed = false;
+try {
+  for (const section of chosen) {
+    const out = path.join(scratch, `${section.id}.json`);
+    const run = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', 'bench/runSection.ts', section.module, out, ...(quick ? ['--quick'] : [])],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    if (run.status !== 0) {
+      console.error(`\nThe ${section.id} benchmark failed (exit ${run.status ?? run.signal}); the other sections still run.`);
+      failed = true;
+      continue;
+    }
+    results.push(...JSON.parse(readFileSync(out, 'utf8')));
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+printTable(results);
+printTargets(results);
+if (json) {
+  mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench-results', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\nWrote bench-results/bench.json');
+}
+if (failed) process.exitCode = 1;
+
+function printTable(rows) {
+  const fmt = (n, unit) => (n === null ? '—' : `${n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 2 : 0 })} ${unit}`);
+  const table = rows.map((r) => [
+    r.name,
+    fmt(r.podium, r.unit),
+    fmt(r.baseline, r.unit),
+    r.ratio === null ? '—' : `${r.ratio.toLocaleString('en-US', { maximumFractionDigits: r.ratio < 10 ? 2 : 0 })}×`,
+  ]);
+  const head = ['', 'Podium', 'baseline', 'Podium is'];
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\n${line(head)}\n${widths.map((w) => '─'.repeat(w)).join('  ')}`);
+  for (const row of table) console.log(line(row));
+  console.log('("Podium is N×": times faster for ms, share of the baseline\'s rate for events/s; higher is better.)');
+}
+
+/** The goals from the journal issue, reported as met or not; never a failure. */
+function printTargets(rows) {
+  const append10k = rows.find((r) => r.name.startsWith('append 10000 events:'));
+  const load = rows.find((r) => r.name.startsWith('load + reduce'));
+  const goals = [];
+  if (append10k) goals.push(`append 10k ≥ 100× faster than whole-file rewrite: ${append10k.ratio >= 100 ? 'met' : 'NOT met'} (${append10k.ratio.toFixed(0)}×)`);
+  if (load) goals.push(`load + reduce ≥ 50% of bare JSON.parse throughput: ${load.ratio >= 0.5 ? 'met' : 'NOT met'} (${(load.ratio * 100).toFixed(0)}%)`);
+  if (goals.length > 0) console.log(`\nTargets:\n  ${goals.join('\n  ')}`);
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm start`: the demo on a fresh machine. Builds and packages Podium, makes sure the local VS Code
+ * (code-server 4.100.3) is installed, lays out the demo workspace (demo/workspace, a git repository
+ * made from demo/template plus recorded sessions), installs the packaged extension and serves VS Code
+ * on loopback. Prints the address to open; Ctrl-C stops everything.
+ *
+ * Options: --port N (default: PODIUM_PORT or 8765), --keep (reuse demo/workspace as it is).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, startCodeServer } from '../test/harness/codeServer';
+import { installPackagedExtension } from '../test/e2e/packagedExtension';
+
+const args = process.argv.slice(2);
+const portArg = args.indexOf('--port');
+const port = Number(portArg >= 0 ? args[portArg + 1] : process.env.PODIUM_PORT ?? 8765);
+const keep = args.includes('--keep');
+const demo = path.join(ROOT, 'demo', 'workspace');
+
+function git(...argv: string[]): void {
+  execFileSync('git', argv, { cwd: demo, stdio: 'ignore' });
+}
+
+function layOutDemo(): void {
+  if (keep && existsSync(demo)) return;
+  rmSync(demo, { recursive: true, force: true });
+  cpSync(path.join(ROOT, 'demo', 'template'), demo, { recursive: true });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'demo@podium.invalid');
+  git('config', 'user.name', 'Podium Demo');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'Demo project');
+  // Recorded sessions, so the score has something to show before any agent plays.
+  const recorded = path.join(ROOT, 'test', 'fixtures', 'recorded-workspace', '.podium', 'journals');
+  const journals = path.join(demo, '.podium', 'journals');
+  mkdirSync(journals, { recursive: true });
+  for (const f of readdirSync(recorded).filter((n) => n.endsWith('.jsonl'))) cpSync(path.join(recorded, f), path.join(journals, f));
+}
+
+async function main(): Promise<void> {
+  console.log('Podium demo: building and packaging the extension…');
+  const extensionsDir = await installPackagedExtension();
+  layOutDemo();
+  const server = await startCodeServer({ workspace: demo, extensionsDir, port: Number.isFinite(port) ? port : undefined });
+  const url = `http://${server.authority}/?folder=${encodeURIComponent(demo)}`;
+  console.log(`\nPodium is running in VS Code at\n\n    ${url}\n\nOpen it in a browser, then run "Podium: Open Score" (F1) or click the Podium icon in the activity bar.\nCtrl-C stops everything.\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping Podium demo…');
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  await server.exited;
+  if (!stopping) {
+    console.error(`VS Code stopped on its own:\n${server.output().slice(-4000)}`);
+    process.exit(1);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

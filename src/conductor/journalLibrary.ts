@@ -1,0 +1,42 @@
+/**
+ * Reading recorded sessions for the score: every journal of a folder, or one journal file, with the
+ * problems met as sentences the engineer can act on. Never throws for a damaged journal (that is a
+ * problem in the result); only a folder that cannot be read at all rejects.
+ */
+import { listJournals, readJournal, SessionIndex } from '../journal';
+
+export interface LoadedJournals {
+  events: unknown[];
+  problems: string[];
+  sessions: number;
+}
+
+export async function loadJournalFolder(folder: string): Promise<LoadedJournals> {
+  const files = await listJournals(folder);
+  const loaded = await Promise.all(files.map((f) => loadJournalFile(f.file)));
+  // Sessions in the order they started, so rows appear in the order they were played.
+  loaded.sort((a, b) => firstTs(a.events) - firstTs(b.events));
+  return {
+    events: loaded.flatMap((l) => l.events),
+    problems: loaded.flatMap((l) => l.problems),
+    sessions: loaded.filter((l) => l.events.length > 0).length,
+  };
+}
+
+export async function loadJournalFile(file: string): Promise<LoadedJournals> {
+  const result = await readJournal(file);
+  const problems = result.problems.map((p) => p.text);
+  if (result.tornTail) problems.push(result.tornTail.text);
+  return { events: result.events, problems, sessions: result.events.length > 0 ? 1 : 0 };
+}
+
+/** Rebuilds the folder's session index from its journal files; resolves with the session count. */
+export async function rebuildJournalIndex(folder: string): Promise<number> {
+  const index = await SessionIndex.rebuild(folder);
+  return index.sessions.length;
+}
+
+function firstTs(events: unknown[]): number {
+  const e = events[0] as { ts?: unknown } | undefined;
+  return typeof e?.ts === 'number' ? e.ts : Number.MAX_SAFE_INTEGER;
+}

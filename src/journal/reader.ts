@@ -1,0 +1,158 @@
+/**
+ * Reading a session journal: streamed in chunks, so a journal of a million events (hundreds of MB)
+ * never has to sit in memory as one string, and every record checked against its crc.
+ *
+ * Events come back as `unknown`: the reader checks the record envelope (layout, crc, JSON, sequence
+ * number), never the event's type, so events of types this Podium does not know pass through and
+ * the reducer shows them as unreadable entries.
+ */
+import { open } from 'node:fs/promises';
+import { fold, reduceAll, type ScoreState } from '../score';
+import { decodeRecord, NEWLINE, type RecordDefect } from './record';
+import { makeProblem, makeTornTail, problemFromDefect, type JournalProblem, type TornTail } from './problems';
+
+/** What a pass over a journal found, besides the events themselves. */
+export interface JournalScan {
+  file: string;
+  /** Good records read. */
+  eventCount: number;
+  /** Highest sequence number among good records; 0 when there are none. */
+  lastSeq: number;
+  /** Bytes up to the end of the last complete line: the file's length without its torn tail. */
+  goodBytes: number;
+  /** Damaged records before the last line, in file order; each was skipped. */
+  problems: JournalProblem[];
+  /** The damaged last line, if any. */
+  tornTail?: TornTail;
+}
+
+export interface JournalReadResult extends JournalScan {
+  /** Every good record's event, in file order. */
+  events: unknown[];
+}
+
+export interface ScanOptions {
+  /** Events handed to `onEvents` at a time, at least (the last batch may be smaller). */
+  batchSize?: number;
+  /** Bytes read per chunk; a longer line grows the buffer. */
+  chunkBytes?: number;
+}
+
+const DEFAULT_CHUNK = 1 << 20;
+
+/**
+ * Reads the whole journal into memory. Rejects only when the file cannot be read (the fs error names
+ * it); damaged records are reported in `problems` / `tornTail`, never thrown.
+ */
+export async function readJournal(file: string, options: Pick<ScanOptions, 'chunkBytes'> = {}): Promise<JournalReadResult> {
+  let events: unknown[] = [];
+  const scan = await scanJournal(file, (batch) => { events = batch; }, { ...options, batchSize: Infinity });
+  return { ...scan, events };
+}
+
+/**
+ * Folds the journal into a score as it streams, in batches, so only the score (not every parsed
+ * event) is kept. The same score as `fold((await readJournal(file)).events)`: the reducer promises
+ * any chunking gives the same state.
+ */
+export async function loadJournal(file: string, options: ScanOptions = {}): Promise<JournalScan & { score: ScoreState }> {
+  // Large batches: reduceAll copies each touched object once per batch, a session's entry list
+  // included, so small batches would copy that list over and over.
+  let score = fold([]);
+  const scan = await scanJournal(file, (batch) => { score = reduceAll(score, batch); }, { batchSize: 65536, ...options });
+  return { ...scan, score };
+}
+
+/**
+ * Streams the journal, handing good events to `onEvents` in file order, in batches of at least
+ * `batchSize` (default: one read chunk's worth). Rejects only when the file cannot be read or
+ * `onEvents` throws.
+ */
+export async function scanJournal(file: string, onEvents: (events: unknown[]) => void, options: ScanOptions = {}): Promise<JournalScan> {
+  const batchSize = options.batchSize ?? 1;
+  let buf = Buffer.allocUnsafe(Math.max(1024, options.chunkBytes ?? DEFAULT_CHUNK));
+  let filled = 0;
+  /** File offset of buf[0]. */
+  let base = 0;
+  let lineNo = 0;
+  let batch: unknown[] = [];
+  const scan: JournalScan = { file, eventCount: 0, lastSeq: 0, goodBytes: 0, problems: [] };
+  // A damaged line is torn if it turns out to be the last one, a middle problem otherwise; we only
+  // know which when the next line (or the end of the file) arrives.
+  let suspect: { line: number; offset: number; bytes: number; defect: RecordDefect; detail: string } | undefined;
+
+  const settleSuspect = (): void => {
+    if (!suspect) return;
+    scan.problems.push(problemFromDefect(file, suspect.line, suspect.offset, suspect.defect, suspect.detail));
+    suspect = undefined;
+  };
+
+  const fh = await open(file, 'r');
+  try {
+    for (;;) {
+      if (filled === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, filled, buf.length - filled, base + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+
+      const view = buf.subarray(0, filled);
+      let pos = 0;
+      for (let nl = view.indexOf(NEWLINE, pos); nl !== -1; nl = view.indexOf(NEWLINE, pos)) {
+        lineNo++;
+        const offset = base + pos;
+        const record = decodeRecord(buf, pos, nl);
+        settleSuspect();
+        if (record.ok) {
+          if (record.seq <= scan.lastSeq) {
+            scan.problems.push(makeProblem(file, lineNo, offset, 'seq-order', `seq ${record.seq} does not follow ${scan.lastSeq}`));
+          } else {
+            scan.lastSeq = record.seq;
+            scan.eventCount++;
+            batch.push(record.event);
+          }
+        } else if (record.defect === 'seq') {
+          // The crc checked out, so this is not a torn write even on the last line.
+          scan.problems.push(problemFromDefect(file, lineNo, offset, record.defect, record.detail));
+        } else {
+          suspect = { line: lineNo, offset, bytes: nl + 1 - pos, defect: record.defect, detail: record.detail };
+        }
+        pos = nl + 1;
+      }
+      buf.copy(buf, 0, pos, filled);
+      filled -= pos;
+      base += pos;
+      if (batch.length >= batchSize) {
+        onEvents(batch);
+        batch = [];
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+
+  if (filled > 0) {
+    settleSuspect();
+    scan.tornTail = makeTornTail(file, lineNo + 1, base, filled, 'it has no trailing newline');
+    scan.goodBytes = base;
+  } else if (suspect) {
+    scan.tornTail = makeTornTail(file, suspect.line, suspect.offset, suspect.bytes, describeDefect(suspect.defect, suspect.detail));
+    scan.goodBytes = suspect.offset;
+  } else {
+    scan.goodBytes = base;
+  }
+  if (batch.length > 0) onEvents(batch);
+  return scan;
+}
+
+function describeDefect(defect: RecordDefect, detail: string): string {
+  switch (defect) {
+    case 'layout': return `it is not a complete record (${detail})`;
+    case 'crc': return `its checksum does not match (${detail})`;
+    case 'json': return `its event is not valid JSON (${detail})`;
+    case 'seq': return detail;
+  }
+}

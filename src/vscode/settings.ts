@@ -1,0 +1,30 @@
+/** Podium's settings, read in one place with their defaults and bounds. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export interface JournalSettings {
+  /** Absolute folder of the session journals. */
+  folder: string;
+  flushIntervalMs: number;
+}
+
+/**
+ * Resolves `podium.journal.folder`: an absolute path as given, a relative one against the first
+ * workspace folder, or (no folder open) under the extension's global storage.
+ */
+export function journalSettings(globalStorage: vscode.Uri): JournalSettings {
+  const config = vscode.workspace.getConfiguration('podium');
+  const configured = config.get<string>('journal.folder', '.podium/journals').trim() || '.podium/journals';
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const folder = path.isAbsolute(configured)
+    ? configured
+    : root
+      ? path.join(root, configured)
+      : path.join(globalStorage.fsPath, 'journals');
+  const flush = config.get<number>('journal.flushIntervalMs', 200);
+  return { folder, flushIntervalMs: Math.min(5000, Math.max(10, Number.isFinite(flush) ? flush : 200)) };
+}
+
+export function affectsJournal(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('podium.journal');
+}

@@ -1,0 +1,28 @@
+/**
+ * Builds the production .vsix once per test run and installs it into a fresh extensions folder with
+ * code-server's own `--install-extension`, so the end-to-end tests exercise exactly what users install.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { codeServerCli, ROOT } from '../harness/codeServer';
+
+let packaged: string | undefined;
+
+export function packageVsix(): string {
+  if (packaged && existsSync(packaged)) return packaged;
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'install-vscode.sh')], { stdio: 'inherit' });
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'podium-vsix-')), 'podium.vsix');
+  execFileSync(process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', out], { cwd: ROOT, stdio: 'pipe' });
+  return (packaged = out);
+}
+
+/** A fresh extensions folder with the packaged Podium installed in it. */
+export async function installPackagedExtension(): Promise<string> {
+  const vsix = packageVsix();
+  const extensionsDir = mkdtempSync(path.join(tmpdir(), 'podium-extensions-'));
+  await codeServerCli(['--extensions-dir', extensionsDir, '--install-extension', vsix]);
+  return extensionsDir;
+}

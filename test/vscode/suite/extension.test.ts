@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PodiumApi } from '../../../src/vscode/extension';
+
+const EXTENSION_ID = 'podium.podium';
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function api(): Promise<PodiumApi> {
+  const ext = vscode.extensions.getExtension<PodiumApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  const exports = await ext.activate();
+  await exports.loaded();
+  return exports;
+}
+
+describe('Podium in a real VS Code', () => {
+  it('is not active until it is used (implicit activation)', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext);
+    const events = ext.packageJSON.activationEvents as string[];
+    assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), `activation events: ${events.join(', ')}`);
+  });
+
+  it('registers its commands', async () => {
+    await api();
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['podium.openScore', 'podium.openJournal', 'podium.revealJournalFolder', 'podium.rebuildIndex']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
+  });
+
+  it('offers its settings with their defaults', () => {
+    const config = vscode.workspace.getConfiguration('podium');
+    assert.equal(config.inspect<string>('journal.folder')?.defaultValue, '.podium/journals');
+    assert.equal(config.inspect<number>('journal.flushIntervalMs')?.defaultValue, 200);
+  });
+
+  it('reads the recorded session from the workspace journal folder', async () => {
+    const podium = await api();
+    const state = podium.score();
+    assert.ok(state.sessionOrder.length >= 1, 'at least one session is loaded');
+    const session = state.sessions[state.sessionOrder[0]!]!;
+    assert.ok(session.entries.length > 5, `the session has its entries (${session.entries.length})`);
+    assert.deepEqual(podium.problems(), []);
+  });
+
+  it('opens the score panel, whose page says ready and is sent the score', async () => {
+    const podium = await api();
+    await vscode.commands.executeCommand('podium.openScore');
+    await until('the score page to say ready', () => podium.panelReady());
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Podium Score');
+    assert.ok(tab, 'a "Podium Score" tab is open');
+  });
+
+  it('keeps the panel working after it is hidden and shown again', async () => {
+    const podium = await api();
+    await vscode.commands.executeCommand('podium.openScore');
+    await until('ready', () => podium.panelReady());
+    const doc = await vscode.workspace.openTextDocument({ content: 'hide the score', language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await until('the panel to be hidden', () => !podium.panelReady());
+    await vscode.commands.executeCommand('podium.openScore');
+    await until('the shown panel to say ready again', () => podium.panelReady());
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('follows the journal folder setting', async () => {
+    const podium = await api();
+    const before = podium.score().sessionOrder.length;
+    const empty = mkdtempSync(path.join(tmpdir(), 'podium-empty-journals-'));
+    const config = vscode.workspace.getConfiguration('podium');
+    await config.update('journal.folder', empty, vscode.ConfigurationTarget.Workspace);
+    try {
+      await until('the empty folder to be loaded', () => podium.source().folder === empty && podium.score().sessionOrder.length === 0);
+    } finally {
+      await config.update('journal.folder', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until('the workspace journals to be back', () => podium.score().sessionOrder.length === before);
+  });
+});
