@@ -36,6 +36,8 @@ const builds = [
     ...common,
     entryPoints: {
       extension: 'src/vscode/extension.ts',
+      // The rehearsal agent: a separate Node program the extension spawns (demo default, test peer).
+      rehearsal: 'src/rehearsal/main.ts',
     },
     outdir: 'dist',
     format: 'cjs',
@@ -58,14 +60,16 @@ const builds = [
   },
 ];
 
-function copyCodicons() {
+function copyAssets() {
   mkdirSync('dist/webview', { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) {
     cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
   }
+  // The rehearsal agent's scripts ship beside it.
+  cpSync('src/rehearsal/scripts', 'dist/rehearsal-scripts', { recursive: true });
 }
 
-copyCodicons();
+copyAssets();
 if (watch) {
   for (const options of builds) {
     const ctx = await esbuild.context(options);

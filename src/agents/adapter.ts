@@ -35,6 +35,12 @@ export interface AgentLaunch {
   /** Extra environment (secrets from SecretStorage among them), merged over a minimal base. */
   env?: Record<string, string>;
   identity: AgentIdentity;
+  /**
+   * Idle budget: while a turn is running, this many seconds without any output from the agent mark it
+   * hung (a `notice` with code 'hung', then `session.failed`) and stop it. Time the agent spends
+   * waiting on Podium (a permission question, a command it asked Podium to run) does not count.
+   */
+  idleSec?: number;
 }
 
 export interface ExitInfo {
@@ -44,6 +50,16 @@ export interface ExitInfo {
   stderrTail: string;
 }
 
+/**
+ * Which events an adapter emits itself, so the conductor neither misses nor doubles them:
+ * `session.spawned` (once the process runs; no `task` field), `session.ready` (the agent answered its
+ * handshake), `prompt.sent` (before each prompt it delivers), the agent's entries, `session.waiting`
+ * (each turn end), `session.failed` (once, when it gives up on the session for a reason other than
+ * `stop()`; `start`/`prompt` then reject with the same reason) and `session.exited` (once the process
+ * and its group are gone). A turn the agent itself refuses (an error answer to the prompt) rejects
+ * after `agent.error` and `session.waiting`, and the session stays usable. The conductor emits the
+ * `task.*` events and journals permission questions (see `AgentSink.requestPermission`).
+ */
 export interface AgentSession {
   readonly pid: number | undefined;
   /**

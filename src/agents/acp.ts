@@ -1,0 +1,848 @@
+/**
+ * The adapter for any Agent Client Protocol agent (Gemini CLI, Claude Code through its ACP bridge,
+ * the rehearsal agent…), over stdio with @agentclientprotocol/sdk 2.x, stable ACP v1.
+ *
+ * Podium is the ACP client: it starts the agent in the task's worktree, advertises file reading and
+ * writing and terminals, and serves those inside the worktree only. Every session update becomes a
+ * Podium event; permission questions go to the engineer through the sink.
+ *
+ * The SDK is ESM-only and this package is CommonJS, so it is loaded with a dynamic import (esbuild
+ * inlines it into the bundle).
+ */
+import type * as Acp from '@agentclientprotocol/sdk' with { 'resolution-mode': 'import' };
+import { randomUUID } from 'node:crypto';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import type { EventBody, InlineDiff, ToolLocation } from '../score/events';
+import type { AgentAdapter, AgentLaunch, AgentSession, AgentSink, ExitInfo, PermissionAsk } from './adapter';
+import { confine, displayPath, PathEscapeError } from './confine';
+import { filterJsonLines } from './jsonLines';
+import { DEFAULT_GRACE_MS, minimalEnv, spawnSupervised, type SupervisedProcess } from './process';
+import { Terminals, UnknownTerminalError } from './terminals';
+
+type Sdk = typeof Acp;
+
+let sdkModule: Promise<Sdk> | undefined;
+function loadSdk(): Promise<Sdk> {
+  return (sdkModule ??= import('@agentclientprotocol/sdk'));
+}
+
+/** Session update kinds the stable v1 schema knows; others would fail its validation and vanish. */
+const KNOWN_UPDATES = new Set([
+  'user_message_chunk', 'agent_message_chunk', 'agent_thought_chunk', 'tool_call', 'tool_call_update', 'plan',
+  'available_commands_update', 'current_mode_update', 'config_option_update', 'session_info_update',
+  'usage_update', 'notice', 'compaction_update', 'compaction_summary_chunk',
+]);
+
+const BREAKS_STREAM = new Set<EventBody['type']>([
+  'agent.toolCall', 'agent.toolCallUpdate', 'agent.command', 'agent.fileEdited', 'agent.error', 'notice',
+  'prompt.sent', 'session.waiting', 'session.failed', 'session.exited',
+]);
+
+/** Where a malformed stdout line travels in-band, so it lands on the score in stream order. */
+const MALFORMED_MARK = 'podium/malformedLine';
+/** After this many malformed lines, further ones are counted, not shown one by one. */
+const MAX_MALFORMED_SHOWN = 20;
+
+export interface AcpAdapterOptions {
+  /** Reported to the agent in `initialize`. */
+  clientVersion?: string;
+  /** Between SIGTERM and SIGKILL when stopping. */
+  graceMs?: number;
+  /** How long `initialize` and `session/new` may each take (default 120 s: a first run through npx downloads). */
+  startupTimeoutMs?: number;
+  /** How long `stop()` waits for the agent to end its turn after a protocol cancel (default 1 s). */
+  cancelWaitMs?: number;
+  /** Adapter kind reported by `kind` (the rehearsal agent reuses this adapter as 'rehearsal'). */
+  kind?: string;
+}
+
+/** Runs ACP agents. One adapter serves any number of sessions. */
+export class AcpAdapter implements AgentAdapter {
+  readonly kind: string;
+
+  constructor(private readonly options: AcpAdapterOptions = {}) {
+    this.kind = options.kind ?? 'acp';
+  }
+
+  create(launch: AgentLaunch, sink: AgentSink): AgentSession {
+    return new AcpSession(launch, sink, this.options);
+  }
+}
+
+/** A turn (or the session) ended because `stop()` was called, not because anything failed. */
+export class SessionStoppedError extends Error {
+  constructor(label: string) {
+    super(`Podium stopped ${label}.`);
+    this.name = 'SessionStoppedError';
+  }
+}
+
+interface Turn {
+  abort: AbortController;
+  ended: Promise<void>;
+}
+
+interface ToolState {
+  entry: string;
+  title: string;
+  shownOutput: string;
+}
+
+type Phase = 'new' | 'starting' | 'running' | 'ended';
+
+class AcpSession implements AgentSession {
+  readonly exited: Promise<ExitInfo>;
+
+  private readonly label: string;
+  private readonly graceMs: number;
+  private readonly markToken = randomUUID();
+  private readonly lifetime = new AbortController();
+  private phase: Phase = 'new';
+  private sdk?: Sdk;
+  private proc?: SupervisedProcess;
+  private spawned?: Promise<SupervisedProcess | undefined>;
+  private conn?: Acp.ClientConnection;
+  private sessionId?: string;
+  private realRoot?: string;
+  private terminals?: Terminals;
+  private turn?: Turn;
+  private turnNo = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private failure?: Error;
+  private stopping = false;
+  private stopPromise?: Promise<ExitInfo>;
+  private resolveExited!: (info: ExitInfo) => void;
+  private exitSettled = false;
+
+  // Entry bookkeeping: consecutive chunks of one message share an entry id.
+  private stream?: { kind: 'message' | 'thought'; entry: string; messageId?: string | null };
+  private entryCounter = 0;
+  private readonly tools = new Map<string, ToolState>();
+  private permissionCounter = 0;
+  private usage = { inputTokens: 0, outputTokens: 0, costUsd: undefined as number | undefined };
+  private malformed = 0;
+  private readonly unknownKinds = new Set<string>();
+  private authMethods: string[] = [];
+
+  constructor(
+    private readonly launch: AgentLaunch,
+    private readonly sink: AgentSink,
+    private readonly options: AcpAdapterOptions,
+  ) {
+    this.label = launch.identity.label;
+    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.exited = new Promise((resolve) => {
+      this.resolveExited = resolve;
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  start(prompt: string): Promise<void> {
+    if (this.phase !== 'new') return Promise.reject(new Error(`${this.label}: start() was already called for this session.`));
+    if (this.stopping) return Promise.reject(this.failure);
+    this.phase = 'starting';
+    // Set now, not when boot() runs: a stop() right after start() must wait for the spawn.
+    let spawned!: (p: SupervisedProcess | undefined) => void;
+    this.spawned = new Promise((r) => (spawned = r));
+    return this.serial(async () => {
+      await this.boot(spawned);
+      this.phase = 'running';
+      await this.runTurn(prompt, 'task');
+    });
+  }
+
+  prompt(text: string, purpose: 'followup' | 'feedback'): Promise<void> {
+    if (this.phase === 'new') return Promise.reject(new Error(`${this.label}: the session has not been started.`));
+    return this.serial(() => this.runTurn(text, purpose));
+  }
+
+  async cancel(): Promise<void> {
+    const turn = this.turn;
+    if (!turn) return;
+    // ACP: after a cancel the client answers its pending permission questions as cancelled.
+    turn.abort.abort();
+    await this.sendCancel();
+  }
+
+  stop(graceMs: number = this.graceMs): Promise<ExitInfo> {
+    this.stopPromise ??= this.doStop(graceMs);
+    return this.stopPromise;
+  }
+
+  /**
+   * Records an event. Anything that shows as its own entry between two chunks of the agent's text
+   * (a tool call, a command, a file edit, a notice, an error) ends the message being streamed, so
+   * what the agent says next reads below it on the score.
+   */
+  private emit(body: EventBody): void {
+    if (BREAKS_STREAM.has(body.type)) this.stream = undefined;
+    this.sink.emit(body);
+  }
+
+  // ── lifecycle ────────────────────────────────────────────────────────────────────────────────
+
+  private async boot(spawnedResolve: (p: SupervisedProcess | undefined) => void): Promise<void> {
+    const { argv, cwd } = this.launch;
+    let sdk: Sdk;
+    let proc: SupervisedProcess;
+    try {
+      sdk = this.sdk = await loadSdk();
+      const idleSec = this.launch.idleSec;
+      proc = await spawnSupervised({
+        argv,
+        cwd,
+        env: this.launch.env,
+        label: this.label,
+        idle: idleSec && idleSec > 0 ? { ms: idleSec * 1000, onIdle: () => this.onHung(idleSec) } : undefined,
+      });
+    } catch (err) {
+      spawnedResolve(undefined);
+      const error = this.fail(messageOf(err));
+      this.settleExit({ code: null, signal: null, stderrTail: '' });
+      throw error;
+    }
+    this.proc = proc;
+    spawnedResolve(proc);
+    this.emit({ type: 'session.spawned', agent: this.launch.identity, command: argv, cwd, pid: proc.pid });
+    void proc.exited.then((info) => this.onExit(info));
+    if (this.stopping) {
+      await this.terminate(this.graceMs);
+      throw this.failure!;
+    }
+
+    this.realRoot = await fsp.realpath(cwd).catch(() => cwd);
+    this.terminals = new Terminals({
+      root: cwd,
+      realRoot: this.realRoot,
+      env: minimalEnv(this.launch.env),
+      emit: (body) => this.emit(body),
+    });
+
+    const input = filterJsonLines(proc.stdout, {
+      onMalformed: (text, reason) => this.malformedLine(text, reason),
+      accept: (message) => this.acceptMessage(message),
+    });
+    const output = Writable.toWeb(proc.stdin) as WritableStream<Uint8Array>;
+    const conn = (this.conn = this.clientApp(sdk).connect(sdk.ndJsonStream(output, input)));
+    conn.signal.addEventListener('abort', () => {
+      // Usually the agent is exiting and its exit will say why; if it lives on with its side of the
+      // connection closed, it can no longer be driven.
+      void Promise.race([proc.exited, delay(1000)]).then(() => {
+        if (proc.running && !this.stopping && !this.failure) this.fail(`${this.label} closed its ACP connection.`);
+      });
+    });
+
+    // Startup has its own time limit (first runs through npx can be slow and silent); the idle
+    // clock runs only during turns.
+    const init = await this.startupStep('initialize', conn.agent.request(sdk.methods.agent.initialize, {
+      protocolVersion: sdk.PROTOCOL_VERSION,
+      clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: true },
+      clientInfo: { name: 'podium', title: 'Podium', version: this.options.clientVersion ?? '0.0.0' },
+    }));
+    if (init.protocolVersion !== sdk.PROTOCOL_VERSION) {
+      throw this.fail(`${this.label} speaks ACP version ${init.protocolVersion}; Podium speaks version ${sdk.PROTOCOL_VERSION}. Update the agent or Podium.`);
+    }
+    this.authMethods = (init.authMethods ?? []).map((m) => m.name).filter(Boolean);
+    const info = init.agentInfo;
+    this.emit({ type: 'session.ready', agentName: info ? (info.title ?? info.name) : undefined, agentVersion: info?.version });
+
+    const created = await this.startupStep('session/new', conn.agent.request(sdk.methods.agent.session.new, { cwd, mcpServers: [] }));
+    this.sessionId = created.sessionId;
+    if (created.modes?.currentModeId) this.emit({ type: 'agent.mode', mode: created.modes.currentModeId });
+  }
+
+  private async runTurn(text: string, purpose: 'task' | 'followup' | 'feedback'): Promise<void> {
+    if (this.failure) throw this.failure;
+    const sdk = this.sdk!;
+    const conn = this.conn!;
+    const proc = this.proc!;
+    this.emit({ type: 'prompt.sent', text, purpose });
+    this.stream = undefined;
+    this.turnNo += 1;
+    let endTurn!: () => void;
+    const turn: Turn = { abort: new AbortController(), ended: new Promise((r) => (endTurn = r)) };
+    this.turn = turn;
+    proc.idle.run();
+    try {
+      let response: Acp.PromptResponse;
+      try {
+        response = await conn.agent.request(sdk.methods.agent.session.prompt, {
+          sessionId: this.sessionId!,
+          prompt: [{ type: 'text', text }],
+        });
+      } catch (err) {
+        throw await this.turnError(err);
+      }
+      // Updates sent just before the response may still be on their way through the SDK's handlers.
+      await nextMacrotask();
+      if (this.failure) throw this.failure;
+      this.stream = undefined;
+      this.recordTurnUsage(response);
+      const reason = response.stopReason;
+      if (reason !== 'end_turn' && reason !== 'cancelled') {
+        this.emit({ type: 'notice', level: 'warning', code: `stop-${reason}`, text: stopReasonText(this.label, reason) });
+      }
+      this.emit({ type: 'session.waiting', ...(reason === 'end_turn' ? {} : { reason }) });
+    } finally {
+      proc.idle.pause();
+      if (this.turn === turn) this.turn = undefined;
+      endTurn();
+    }
+  }
+
+  /** Why a prompt request failed, turned into what the user should see; fails the session if needed. */
+  private async turnError(err: unknown): Promise<Error> {
+    if (this.failure || !this.proc!.running || this.conn!.signal.aborted) {
+      // The process died or is being stopped: its exit explains more than "connection closed".
+      await this.exited;
+      return this.failure ?? new Error(`${this.label} stopped answering: ${messageOf(err)}`);
+    }
+    if (isAuthError(err)) return this.fail(this.signInMessage());
+    const message = `${this.label} could not finish the turn: ${messageOf(err)}`;
+    this.emit({ type: 'agent.error', message, detail: errorDetail(err) });
+    this.emit({ type: 'session.waiting', reason: 'error' });
+    return new Error(message);
+  }
+
+  private async startupStep<T>(phase: string, request: Promise<T>): Promise<T> {
+    const ms = this.options.startupTimeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = Symbol('timeout');
+    const timeout = new Promise<typeof timedOut>((resolve) => {
+      timer = setTimeout(() => resolve(timedOut), ms);
+    });
+    try {
+      const result = await Promise.race([request, timeout]);
+      if (result === timedOut) {
+        throw this.fail(`${this.label} did not answer ACP ${phase} within ${Math.round(ms / 1000)} s. Check that "${this.launch.argv.join(' ')}" starts an ACP agent (the podium.agents setting).`);
+      }
+      return result as T;
+    } catch (err) {
+      if (err === this.failure) throw err;
+      if (this.failure || !this.proc!.running || this.conn!.signal.aborted) {
+        await this.exited;
+        throw this.failure ?? new Error(`${this.label} stopped answering during ACP ${phase}: ${messageOf(err)}`);
+      }
+      if (isAuthError(err)) throw this.fail(this.signInMessage());
+      throw this.fail(`${this.label} refused ACP ${phase}: ${messageOf(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private signInMessage(): string {
+    const argv = this.launch.argv.filter((a) => !/^--(experimental-)?acp$/.test(a));
+    const command = [path.basename(argv[0] ?? ''), ...argv.slice(1)].join(' ');
+    const offers = this.authMethods.length > 0 ? ` (it offers: ${this.authMethods.join('; ')})` : '';
+    return `${this.label} needs you to sign in: run \`${command}\` once in a terminal and complete its sign-in${offers}, or put its API key in the env of the "${this.label}" profile in the podium.agents setting. Then start the task again.`;
+  }
+
+  /**
+   * Gives up on the session: records why (once), emits `session.failed` and stops the process
+   * (after a protocol cancel when `cancelFirst`, as for a turn that is still in progress).
+   */
+  private fail(reason: string, cancelFirst = false): Error {
+    if (!this.failure) {
+      this.failure = new Error(reason);
+      if (!this.stopping) this.emit({ type: 'session.failed', reason });
+    }
+    void (cancelFirst ? this.shutdown(this.graceMs) : this.terminate(this.graceMs));
+    return this.failure;
+  }
+
+  private onHung(idleSec: number): void {
+    if (this.failure || this.stopping) return;
+    this.emit({ type: 'notice', level: 'error', code: 'hung', text: `No output from ${this.label} for ${idleSec} s: Podium considers it hung and stops it.` });
+    this.fail(`${this.label} hung (no output for ${idleSec} s) and was stopped.`, true);
+  }
+
+  /** Protocol cancel first (a turn in progress gets a moment to end), then signals. */
+  private async shutdown(graceMs: number): Promise<void> {
+    const turn = this.turn;
+    if (turn && this.proc?.running && this.conn && !this.conn.signal.aborted) {
+      turn.abort.abort();
+      await this.sendCancel();
+      await Promise.race([turn.ended, delay(Math.min(graceMs, this.options.cancelWaitMs ?? 1000))]);
+    }
+    await this.terminate(graceMs);
+  }
+
+  private async terminate(graceMs: number): Promise<void> {
+    this.lifetime.abort();
+    this.turn?.abort.abort();
+    await this.terminals?.disposeAll(Math.min(graceMs, 1000));
+    await this.proc?.stop(graceMs);
+  }
+
+  private async doStop(graceMs: number): Promise<ExitInfo> {
+    this.stopping = true;
+    this.failure ??= new SessionStoppedError(this.label);
+    const proc = await (this.spawned ?? Promise.resolve(undefined));
+    if (!proc) {
+      this.settleExit({ code: null, signal: null, stderrTail: '' });
+      return this.exited;
+    }
+    await this.shutdown(graceMs);
+    return this.exited;
+  }
+
+  private async onExit(info: ExitInfo): Promise<void> {
+    // Let the last messages the agent wrote reach the score before its exit does.
+    await Promise.race([this.conn?.closed ?? Promise.resolve(), delay(500)]);
+    await nextMacrotask();
+    if (!this.stopping && !this.failure) {
+      const cleanBetweenTurns = this.phase === 'running' && !this.turn && info.code === 0;
+      if (cleanBetweenTurns) this.failure = new Error(`${this.label} has exited.`);
+      else this.fail(this.crashReason(info));
+    }
+    this.phase = 'ended';
+    this.lifetime.abort();
+    await this.terminals?.disposeAll(1000);
+    this.emit({ type: 'session.exited', code: info.code, signal: info.signal, stderrTail: info.stderrTail });
+    this.settleExit(info);
+  }
+
+  private crashReason(info: ExitInfo): string {
+    const how = info.signal ? `killed by ${info.signal}` : `exit code ${info.code}`;
+    const when = this.phase === 'starting'
+      ? ` before it finished starting. Check that "${this.launch.argv.join(' ')}" starts an ACP agent (the podium.agents setting).`
+      : this.turn ? ' during its turn.' : '.';
+    const last = lastLines(info.stderrTail, 3);
+    return `${this.label} exited unexpectedly (${how})${when}${last ? ` Its last error output: ${last}` : ''}`;
+  }
+
+  private settleExit(info: ExitInfo): void {
+    if (this.exitSettled) return;
+    this.exitSettled = true;
+    this.resolveExited(info);
+  }
+
+  private async sendCancel(): Promise<void> {
+    if (!this.conn || !this.sessionId || this.conn.signal.aborted) return;
+    try {
+      await this.conn.agent.notify(this.sdk!.methods.agent.session.cancel, { sessionId: this.sessionId });
+    } catch {
+      // The connection is closing; stop() goes on with signals.
+    }
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  // ── the client app: what the agent may ask of Podium ───────────────────────────────────────────
+
+  private clientApp(sdk: Sdk): Acp.ClientApp {
+    const m = sdk.methods.client;
+    return sdk
+      .client({ name: 'podium' })
+      .onNotification(m.session.update, (ctx) => this.onUpdate(ctx.params))
+      .onRequest(m.session.requestPermission, (ctx) => this.onPermission(ctx.params, ctx.signal))
+      .onRequest(m.fs.readTextFile, (ctx) => this.guard(() => this.onRead(ctx.params)))
+      .onRequest(m.fs.writeTextFile, (ctx) => this.guard(() => this.onWrite(ctx.params)))
+      .onRequest(m.terminal.create, (ctx) =>
+        this.guard(async () => ({ terminalId: await this.terminals!.create(ctx.params) }), 'run a command in'))
+      .onRequest(m.terminal.output, (ctx) => this.guard(async () => this.terminals!.output(ctx.params.terminalId)))
+      .onRequest(m.terminal.waitForExit, (ctx) =>
+        this.guard(async () => {
+          // The agent is waiting on a command it asked for: that silence is not the agent hanging.
+          const release = this.proc!.idle.hold();
+          try {
+            return await this.terminals!.waitForExit(ctx.params.terminalId);
+          } finally {
+            release();
+          }
+        }))
+      .onRequest(m.terminal.kill, (ctx) => this.guard(async () => { await this.terminals!.kill(ctx.params.terminalId); return {}; }))
+      .onRequest(m.terminal.release, (ctx) => this.guard(async () => { await this.terminals!.release(ctx.params.terminalId); return {}; }));
+  }
+
+  /** Runs a request handler; turns what it throws into a protocol error the agent can read. */
+  private async guard<T>(fn: () => Promise<T>, verb = 'use'): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.protocolError(err, verb);
+    }
+  }
+
+  private protocolError(err: unknown, verb: string): Error {
+    const { RequestError } = this.sdk!;
+    if (err instanceof RequestError) return err;
+    if (err instanceof PathEscapeError) {
+      this.emit({ type: 'notice', level: 'warning', code: 'path-escape', text: `${this.label} tried to ${verb} a path outside its worktree. ${err.message}` });
+      return new RequestError(-32602, err.message, { path: err.requested, reason: err.reason });
+    }
+    if (err instanceof UnknownTerminalError) return new RequestError(-32602, err.message);
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT') return new RequestError(-32002, `Not found: ${(err as NodeJS.ErrnoException).path ?? messageOf(err)}`);
+    if (code === 'EISDIR') return new RequestError(-32602, `Is a folder, not a file: ${(err as NodeJS.ErrnoException).path ?? ''}`);
+    return new RequestError(-32603, messageOf(err));
+  }
+
+  private async onRead(params: Acp.ReadTextFileRequest): Promise<Acp.ReadTextFileResponse> {
+    const file = await this.confined(params.path, 'read');
+    let content = await fsp.readFile(file, 'utf8');
+    if (params.line != null || params.limit != null) {
+      const lines = content.split('\n');
+      const from = Math.max(0, (params.line ?? 1) - 1);
+      content = lines.slice(from, params.limit != null ? from + params.limit : undefined).join('\n');
+    }
+    return { content };
+  }
+
+  private async onWrite(params: Acp.WriteTextFileRequest): Promise<Acp.WriteTextFileResponse> {
+    const file = await this.confined(params.path, 'write');
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    // O_NOFOLLOW: a symlink planted after the check must not redirect the write.
+    const flags = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | (fsConstants.O_NOFOLLOW ?? 0);
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(file, flags, 0o644);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new PathEscapeError(params.path, 'outside', this.launch.cwd, file);
+      throw err;
+    }
+    try {
+      await handle.writeFile(params.content, 'utf8');
+    } finally {
+      await handle.close();
+    }
+    this.emit({ type: 'agent.fileEdited', path: this.shown(file), via: 'acp fs' });
+    return {};
+  }
+
+  private async confined(requested: string, verb: 'read' | 'write'): Promise<string> {
+    try {
+      return await confine(this.launch.cwd, requested);
+    } catch (err) {
+      if (err instanceof PathEscapeError) throw this.protocolError(err, verb);
+      throw err;
+    }
+  }
+
+  private async onPermission(params: Acp.RequestPermissionRequest, requestSignal: AbortSignal): Promise<Acp.RequestPermissionResponse> {
+    const call = params.toolCall;
+    const tool = this.toolFor(call.toolCallId, call.title ?? undefined, call);
+    const ask: PermissionAsk = {
+      request: `perm-${++this.permissionCounter}`,
+      title: call.title ?? tool.title,
+      toolCall: tool.entry,
+      options: params.options.map((o) => ({ id: o.optionId, name: o.name, kind: o.kind })),
+    };
+    const signals = [requestSignal, this.lifetime.signal];
+    if (this.turn) signals.push(this.turn.abort.signal);
+    const signal = AbortSignal.any(signals);
+    // The agent waits for the engineer: that silence is not the agent hanging.
+    const release = this.proc?.idle.hold();
+    let chosen: string | null;
+    try {
+      chosen = await untilAborted(this.sink.requestPermission(ask, signal), signal);
+    } finally {
+      release?.();
+    }
+    if (chosen === null || !ask.options.some((o) => o.id === chosen)) return { outcome: { outcome: 'cancelled' } };
+    return { outcome: { outcome: 'selected', optionId: chosen } };
+  }
+
+  // ── session updates → events ──────────────────────────────────────────────────────────────────
+
+  private onUpdate(params: Acp.SessionNotification): void {
+    if (this.sessionId && params.sessionId !== this.sessionId && params.sessionId !== '') return;
+    const u = params.update;
+    switch (u.sessionUpdate) {
+      case 'agent_message_chunk':
+      case 'agent_thought_chunk': {
+        const kind = u.sessionUpdate === 'agent_message_chunk' ? 'message' : 'thought';
+        const text = contentText(u.content);
+        if (!text) return;
+        const entry = this.streamEntry(kind, u.messageId);
+        this.emit({ type: kind === 'message' ? 'agent.message' : 'agent.thought', entry, text });
+        return;
+      }
+      case 'tool_call': {
+        this.stream = undefined;
+        const tool = this.toolFor(u.toolCallId, u.title, undefined);
+        tool.title = u.title;
+        this.emit(stripUndefined({
+          type: 'agent.toolCall' as const,
+          entry: tool.entry,
+          title: u.title,
+          toolKind: u.kind,
+          status: u.status,
+          input: u.rawInput,
+          locations: this.locations(u.locations),
+          diffs: this.diffs(u.content),
+        }));
+        this.toolOutput(tool, u.content, u.rawOutput, undefined);
+        return;
+      }
+      case 'tool_call_update': {
+        this.stream = undefined;
+        const known = this.tools.get(u.toolCallId);
+        const tool = this.toolFor(u.toolCallId, u.title ?? undefined, known ? undefined : u);
+        if (u.title) tool.title = u.title;
+        if (known) {
+          const output = this.outputDelta(tool, u.content, u.rawOutput);
+          this.emit(stripUndefined({
+            type: 'agent.toolCallUpdate' as const,
+            entry: tool.entry,
+            title: u.title ?? undefined,
+            status: u.status ?? undefined,
+            locations: this.locations(u.locations),
+            diffs: this.diffs(u.content),
+            output,
+          }));
+        } else {
+          this.toolOutput(tool, u.content, u.rawOutput, u.status ?? undefined);
+        }
+        return;
+      }
+      case 'plan':
+        this.emit({
+          type: 'agent.plan',
+          entry: `plan:${this.turnNo}`,
+          items: u.entries.map((e) => stripUndefined({ content: e.content, status: e.status, priority: e.priority })),
+        });
+        return;
+      case 'usage_update':
+        if (u.cost && u.cost.currency.toUpperCase() === 'USD') {
+          this.usage.costUsd = u.cost.amount;
+          this.emitUsage();
+        }
+        return;
+      case 'current_mode_update':
+        this.emit({ type: 'agent.mode', mode: u.currentModeId });
+        return;
+      case 'notice': {
+        const mark = u._meta?.[MALFORMED_MARK] as { token?: string; text?: string; reason?: string } | undefined;
+        if (mark && mark.token === this.markToken) {
+          this.reportMalformed(mark.text ?? '', mark.reason ?? 'not-json');
+          return;
+        }
+        const level = u.severity === 'error' || u.severity === 'warning' ? u.severity : 'info';
+        this.emit({ type: 'notice', level, code: 'agent-notice', text: [u.title, u.description].filter(Boolean).join(': ') });
+        return;
+      }
+      default:
+        // user_message_chunk echoes our own prompt; commands, config options, titles and compaction
+        // progress have no place on the score yet.
+        return;
+    }
+  }
+
+  private streamEntry(kind: 'message' | 'thought', messageId: string | null | undefined): string {
+    const s = this.stream;
+    if (s && s.kind === kind && (messageId == null || s.messageId == null || s.messageId === messageId)) {
+      if (messageId != null) s.messageId = messageId;
+      return s.entry;
+    }
+    const entry = `${kind}:${++this.entryCounter}`;
+    this.stream = { kind, entry, messageId };
+    return entry;
+  }
+
+  /** The tool call's state, announcing it first when the agent never did (a bare permission ask). */
+  private toolFor(toolCallId: string, title: string | undefined, announce: Acp.ToolCallUpdate | undefined): ToolState {
+    let tool = this.tools.get(toolCallId);
+    if (!tool) {
+      tool = { entry: `tool:${toolCallId}`, title: title ?? `Tool call ${toolCallId}`, shownOutput: '' };
+      this.tools.set(toolCallId, tool);
+      if (announce) {
+        this.emit(stripUndefined({
+          type: 'agent.toolCall' as const,
+          entry: tool.entry,
+          title: tool.title,
+          toolKind: announce.kind ?? undefined,
+          status: announce.status ?? undefined,
+          input: announce.rawInput,
+          locations: this.locations(announce.locations),
+          diffs: this.diffs(announce.content),
+        }));
+      }
+    }
+    return tool;
+  }
+
+  private toolOutput(tool: ToolState, content: Acp.ToolCallContent[] | null | undefined, rawOutput: unknown, status: string | undefined): void {
+    const output = this.outputDelta(tool, content, rawOutput);
+    if (output !== undefined || status !== undefined) {
+      this.emit(stripUndefined({ type: 'agent.toolCallUpdate' as const, entry: tool.entry, output, status }));
+    }
+  }
+
+  /**
+   * ACP sends a tool call's whole content with every update; the score appends output. Send only
+   * what is new when the new content extends the old, the whole text otherwise.
+   */
+  private outputDelta(tool: ToolState, content: Acp.ToolCallContent[] | null | undefined, rawOutput: unknown): string | undefined {
+    let text = (content ?? [])
+      .map((c) => (c.type === 'content' ? contentText(c.content) : ''))
+      .filter(Boolean)
+      .join('\n');
+    if (!text && (content ?? []).length === 0 && typeof rawOutput === 'string') text = rawOutput;
+    if (!text) return undefined;
+    const delta = text.startsWith(tool.shownOutput) ? text.slice(tool.shownOutput.length).replace(/^\n/, '') : text;
+    tool.shownOutput = text;
+    return delta || undefined;
+  }
+
+  private locations(locations: Acp.ToolCallLocation[] | null | undefined): ToolLocation[] | undefined {
+    if (!locations || locations.length === 0) return undefined;
+    return locations.map((l) => stripUndefined({ path: this.shown(l.path), line: l.line ?? undefined }));
+  }
+
+  private diffs(content: Acp.ToolCallContent[] | null | undefined): InlineDiff[] | undefined {
+    const diffs = (content ?? []).flatMap((c) =>
+      c.type === 'diff' ? [{ path: this.shown(c.path), oldText: c.oldText ?? null, newText: c.newText }] : []);
+    return diffs.length > 0 ? diffs : undefined;
+  }
+
+  private shown(p: string): string {
+    return displayPath(this.launch.cwd, this.realRoot, p);
+  }
+
+  private recordTurnUsage(response: Acp.PromptResponse): void {
+    // Turn usage is an unstable ACP field: read it defensively from the raw response.
+    const usage = (response as { usage?: { inputTokens?: unknown; outputTokens?: unknown } }).usage;
+    if (!usage || typeof usage.inputTokens !== 'number' || typeof usage.outputTokens !== 'number') return;
+    this.usage.inputTokens += usage.inputTokens;
+    this.usage.outputTokens += usage.outputTokens;
+    this.emitUsage();
+  }
+
+  private emitUsage(): void {
+    const { inputTokens, outputTokens, costUsd } = this.usage;
+    this.emit(stripUndefined({ type: 'agent.usage' as const, inputTokens, outputTokens, costUsd }));
+  }
+
+  // ── what comes before the SDK sees a line ─────────────────────────────────────────────────────
+
+  /** Replaces a malformed line with an in-band marker, so its error lands on the score in order. */
+  private malformedLine(text: string, reason: string): Record<string, unknown> {
+    return {
+      jsonrpc: '2.0',
+      method: 'session/update',
+      params: {
+        sessionId: this.sessionId ?? '',
+        update: { sessionUpdate: 'notice', severity: 'error', title: 'malformed line', _meta: { [MALFORMED_MARK]: { token: this.markToken, text, reason } } },
+      },
+    };
+  }
+
+  private reportMalformed(text: string, reason: string): void {
+    this.malformed += 1;
+    if (this.malformed > MAX_MALFORMED_SHOWN) {
+      if (this.malformed === MAX_MALFORMED_SHOWN + 1) {
+        this.emit({ type: 'notice', level: 'warning', code: 'malformed-flood', text: `${this.label} keeps writing lines that are not ACP messages; Podium stops showing them one by one.` });
+      }
+      return;
+    }
+    const what = reason === 'too-long' ? 'a line too long to be an ACP message' : 'a line that is not an ACP message';
+    this.emit({ type: 'agent.error', message: `${this.label} wrote ${what} on its output`, detail: text });
+  }
+
+  private acceptMessage(message: Record<string, unknown>): boolean {
+    if (message.method !== 'session/update') return true;
+    const update = (message.params as { update?: { sessionUpdate?: unknown } } | undefined)?.update;
+    const kind = update?.sessionUpdate;
+    if (typeof kind !== 'string' || KNOWN_UPDATES.has(kind)) return true;
+    if (!this.unknownKinds.has(kind)) {
+      this.unknownKinds.add(kind);
+      this.emit({ type: 'notice', level: 'info', code: 'acp-unknown-update', text: `${this.label} sends "${kind}" updates, which this Podium does not show.` });
+    }
+    return false;
+  }
+}
+
+// ── helpers ─────────────────────────────────────────────────────────────────────────────────────
+
+function contentText(block: Acp.ContentBlock): string {
+  switch (block.type) {
+    case 'text':
+      return block.text;
+    case 'resource_link':
+      return `[${block.title ?? block.name}](${block.uri})`;
+    case 'resource':
+      return 'text' in block.resource ? block.resource.text : `[${block.resource.uri}]`;
+    case 'image':
+      return '[image]';
+    case 'audio':
+      return '[audio]';
+    default:
+      return '';
+  }
+}
+
+function stopReasonText(label: string, reason: string): string {
+  switch (reason) {
+    case 'max_tokens':
+      return `${label} ended its turn early: it reached its token limit.`;
+    case 'max_turn_requests':
+      return `${label} ended its turn early: it reached its limit of model requests per turn.`;
+    case 'refusal':
+      return `${label} refused to continue.`;
+    default:
+      return `${label} ended its turn (${reason}).`;
+  }
+}
+
+function isAuthError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (e?.code === -32000) return true;
+  return typeof e?.message === 'string' && /\b(auth(entication|orization)? required|not (signed|logged) in|sign[ -]?in|log[ -]?in required|unauthori[sz]ed|api[ _-]?key)\b/i.test(e.message);
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
+  return String(err);
+}
+
+function errorDetail(err: unknown): string | undefined {
+  const data = (err as { data?: unknown })?.data;
+  if (data === undefined) return undefined;
+  try {
+    return typeof data === 'string' ? data : JSON.stringify(data);
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').slice(-n).join('\n').trim();
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+function nextMacrotask(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+/** The promise's value, or null as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
