@@ -1,0 +1,533 @@
+/**
+ * The conductor: hands out tasks, queues them under the concurrency cap, gives each its worktree and
+ * an agent session, journals everything the session does and feeds it to the score.
+ *
+ * Task life: created → queued → (entered) running → waiting (the turn ended; follow-ups reopen it)
+ * → finished (done, failed, stopped, cancelled or stopped by a budget). The cap counts agents in a
+ * turn: an agent waiting for a follow-up costs nothing and holds no slot. A task that waits for
+ * others enters once every one of them has finished its turn successfully; if one of them failed or
+ * was stopped, the waiting task is cancelled with the reason.
+ *
+ * Promises: every event goes through the session's journal before it reaches the score; a decision
+ * the engineer makes (a permission answer) is fsynced before the agent hears it; after `dispose()`
+ * no agent process remains. It talks to the editor only through `ConductorHost`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { AgentAdapter, AgentLaunch, AgentSession, PermissionAsk } from '../agents/adapter';
+import { JournalWriter } from '../journal';
+import { rehearsalCommand } from '../rehearsal/launch';
+import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
+import { createTaskWorktree, type TaskWorktree } from '../stage/worktree';
+import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
+import type { ScoreFeed } from './scoreFeed';
+
+export interface ConductorHost {
+  /** The workspace folder tasks snapshot; undefined when no folder is open. */
+  workspace(): string | undefined;
+  /** Where worktrees live: extension storage, outside the workspace. */
+  storageDir(): string;
+  journalFolder(): string;
+  flushIntervalMs(): number;
+  maxConcurrentAgents(): number;
+  /** False in an untrusted workspace: no agent is ever started there. */
+  trusted(): boolean;
+  profiles(): AgentProfile[];
+  /** The rehearsal agent's entry (dist/rehearsal.js) and its shipped scripts. */
+  rehearsal(): { entry: string; scriptsDir: string };
+  secrets(names: string[]): Promise<Map<string, string>>;
+  /** A permission question is waiting for the engineer (the editor may also show a notification). */
+  permissionAsked(task: TaskSpec, session: string, ask: PermissionAsk): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+export interface NewTask {
+  title: string;
+  prompt: string;
+  agent: string;
+  waitsFor?: string[];
+  budgets?: TaskSpec['budgets'];
+}
+
+type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished';
+
+interface PendingQuestion {
+  ask: PermissionAsk;
+  resolve(optionId: string | null): void;
+}
+
+interface SessionRun {
+  id: string;
+  writer: JournalWriter;
+  agent?: AgentSession;
+  pending: Map<string, PendingQuestion>;
+  failed?: string;
+  stopping?: boolean;
+}
+
+interface TaskRun {
+  spec: TaskSpec;
+  phase: Phase;
+  outcome?: TaskOutcome;
+  session: SessionRun;
+  worktree?: TaskWorktree;
+  /** allow_always / reject_always answers, by what the agent asked for. */
+  remembered: Map<string, string>;
+  cancelRequested?: boolean;
+  budgetStop?: string;
+  firstStart?: number;
+  wallClock?: NodeJS.Timeout;
+}
+
+const STOP_GRACE_MS = 3000;
+
+export class Conductor {
+  private readonly runs = new Map<string, TaskRun>();
+  private readonly bySession = new Map<string, TaskRun>();
+  private disposed = false;
+
+  constructor(
+    private readonly host: ConductorHost,
+    private readonly feed: ScoreFeed,
+    private readonly adapters: Partial<Record<ProfileKind, AgentAdapter>>,
+  ) {}
+
+  /** Task ids in creation order, with their phase (for commands that pick a task). */
+  tasks(): { id: string; title: string; phase: Phase; outcome?: TaskOutcome }[] {
+    return [...this.runs.values()].map((r) => ({ id: r.spec.id, title: r.spec.title, phase: r.phase, outcome: r.outcome }));
+  }
+
+  /**
+   * Hands out a task. Rejects, with a message the engineer can act on, in an untrusted workspace,
+   * without a workspace folder, for an unknown profile or an unknown task to wait for.
+   */
+  async createTask(input: NewTask): Promise<string> {
+    this.assertLive();
+    if (!this.host.trusted()) {
+      throw new Error('Podium does not start agents in an untrusted workspace. Trust this workspace (Workspaces: Manage Workspace Trust) to hand out tasks.');
+    }
+    if (!this.host.workspace()) throw new Error('Open a folder first: each task runs in a git worktree of the workspace folder.');
+    const title = input.title.trim();
+    const prompt = input.prompt.trim();
+    if (!title || !prompt) throw new Error('A task needs a title and a prompt.');
+    const profile = this.profile(input.agent);
+    for (const dep of input.waitsFor ?? []) {
+      if (!this.runs.has(dep)) throw new Error(`The task waits for "${dep}", which is not a task of this window.`);
+    }
+    const id = `${slug(title)}-${randomBytes(3).toString('hex')}`;
+    const spec: TaskSpec = { id, title, prompt, agent: profile.id };
+    if (input.waitsFor?.length) spec.waitsFor = [...new Set(input.waitsFor)];
+    if (input.budgets && Object.keys(input.budgets).length > 0) spec.budgets = input.budgets;
+    const session = await this.openSession(spec);
+    const run: TaskRun = { spec, phase: 'queued', session, remembered: new Map() };
+    this.runs.set(id, run);
+    await this.emitDurable(run, { type: 'task.created', task: spec });
+    this.emit(run, { type: 'task.queued', task: id, reason: this.queueReason(run) });
+    this.schedule();
+    return id;
+  }
+
+  /** Stops the task's agent: protocol cancel, SIGTERM, SIGKILL. A queued task is cancelled. */
+  async stop(taskId: string): Promise<void> {
+    const run = this.run(taskId);
+    if (run.phase === 'queued') return this.finish(run, 'cancelled', 'Stopped before it entered.');
+    if (run.phase === 'finished') return;
+    const wasWorking = run.phase === 'running' || run.phase === 'starting';
+    run.session.stopping = true;
+    this.cancelQuestions(run);
+    await run.session.agent?.stop(STOP_GRACE_MS);
+    if (wasWorking) this.finish(run, run.budgetStop ? 'budget' : 'stopped', run.budgetStop ?? 'Stopped by the engineer.');
+    else run.phase = 'finished';
+    this.schedule();
+  }
+
+  /** A queued task leaves the queue; a running one has its current turn cancelled and waits. */
+  async cancel(taskId: string): Promise<void> {
+    const run = this.run(taskId);
+    if (run.phase === 'queued') return this.finish(run, 'cancelled', 'Cancelled before it entered.');
+    if (run.phase !== 'running' || !run.session.agent) throw new Error(`"${run.spec.title}" has no turn to cancel (it is ${run.phase}).`);
+    run.cancelRequested = true;
+    await run.session.agent.cancel();
+  }
+
+  /** A follow-up prompt to a task whose agent is waiting for input. */
+  async followUp(taskId: string, text: string): Promise<void> {
+    const run = this.run(taskId);
+    const agent = run.session.agent;
+    if (run.phase !== 'waiting' || !agent || run.session.failed) {
+      throw new Error(`"${run.spec.title}" is not waiting for input (it is ${run.phase}); restart it to run it again.`);
+    }
+    if (!text.trim()) throw new Error('A follow-up needs some text.');
+    run.phase = 'running';
+    run.cancelRequested = false;
+    this.emit(run, { type: 'task.started', task: run.spec.id });
+    this.followTurn(run, agent.prompt(text, 'followup'));
+  }
+
+  /** Runs a finished task again in a new session (and journal), in the same worktree when it still exists. */
+  async restart(taskId: string): Promise<void> {
+    const run = this.run(taskId);
+    if (run.phase !== 'finished') throw new Error(`"${run.spec.title}" is still ${run.phase}; stop it before restarting.`);
+    this.assertLive();
+    if (!this.host.trusted()) throw new Error('Podium does not start agents in an untrusted workspace.');
+    await run.session.writer.close();
+    this.bySession.delete(run.session.id);
+    run.session = await this.openSession(run.spec);
+    run.phase = 'queued';
+    run.outcome = undefined;
+    run.cancelRequested = false;
+    run.budgetStop = undefined;
+    await this.emitDurable(run, { type: 'task.created', task: run.spec });
+    this.emit(run, { type: 'task.queued', task: run.spec.id, reason: 'Restarted by the engineer.' });
+    this.schedule();
+  }
+
+  /**
+   * The engineer's answer to a permission question. Journaled and fsynced before the agent hears it.
+   * Rejects for an unknown question (already answered, or cancelled) or an option the agent did not offer.
+   */
+  async answerPermission(sessionId: string, request: string, optionId: string): Promise<void> {
+    const run = this.bySession.get(sessionId);
+    const question = run?.session.id === sessionId ? run.session.pending.get(request) : undefined;
+    if (!run || !question) throw new Error('That permission question was already answered or withdrawn.');
+    const option = question.ask.options.find((o) => o.id === optionId);
+    if (!option) throw new Error(`"${optionId}" is not one of the options the agent offered.`);
+    run.session.pending.delete(request);
+    await this.emitDurable(run, { type: 'permission.resolved', request, optionId, by: 'engineer' });
+    if (option.kind === 'allow_always' || option.kind === 'reject_always') run.remembered.set(rememberKey(question.ask), option.kind);
+    question.resolve(optionId);
+  }
+
+  /** Stops every agent and closes every journal; after it resolves no agent process remains. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const runs = [...this.runs.values()];
+    await Promise.all(runs.map(async (run) => {
+      if (run.wallClock) clearTimeout(run.wallClock);
+      this.cancelQuestions(run);
+      if (run.session.agent && run.phase !== 'finished') {
+        run.session.stopping = true;
+        const working = run.phase === 'running' || run.phase === 'starting';
+        await run.session.agent.stop(STOP_GRACE_MS).catch(() => undefined);
+        if (working) this.finish(run, 'stopped', 'VS Code closed the window.');
+      } else if (run.phase === 'queued') {
+        this.finish(run, 'cancelled', 'VS Code closed the window before it entered.');
+      }
+      await run.session.writer.close().catch((err: unknown) => this.host.log('error', `Closing the journal of ${run.spec.title}: ${String(err)}`));
+    }));
+  }
+
+  /** Writes buffered journal records now (before reading the journal folder again). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.runs.values()].map((r) => r.session.writer.flush().catch(() => undefined)));
+  }
+
+  // ── scheduling ──────────────────────────────────────────────────────────────────────────────
+
+  private schedule(): void {
+    if (this.disposed) return;
+    let busy = [...this.runs.values()].filter((r) => r.phase === 'starting' || r.phase === 'running').length;
+    const cap = Math.max(1, this.host.maxConcurrentAgents());
+    for (const run of this.runs.values()) {
+      if (run.phase !== 'queued') continue;
+      const blocked = this.blockedBy(run);
+      if (blocked === 'cancel') continue;
+      if (blocked) continue;
+      if (busy >= cap) break;
+      busy += 1;
+      void this.enter(run);
+    }
+  }
+
+  /** Why a queued task cannot enter yet, 'cancel' when it never will (and was cancelled), or undefined. */
+  private blockedBy(run: TaskRun): string | 'cancel' | undefined {
+    for (const dep of run.spec.waitsFor ?? []) {
+      const other = this.runs.get(dep);
+      if (!other) continue;
+      if (other.outcome && other.outcome !== 'done') {
+        this.finish(run, 'cancelled', `It waited for "${other.spec.title}", which ended ${other.outcome}.`);
+        return 'cancel';
+      }
+      if (other.outcome !== 'done') return `waits for "${other.spec.title}"`;
+    }
+    return undefined;
+  }
+
+  private queueReason(run: TaskRun): string {
+    const blocked = this.blockedBy(run);
+    if (blocked && blocked !== 'cancel') return `Enters when it is its turn: it ${blocked}.`;
+    return `Enters when fewer than ${this.host.maxConcurrentAgents()} agents are playing.`;
+  }
+
+  private async enter(run: TaskRun): Promise<void> {
+    run.phase = 'starting';
+    this.emit(run, { type: 'task.started', task: run.spec.id });
+    let launch: AgentLaunch;
+    let adapter: AgentAdapter;
+    try {
+      if (!this.host.trusted()) throw new Error('The workspace is no longer trusted; Podium does not start agents in it.');
+      const profile = this.profile(run.spec.agent);
+      adapter = this.adapterFor(profile);
+      if (!run.worktree) {
+        const workspace = this.host.workspace();
+        if (!workspace) throw new Error('No workspace folder is open.');
+        run.worktree = await createTaskWorktree({ workspace, storageDir: this.host.storageDir(), taskId: run.spec.id, title: run.spec.title });
+        this.emit(run, { type: 'notice', level: 'info', code: 'worktree', text: `Working in ${run.worktree.dir} on branch ${run.worktree.branch}.` });
+      }
+      launch = await this.launchFor(profile, run);
+    } catch (err) {
+      const reason = message(err);
+      this.emit(run, { type: 'session.failed', reason });
+      this.finish(run, 'failed', reason);
+      this.schedule();
+      return;
+    }
+    if (run.phase !== 'starting') return; // stopped while the worktree was being made
+    const agent = adapter.create(launch, this.sinkFor(run));
+    run.session.agent = agent;
+    run.phase = 'running';
+    run.firstStart ??= Date.now();
+    this.armWallClock(run);
+    void agent.exited.then(() => this.onExited(run, agent));
+    this.followTurn(run, agent.start(run.spec.prompt));
+  }
+
+  private followTurn(run: TaskRun, turn: Promise<void>): void {
+    const session = run.session;
+    turn.then(
+      () => {
+        if (run.session !== session || run.phase === 'finished') return;
+        run.phase = 'waiting';
+        this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: run.cancelRequested ? 'cancelled' : 'done', reason: run.cancelRequested ? 'The turn was cancelled; follow up to continue.' : undefined });
+        run.outcome = run.cancelRequested ? 'cancelled' : 'done';
+        this.schedule();
+      },
+      (err: unknown) => {
+        if (run.session !== session || run.phase === 'finished' || session.stopping) return;
+        const reason = message(err);
+        if (session.failed || !run.session.agent) {
+          this.finish(run, 'failed', session.failed ?? reason);
+        } else {
+          // The agent refused the turn but the session goes on: the engineer may follow up.
+          run.phase = 'waiting';
+          run.outcome = 'failed';
+          this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: 'failed', reason });
+        }
+        this.schedule();
+      },
+    );
+  }
+
+  private onExited(run: TaskRun, agent: AgentSession): void {
+    if (run.session.agent !== agent) return;
+    this.cancelQuestions(run);
+    if (run.phase === 'running' || run.phase === 'starting') {
+      if (!run.session.stopping) this.finish(run, 'failed', run.session.failed ?? 'The agent exited during its turn.');
+    } else if (run.phase === 'waiting') {
+      run.phase = 'finished';
+    }
+    if (run.wallClock) clearTimeout(run.wallClock);
+    this.schedule();
+  }
+
+  private finish(run: TaskRun, outcome: TaskOutcome, reason: string): void {
+    if (run.phase === 'finished' && run.outcome === outcome) return;
+    run.phase = 'finished';
+    run.outcome = outcome;
+    if (run.wallClock) clearTimeout(run.wallClock);
+    this.cancelQuestions(run);
+    void this.emitDurable(run, { type: 'task.finished', task: run.spec.id, outcome, reason }).catch(() => undefined);
+  }
+
+  // ── budgets ─────────────────────────────────────────────────────────────────────────────────
+
+  private armWallClock(run: TaskRun): void {
+    const limit = run.spec.budgets?.wallClockSec;
+    if (!limit || run.wallClock) return;
+    const left = limit * 1000 - (Date.now() - (run.firstStart ?? Date.now()));
+    run.wallClock = setTimeout(() => this.overBudget(run, `ran past its wall-clock budget of ${limit} s`), Math.max(0, left));
+    run.wallClock.unref?.();
+  }
+
+  private checkUsage(run: TaskRun, body: EventBody): void {
+    if (body.type !== 'agent.usage' || run.budgetStop) return;
+    const budgets = run.spec.budgets;
+    const tokens = body.inputTokens + body.outputTokens;
+    if (budgets?.tokens && tokens > budgets.tokens) this.overBudget(run, `used ${tokens} tokens, past its budget of ${budgets.tokens}`);
+    else if (budgets?.costUsd && (body.costUsd ?? 0) > budgets.costUsd) this.overBudget(run, `cost $${body.costUsd?.toFixed(4)}, past its budget of $${budgets.costUsd}`);
+  }
+
+  private overBudget(run: TaskRun, what: string): void {
+    if (run.phase === 'finished' || run.budgetStop) return;
+    run.budgetStop = `Stopped: the task ${what}.`;
+    this.emit(run, { type: 'notice', level: 'warning', code: 'budget', text: run.budgetStop });
+    if (run.phase === 'waiting') {
+      // Nothing is playing; the next turn would be over budget, so close the session now.
+      run.session.stopping = true;
+      void run.session.agent?.stop(STOP_GRACE_MS);
+      this.finish(run, 'budget', run.budgetStop);
+      return;
+    }
+    void this.stop(run.spec.id);
+  }
+
+  // ── sessions ────────────────────────────────────────────────────────────────────────────────
+
+  private async openSession(spec: TaskSpec): Promise<SessionRun> {
+    const id = `${stamp(new Date())}-${spec.id}`.slice(0, 120);
+    const writer = await JournalWriter.open(this.host.journalFolder(), id, {
+      flushIntervalMs: this.host.flushIntervalMs(),
+      onError: (err) => {
+        this.host.log('error', err.message);
+        this.feed.report([err.message]);
+      },
+    });
+    const session: SessionRun = { id, writer, pending: new Map() };
+    return session;
+  }
+
+  private sinkFor(run: TaskRun) {
+    const session = run.session;
+    return {
+      emit: (body: EventBody) => {
+        if (body.type === 'session.failed') session.failed = body.reason;
+        this.emitTo(session, body);
+        if (run.session === session) this.checkUsage(run, body);
+      },
+      requestPermission: (ask: PermissionAsk, signal: AbortSignal) => this.askEngineer(run, session, ask, signal),
+    };
+  }
+
+  private async askEngineer(run: TaskRun, session: SessionRun, ask: PermissionAsk, signal: AbortSignal): Promise<string | null> {
+    this.emitTo(session, { type: 'permission.requested', request: ask.request, title: ask.title, toolCall: ask.toolCall, options: ask.options });
+    const remembered = run.remembered.get(rememberKey(ask));
+    const option = remembered ? ask.options.find((o) => o.kind === remembered) : undefined;
+    if (option) {
+      await this.emitDurableTo(session, { type: 'permission.resolved', request: ask.request, optionId: option.id, by: 'remembered' });
+      return option.id;
+    }
+    if (signal.aborted || session.stopping) {
+      this.emitTo(session, { type: 'permission.resolved', request: ask.request, optionId: null, by: 'cancelled' });
+      return null;
+    }
+    return new Promise<string | null>((resolve) => {
+      const onAbort = () => {
+        if (!session.pending.delete(ask.request)) return;
+        this.emitTo(session, { type: 'permission.resolved', request: ask.request, optionId: null, by: 'cancelled' });
+        resolve(null);
+      };
+      session.pending.set(ask.request, {
+        ask,
+        resolve: (id) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(id);
+        },
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.bySession.set(session.id, run);
+      this.host.permissionAsked(run.spec, session.id, ask);
+    });
+  }
+
+  private cancelQuestions(run: TaskRun): void {
+    const session = run.session;
+    for (const [request, question] of session.pending) {
+      session.pending.delete(request);
+      this.emitTo(session, { type: 'permission.resolved', request, optionId: null, by: 'cancelled' });
+      question.resolve(null);
+    }
+  }
+
+  private async launchFor(profile: AgentProfile, run: TaskRun): Promise<AgentLaunch> {
+    const cwd = run.worktree!.workspaceDir;
+    const identity = { kind: profile.kind, label: profile.label };
+    const idleSec = run.spec.budgets?.idleSec;
+    if (profile.kind === 'rehearsal') {
+      const { entry, scriptsDir } = this.host.rehearsal();
+      const name = profile.script ?? 'feature';
+      const script = path.isAbsolute(name) ? name : path.join(scriptsDir, name.endsWith('.json') ? name : `${name}.json`);
+      const logs = path.join(this.host.storageDir(), 'rehearsal-logs');
+      await mkdir(logs, { recursive: true });
+      const log = path.join(logs, `${run.session.id}.jsonl`);
+      const { argv, env } = rehearsalCommand({ entry, script, log });
+      return { argv, cwd, env, identity, idleSec };
+    }
+    const names = secretNames(profile);
+    const env = fillSecrets(profile, names.length ? await this.host.secrets(names) : new Map());
+    return { argv: [profile.command, ...profile.args], cwd, env, identity, idleSec };
+  }
+
+  private adapterFor(profile: AgentProfile): AgentAdapter {
+    const adapter = this.adapters[profile.kind];
+    if (!adapter) throw new Error(`Podium cannot run ${profile.kind} agents yet (profile "${profile.id}").`);
+    return adapter;
+  }
+
+  private profile(id: string): AgentProfile {
+    const profile = this.host.profiles().find((p) => p.id === id);
+    if (!profile) {
+      const known = this.host.profiles().map((p) => p.id).join(', ');
+      throw new Error(`No agent profile "${id}". Known profiles: ${known}. Add one in the podium.agents setting.`);
+    }
+    return profile;
+  }
+
+  private run(taskId: string): TaskRun {
+    const run = this.runs.get(taskId);
+    if (!run) throw new Error(`No task "${taskId}" in this window.`);
+    return run;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('Podium is shutting down.');
+  }
+
+  private emit(run: TaskRun, body: EventBody): void {
+    this.bySession.set(run.session.id, run);
+    this.emitTo(run.session, body);
+  }
+
+  private emitTo(session: SessionRun, body: EventBody): PodiumEvent {
+    const event = session.writer.append(body);
+    this.feed.push([event]);
+    return event;
+  }
+
+  private async emitDurable(run: TaskRun, body: EventBody): Promise<void> {
+    this.bySession.set(run.session.id, run);
+    await this.emitDurableTo(run.session, body);
+  }
+
+  /** Appends and shows at once (so the score keeps journal order), then waits until it is fsynced. */
+  private async emitDurableTo(session: SessionRun, body: EventBody): Promise<void> {
+    this.emitTo(session, body);
+    await session.writer.flush();
+  }
+}
+
+function rememberKey(ask: PermissionAsk): string {
+  return ask.title.trim().toLowerCase();
+}
+
+function slug(title: string): string {
+  const s = title
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 32)
+    .replace(/-+$/g, '');
+  return s || 'task';
+}
+
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

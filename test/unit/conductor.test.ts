@@ -1,0 +1,269 @@
+/**
+ * The conductor with real parts: rehearsal agents as real ACP processes, real git worktrees, real
+ * journals on disk. Each test builds its workspace in a temp folder and removes it.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { AcpAdapter } from '../../src/agents/acp';
+import type { PermissionAsk } from '../../src/agents/adapter';
+import { pidAlive } from '../../src/agents/process';
+import { Conductor, type ConductorHost } from '../../src/conductor/conductor';
+import { DEFAULT_PROFILES, type AgentProfile } from '../../src/conductor/profiles';
+import { ScoreFeed } from '../../src/conductor/scoreFeed';
+import { listJournals, readJournal } from '../../src/journal';
+import { fold, type PodiumEvent, type SessionState } from '../../src/score';
+import { eventually, FIXTURE_SCRIPTS, rehearsalEntry, SHIPPED_SCRIPTS, tempRepo, type TempRepo } from '../fixtures/agents/harness';
+
+interface Stage {
+  repo: TempRepo;
+  storage: string;
+  journals: string;
+  feed: ScoreFeed;
+  conductor: Conductor;
+  asked: { session: string; ask: PermissionAsk }[];
+  host: ConductorHost;
+  events(): PodiumEvent[];
+}
+
+const stages: Stage[] = [];
+
+async function stage(options: { cap?: number; trusted?: boolean; profiles?: AgentProfile[]; workspace?: string } = {}): Promise<Stage> {
+  const repo = tempRepo();
+  const storage = realpathSync(mkdtempSync(path.join(tmpdir(), 'podium-storage-')));
+  const journals = path.join(repo.outside, 'journals');
+  const feed = new ScoreFeed({ folder: journals, label: 'test', readOnly: false });
+  const entry = await rehearsalEntry();
+  const asked: Stage['asked'] = [];
+  const extra: AgentProfile[] = [
+    { id: 'permission', label: 'Rehearsal: permission', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(SHIPPED_SCRIPTS, 'permission.json') },
+    { id: 'slow', label: 'Rehearsal: slow', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'slow.json') },
+    { id: 'brief', label: 'Rehearsal: brief', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'brief.json') },
+    { id: 'missing', label: 'Not installed', kind: 'acp', command: 'podium-no-such-agent', args: [], env: {}, install: 'npm install -g podium-no-such-agent' },
+  ];
+  const host: ConductorHost = {
+    workspace: () => options.workspace ?? repo.worktree,
+    storageDir: () => storage,
+    journalFolder: () => journals,
+    flushIntervalMs: () => 20,
+    maxConcurrentAgents: () => options.cap ?? 4,
+    trusted: () => options.trusted ?? true,
+    profiles: () => options.profiles ?? [...DEFAULT_PROFILES, ...extra],
+    rehearsal: () => ({ entry, scriptsDir: SHIPPED_SCRIPTS }),
+    secrets: async () => new Map(),
+    permissionAsked: (_task, session, ask) => asked.push({ session, ask }),
+    log: () => undefined,
+  };
+  const acp = new AcpAdapter({ graceMs: 1000 });
+  const conductor = new Conductor(host, feed, { acp, rehearsal: acp });
+  const s: Stage = { repo, storage, journals, feed, conductor, asked, host, events: () => feed.history() as PodiumEvent[] };
+  stages.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  for (const s of stages.splice(0)) {
+    await s.conductor.dispose();
+    s.repo.cleanup();
+    rmSync(s.storage, { recursive: true, force: true });
+  }
+});
+
+function sessionOf(s: Stage, taskId: string): SessionState {
+  const task = s.feed.state.tasks[taskId];
+  assert.ok(task, `task ${taskId} is on the score`);
+  return s.feed.state.sessions[task.sessions[task.sessions.length - 1]!]!;
+}
+
+function taskStatus(s: Stage, taskId: string): string {
+  const t = s.feed.state.tasks[taskId];
+  return t ? `${t.status}${t.outcome ? `:${t.outcome}` : ''}` : 'missing';
+}
+
+describe('the conductor', function () {
+  this.timeout(60_000);
+
+  it('plays a rehearsal task in its own worktree and shows its entries live on the score', async () => {
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Count characters', prompt: 'Add countChars to tally', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the task to finish its turn', 30_000);
+    const session = sessionOf(s, id);
+    const kinds = new Set(session.entries.map((e) => e.kind));
+    for (const k of ['prompt', 'plan', 'message', 'tool', 'file']) assert.ok(kinds.has(k as never), `a ${k} entry is shown`);
+    assert.equal(session.status, 'waiting');
+    const worktreeNotice = session.entries.find((e) => e.kind === 'notice' && e.title.startsWith('Working in'));
+    assert.ok(worktreeNotice, 'the score says where the task works');
+    assert.ok(!worktreeNotice.title.includes(s.repo.worktree + path.sep), 'the worktree is outside the workspace');
+    // The engineer's working tree is untouched: the agent wrote into its worktree only.
+    assert.equal(readFileSync(path.join(s.repo.worktree, 'src/core/tally.js'), 'utf8'), readFileSync(path.join(__dirname, '../../demo/template/src/core/tally.js'), 'utf8'));
+  });
+
+  it('journals every event the score shows, in order, on disk', async () => {
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Journal me', prompt: 'Do the feature', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.flush();
+    const [file] = await listJournals(s.journals);
+    assert.ok(file);
+    const { events, problems, tornTail } = await readJournal(file.file);
+    assert.deepEqual(problems, []);
+    assert.equal(tornTail, undefined);
+    const fromDisk = fold(events).sessions[file.sessionId]!;
+    assert.deepEqual(fromDisk, s.feed.state.sessions[file.sessionId]);
+  });
+
+  it('runs ten tasks under a cap of four, never more than four at once, each journal complete', async () => {
+    const s = await stage({ cap: 4 });
+    let playing = 0;
+    let most = 0;
+    s.feed.subscribe((u) => {
+      if (u.type !== 'events') return;
+      for (const e of u.events as PodiumEvent[]) {
+        if (e.type === 'task.started') most = Math.max(most, ++playing);
+        if (e.type === 'task.finished') playing -= 1;
+      }
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await s.conductor.createTask({ title: `Brief task ${i}`, prompt: `task ${i}`, agent: 'brief' }));
+    await eventually(() => ids.every((id) => taskStatus(s, id) === 'finished:done'), 'all ten tasks to finish', 50_000);
+    assert.ok(most <= 4, `at most four played at once (saw ${most})`);
+    assert.ok(most >= 2, `tasks did play side by side (saw ${most})`);
+    await s.conductor.flush();
+    const journals = await listJournals(s.journals);
+    assert.equal(journals.length, 10);
+    for (const j of journals) {
+      const { events, problems } = await readJournal(j.file);
+      assert.deepEqual(problems, []);
+      const seqs = events.map((e) => (e as PodiumEvent).seq);
+      assert.deepEqual(seqs, seqs.map((_, i) => i + 1), `${j.sessionId} has every record`);
+    }
+  });
+
+  it('lets a task that waits for another enter only once that one has finished', async () => {
+    const s = await stage();
+    const a = await s.conductor.createTask({ title: 'First', prompt: 'first', agent: 'brief' });
+    const b = await s.conductor.createTask({ title: 'Second', prompt: 'second', agent: 'rehearsal', waitsFor: [a] });
+    assert.equal(taskStatus(s, b), 'queued');
+    await eventually(() => taskStatus(s, b) === 'finished:done', 'the second task to finish', 40_000);
+    const startedB = s.events().find((e) => e.type === 'task.started' && e.task === b)!;
+    const finishedA = s.events().find((e) => e.type === 'task.finished' && e.task === a)!;
+    assert.ok(startedB.ts >= finishedA.ts, 'the second entered after the first finished');
+  });
+
+  it('cancels a task whose prerequisite was stopped, saying why', async () => {
+    const s = await stage();
+    const a = await s.conductor.createTask({ title: 'Prerequisite', prompt: 'slow', agent: 'slow' });
+    const b = await s.conductor.createTask({ title: 'Dependent', prompt: 'x', agent: 'rehearsal', waitsFor: [a] });
+    await eventually(() => taskStatus(s, a) === 'running', 'the first to run', 20_000);
+    await s.conductor.stop(a);
+    await eventually(() => taskStatus(s, b) === 'finished:cancelled', 'the dependent to be cancelled');
+    assert.match(s.feed.state.tasks[b]!.reason ?? '', /Prerequisite.*stopped/);
+  });
+
+  it('fails at once, saying how to install it, when the agent program is missing', async () => {
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Nobody home', prompt: 'x', agent: 'missing' });
+    await eventually(() => taskStatus(s, id) === 'finished:failed', 'the task to fail', 15_000);
+    assert.match(s.feed.state.tasks[id]!.reason ?? '', /podium-no-such-agent/);
+  });
+
+  it('refuses to start agents in an untrusted workspace', async () => {
+    const s = await stage({ trusted: false });
+    await assert.rejects(s.conductor.createTask({ title: 'x', prompt: 'y', agent: 'rehearsal' }), /untrusted workspace/);
+    assert.equal(s.feed.state.taskOrder.length, 0);
+  });
+
+  it('says what to do when the workspace is not a git repository', async () => {
+    const plain = realpathSync(mkdtempSync(path.join(tmpdir(), 'podium-plain-')));
+    writeFileSync(path.join(plain, 'a.txt'), 'hello');
+    try {
+      const s = await stage({ workspace: plain });
+      const id = await s.conductor.createTask({ title: 'No git', prompt: 'x', agent: 'rehearsal' });
+      await eventually(() => taskStatus(s, id) === 'finished:failed', 'the task to fail', 15_000);
+      assert.match(s.feed.state.tasks[id]!.reason ?? '', /git init/);
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+
+  it('asks the engineer, journals the answer before the agent hears it, and remembers "always"', async () => {
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Clean build', prompt: 'clean', agent: 'permission' });
+    await eventually(() => s.asked.length === 1, 'a permission question', 20_000);
+    const session = sessionOf(s, id);
+    assert.deepEqual(Object.keys(session.pendingPermissions), [s.asked[0]!.ask.request]);
+    await assert.rejects(s.conductor.answerPermission(session.id, s.asked[0]!.ask.request, 'bogus'), /not one of the options/);
+    await s.conductor.answerPermission(session.id, s.asked[0]!.ask.request, 'always');
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 20_000);
+    const permission = sessionOf(s, id).entries.find((e) => e.kind === 'permission')!;
+    assert.equal(permission.status, 'allow_always');
+    await assert.rejects(s.conductor.answerPermission(session.id, s.asked[0]!.ask.request, 'always'), /already answered/);
+    // Restart: the same question is now answered from memory, without asking.
+    await s.conductor.stop(id);
+    await s.conductor.restart(id);
+    await eventually(() => taskStatus(s, id) === 'finished:done' && sessionOf(s, id).id !== session.id, 'the restarted turn to end', 30_000).catch((err) => {
+      throw new Error(`${err}: ${taskStatus(s, id)} ${sessionOf(s, id).entries.map((e) => `${e.kind}:${e.title}`).join(' | ')}`);
+    });
+    assert.equal(s.asked.length, 1, 'not asked again');
+    assert.match(sessionOf(s, id).entries.find((e) => e.kind === 'permission')!.text, /remembered/);
+  });
+
+  it('sends a follow-up to a waiting agent, which hears it', async () => {
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Clean build', prompt: 'clean', agent: 'permission' });
+    await eventually(() => s.asked.length === 1, 'a permission question', 20_000);
+    await s.conductor.answerPermission(sessionOf(s, id).id, s.asked[0]!.ask.request, 'no');
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the first turn to end', 20_000);
+    await s.conductor.followUp(id, 'Please delete only build/tmp next time.');
+    await eventually(() => sessionOf(s, id).entries.some((e) => e.kind === 'message' && e.text.includes('Feedback heard: Please delete only build/tmp')), 'the agent to echo the follow-up', 20_000);
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the follow-up turn to end', 20_000);
+  });
+
+  it('stops a running agent on request, leaving no process, and shows the task stopped', async () => {
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Long one', prompt: 'slow', agent: 'slow' });
+    await eventually(() => sessionOf(s, id).status === 'running' && sessionOf(s, id).pid !== undefined, 'the agent to run', 20_000);
+    const pid = sessionOf(s, id).pid!;
+    assert.ok(pidAlive(pid));
+    await s.conductor.stop(id);
+    assert.equal(pidAlive(pid), false, 'the agent process is gone');
+    await eventually(() => taskStatus(s, id) === 'finished:stopped', 'the task to show stopped');
+  });
+
+  it('stops a task that goes past its token budget, with a notice on the score', async () => {
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Thrifty', prompt: 'feature', agent: 'rehearsal', budgets: { tokens: 10 } });
+    await eventually(() => taskStatus(s, id) === 'finished:budget', 'the budget stop', 30_000);
+    const notice = sessionOf(s, id).entries.find((e) => e.kind === 'notice' && e.text === 'budget');
+    assert.ok(notice, 'a budget notice is on the row');
+    assert.match(notice.title, /past its budget of 10/);
+  });
+
+  it('cancels a queued task, and leaves no agent behind when disposed', async () => {
+    const s = await stage({ cap: 1 });
+    const a = await s.conductor.createTask({ title: 'Occupies the slot', prompt: 'slow', agent: 'slow' });
+    const b = await s.conductor.createTask({ title: 'Waits in line', prompt: 'x', agent: 'rehearsal' });
+    assert.equal(taskStatus(s, b), 'queued');
+    await s.conductor.cancel(b);
+    await eventually(() => taskStatus(s, b) === 'finished:cancelled', 'the queued task to be cancelled');
+    await eventually(() => sessionOf(s, a).pid !== undefined, 'the first agent to run', 20_000);
+    const pid = sessionOf(s, a).pid!;
+    await s.conductor.dispose();
+    assert.equal(pidAlive(pid), false);
+    assert.equal(taskStatus(s, a), 'finished:stopped');
+  });
+});
+
+describe('the conductor keeps worktrees out of the way', () => {
+  it('fails a task, saying why, when the storage folder lies inside the workspace', async function () {
+    this.timeout(30_000);
+    const s = await stage();
+    const inside = path.join(s.repo.worktree, '.podium-storage');
+    mkdirSync(inside);
+    s.host.storageDir = () => inside;
+    const id = await s.conductor.createTask({ title: 'Bad storage', prompt: 'x', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:failed', 'the task to fail', 15_000);
+    assert.match(s.feed.state.tasks[id]!.reason ?? '', /inside/);
+  });
+});
