@@ -3,15 +3,21 @@
  * 'vscode'; everything it does here is registering commands, views and the panel, and translating
  * between the editor and the conductor's plain interfaces.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AcpAdapter } from '../agents/acp';
+import { stopAllProcesses } from '../agents/process';
+import { Conductor, type ConductorHost } from '../conductor/conductor';
 import { loadJournalFile, loadJournalFolder, rebuildJournalIndex } from '../conductor/journalLibrary';
+import { REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
 import { ScoreFeed } from '../conductor/scoreFeed';
-import type { SourceInfo } from '../protocol';
+import type { HostConfig, SourceInfo } from '../protocol';
 import type { ScoreState } from '../score';
-import { ScorePanel, SCORE_VIEW_TYPE, type ScorePanelActions } from './scorePanel';
+import { ScorePanel, SCORE_VIEW_TYPE, type Intent, type ScorePanelActions } from './scorePanel';
 import { SessionsView } from './sessionsView';
-import { affectsJournal, journalSettings } from './settings';
+import { affectsAgents, affectsJournal, agentSettings, journalSettings } from './settings';
+import { notifyPermission, registerTaskCommands, SECRET_PREFIX, startRehearsal } from './taskCommands';
 
 /** What the extension exports: read-only views used by the integration tests and other extensions. */
 export interface PodiumApi {
@@ -21,15 +27,75 @@ export interface PodiumApi {
   panelReady(): boolean;
   /** Resolves once the current source has been loaded. */
   loaded(): Promise<void>;
+  /** Task ids and phases of this window's conductor. */
+  tasks(): ReturnType<Conductor['tasks']>;
 }
+
+let conductor: Conductor | undefined;
 
 export function activate(context: vscode.ExtensionContext): PodiumApi {
   const log = vscode.window.createOutputChannel('Podium', { log: true });
   const feed = new ScoreFeed({ folder: '', label: 'Workspace journals', readOnly: true });
   let loading: Promise<void> = Promise.resolve();
 
+  const host: ConductorHost = {
+    workspace: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    storageDir: () => (context.storageUri ?? context.globalStorageUri).fsPath,
+    journalFolder: () => journalSettings(context.globalStorageUri).folder,
+    flushIntervalMs: () => journalSettings(context.globalStorageUri).flushIntervalMs,
+    maxConcurrentAgents: () => agentSettings().maxConcurrentAgents,
+    trusted: () => vscode.workspace.isTrusted,
+    profiles: () => agentSettings().profiles,
+    rehearsal: () => ({
+      entry: vscode.Uri.joinPath(context.extensionUri, 'dist', 'rehearsal.js').fsPath,
+      scriptsDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'rehearsal-scripts').fsPath,
+    }),
+    secrets: async (names) => {
+      const found = new Map<string, string>();
+      for (const name of names) {
+        const value = await context.secrets.get(SECRET_PREFIX + name);
+        if (value !== undefined) found.set(name, value);
+      }
+      return found;
+    },
+    permissionAsked: (task, session, ask) => notifyPermission(() => conductor!, task, session, ask),
+    log: (level, message) => log[level](message),
+  };
+  const acp = new AcpAdapter({ clientVersion: String(context.extension.packageJSON.version ?? '0') });
+  conductor = new Conductor(host, feed, { acp, rehearsal: acp });
+  const theConductor = conductor;
+
+  const hostConfig = (): HostConfig => {
+    const settings = agentSettings();
+    return {
+      profiles: settings.profiles.map((p) => ({ id: p.id, label: p.label, kind: p.kind })),
+      defaultProfile: settings.defaultProfile,
+      trusted: vscode.workspace.isTrusted,
+      maxConcurrentAgents: settings.maxConcurrentAgents,
+    };
+  };
+
+  const intent = async (message: Intent): Promise<void> => {
+    switch (message.type) {
+      case 'task/create':
+        await theConductor.createTask({ title: message.title, prompt: message.prompt, agent: message.agent, waitsFor: message.waitsFor, budgets: message.budgets });
+        return;
+      case 'task/stop':
+        return theConductor.stop(message.task);
+      case 'task/cancel':
+        return theConductor.cancel(message.task);
+      case 'task/restart':
+        return theConductor.restart(message.task);
+      case 'task/followUp':
+        return theConductor.followUp(message.task, message.text);
+      case 'permission/answer':
+        return theConductor.answerPermission(message.session, message.request, message.optionId);
+    }
+  };
+
   const loadWorkspace = (): Promise<void> =>
     (loading = (async () => {
+      await theConductor.flush();
       const { folder } = journalSettings(context.globalStorageUri);
       const result = await loadJournalFolder(folder);
       feed.reset({ folder, label: 'Workspace journals', readOnly: false }, result.events, result.problems);
@@ -89,6 +155,8 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
   const actions: ScorePanelActions = {
     openJournal: () => void openJournal(),
     revealJournalFolder: () => void revealJournalFolder(),
+    intent,
+    config: hostConfig,
     log: (message) => log.warn(message),
   };
   const showPanel = () => ScorePanel.show(context.extensionUri, feed, actions);
@@ -126,11 +194,18 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsJournal(e)) void loadWorkspace();
+      if (affectsAgents(e)) {
+        ScorePanel.instance?.postConfig();
+        for (const p of agentSettings().problems) log.warn(p);
+      }
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => ScorePanel.instance?.postConfig()),
+    ...registerTaskCommands(context, () => theConductor),
     { dispose: () => ScorePanel.instance?.dispose() },
   );
+  for (const p of agentSettings().problems) log.warn(p);
 
-  void loadWorkspace();
+  void loadWorkspace().then(() => maybeStartRehearsal(context, theConductor, showPanel, log));
 
   return {
     score: () => feed.state,
@@ -138,11 +213,35 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     problems: () => feed.problems,
     panelReady: () => ScorePanel.instance?.isReady ?? false,
     loaded: () => loading,
+    tasks: () => theConductor.tasks(),
   };
 }
 
-export function deactivate(): void {
-  // Everything is registered in context.subscriptions and disposed by VS Code.
+/** Stops every agent (protocol cancel, SIGTERM, SIGKILL) and closes the journals. */
+export async function deactivate(): Promise<void> {
+  const c = conductor;
+  conductor = undefined;
+  await c?.dispose();
+  await stopAllProcesses(1000);
+}
+
+/**
+ * The demo: a workspace with `.podium/rehearsal.json` opens with its rehearsal tasks playing, once
+ * per workspace (reloading the window does not hand them out again; the command does).
+ */
+async function maybeStartRehearsal(context: vscode.ExtensionContext, conductor: Conductor, showPanel: () => void, log: vscode.LogOutputChannel): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!folder || !existsSync(path.join(folder, REHEARSAL_PLAN)) || !vscode.workspace.isTrusted) return;
+  if (context.workspaceState.get<boolean>('podium.rehearsalStarted')) return;
+  await context.workspaceState.update('podium.rehearsalStarted', true);
+  try {
+    await startRehearsal(conductor);
+    showPanel();
+  } catch (err) {
+    const message = `Podium could not start the demo rehearsal: ${errorText(err)}`;
+    log.error(message);
+    void vscode.window.showErrorMessage(message);
+  }
 }
 
 function errorText(err: unknown): string {

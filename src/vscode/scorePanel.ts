@@ -12,14 +12,22 @@
  */
 import * as vscode from 'vscode';
 import type { ScoreFeed } from '../conductor/scoreFeed';
-import { parseFromWebview, PROTOCOL_VERSION, type FromWebview, type ToWebview } from '../protocol';
+import { parseFromWebview, PROTOCOL_VERSION, type FromWebview, type HostConfig, type ToWebview } from '../protocol';
 
 export const SCORE_VIEW_TYPE = 'podium.score';
 const SLICE = 5000;
+/** Live events are posted at most this often: one message per frame, not one per event. */
+const BATCH_MS = 16;
+
+/** An intent the engineer expressed in the webview (task and permission messages). */
+export type Intent = Extract<FromWebview, { type: `task/${string}` | `permission/${string}` }>;
 
 export interface ScorePanelActions {
   openJournal(): void;
   revealJournalFolder(): void;
+  /** Carries out an intent; a rejection's message is shown to the engineer. */
+  intent(intent: Intent): Promise<void>;
+  config(): HostConfig;
   log(message: string): void;
 }
 
@@ -27,6 +35,8 @@ export class ScorePanel implements vscode.Disposable {
   private static current: ScorePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  private queued: unknown[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   /** Shows the panel, creating it if needed. */
   static show(extensionUri: vscode.Uri, feed: ScoreFeed, actions: ScorePanelActions): ScorePanel {
@@ -67,10 +77,15 @@ export class ScorePanel implements vscode.Disposable {
       feed.subscribe((update) => {
         if (!this.ready) return;
         if (update.type === 'reset') this.sendAll();
-        else if (update.type === 'events') this.sendEvents(update.events);
+        else if (update.type === 'events') this.queue(update.events);
         else void this.post(update);
       }),
     );
+  }
+
+  /** Sends the task form's options again (settings or workspace trust changed). */
+  postConfig(): void {
+    if (this.ready) void this.post({ type: 'config', config: this.actions.config() });
   }
 
   /** True once the app has said `ready` and been sent the history. */
@@ -109,11 +124,32 @@ export class ScorePanel implements vscode.Disposable {
       case 'reportError':
         this.actions.log(`Score page error: ${message.message}${message.stack ? `\n${message.stack}` : ''}`);
         return;
+      default:
+        this.actions.intent(message).catch((err: unknown) => {
+          const text = err instanceof Error ? err.message : String(err);
+          void this.post({ type: 'error', message: text });
+          void vscode.window.showErrorMessage(`Podium: ${text}`);
+        });
     }
   }
 
+  private queue(events: readonly unknown[]): void {
+    for (const e of events) this.queued.push(e);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const batch = this.queued;
+      this.queued = [];
+      if (this.ready) this.sendEvents(batch);
+    }, BATCH_MS);
+  }
+
   private sendAll(): void {
+    // Everything is in the history: drop what was waiting to be posted.
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queued = [];
     const history = this.feed.history();
+    void this.post({ type: 'config', config: this.actions.config() });
     void this.post({ type: 'reset', source: this.feed.source, total: history.length });
     this.sendEvents(history);
     if (this.feed.problems.length > 0) void this.post({ type: 'problems', problems: [...this.feed.problems] });
@@ -130,6 +166,7 @@ export class ScorePanel implements vscode.Disposable {
   dispose(): void {
     if (ScorePanel.current === this) ScorePanel.current = undefined;
     this.ready = false;
+    if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

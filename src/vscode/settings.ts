@@ -1,6 +1,7 @@
 /** Podium's settings, read in one place with their defaults and bounds. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_PROFILE, resolveProfiles, type AgentProfile } from '../conductor/profiles';
 
 export interface JournalSettings {
   /** Absolute folder of the session journals. */
@@ -27,4 +28,25 @@ export function journalSettings(globalStorage: vscode.Uri): JournalSettings {
 
 export function affectsJournal(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration('podium.journal');
+}
+
+export interface AgentSettings {
+  profiles: AgentProfile[];
+  /** Sentences about ignored podium.agents entries. */
+  problems: string[];
+  defaultProfile: string;
+  maxConcurrentAgents: number;
+}
+
+export function agentSettings(): AgentSettings {
+  const config = vscode.workspace.getConfiguration('podium');
+  const { profiles, problems } = resolveProfiles(config.get<unknown>('agents'));
+  const wanted = config.get<string>('defaultAgent', DEFAULT_PROFILE);
+  const defaultProfile = profiles.some((p) => p.id === wanted) ? wanted : DEFAULT_PROFILE;
+  const cap = config.get<number>('maxConcurrentAgents', 4);
+  return { profiles, problems, defaultProfile, maxConcurrentAgents: Math.min(32, Math.max(1, Number.isFinite(cap) ? Math.floor(cap) : 4)) };
+}
+
+export function affectsAgents(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('podium.agents') || e.affectsConfiguration('podium.defaultAgent') || e.affectsConfiguration('podium.maxConcurrentAgents');
 }

@@ -36,7 +36,8 @@ describe('Podium in a real VS Code', () => {
   it('registers its commands', async () => {
     await api();
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['podium.openScore', 'podium.openJournal', 'podium.revealJournalFolder', 'podium.rebuildIndex']) {
+    for (const id of ['podium.openScore', 'podium.openJournal', 'podium.revealJournalFolder', 'podium.rebuildIndex',
+      'podium.newTask', 'podium.stopTask', 'podium.cancelTask', 'podium.followUp', 'podium.restartTask', 'podium.setSecret', 'podium.startRehearsal']) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
   });
@@ -45,6 +46,27 @@ describe('Podium in a real VS Code', () => {
     const config = vscode.workspace.getConfiguration('podium');
     assert.equal(config.inspect<string>('journal.folder')?.defaultValue, '.podium/journals');
     assert.equal(config.inspect<number>('journal.flushIntervalMs')?.defaultValue, 200);
+    assert.equal(config.inspect<number>('maxConcurrentAgents')?.defaultValue, 4);
+    assert.deepEqual(config.inspect<unknown[]>('agents')?.defaultValue, []);
+    assert.equal(config.inspect<string>('defaultAgent')?.defaultValue, 'rehearsal');
+  });
+
+  it('says why, and starts nothing, when a task names an unknown agent profile', async () => {
+    const podium = await api();
+    const before = podium.tasks().length;
+    const shown: string[] = [];
+    const original = vscode.window.showErrorMessage;
+    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (m: string) => {
+      shown.push(m);
+      return Promise.resolve(undefined);
+    };
+    try {
+      await vscode.commands.executeCommand('podium.newTask', { title: 'Nobody plays', prompt: 'x', agent: 'no-such-profile' });
+    } finally {
+      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+    }
+    assert.equal(podium.tasks().length, before);
+    assert.match(shown.join('\n'), /No agent profile "no-such-profile".*podium\.agents/);
   });
 
   it('reads the recorded session from the workspace journal folder', async () => {

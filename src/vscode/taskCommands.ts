@@ -1,0 +1,119 @@
+/**
+ * The conductor's commands in the editor: New Task (a short series of inputs), Stop / Cancel /
+ * Follow Up / Restart (pick a task), Set Agent Secret, Start the Demo Rehearsal, and a notification
+ * for each permission question so it is seen even when the score is closed.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PermissionAsk } from '../agents/adapter';
+import type { Conductor } from '../conductor/conductor';
+import { readRehearsalPlan, REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
+import type { TaskSpec } from '../score';
+import { agentSettings } from './settings';
+
+export const SECRET_PREFIX = 'podium.secret.';
+
+type Phase = ReturnType<Conductor['tasks']>[number]['phase'];
+
+export function registerTaskCommands(context: vscode.ExtensionContext, conductor: () => Conductor): vscode.Disposable[] {
+  const pickTask = async (phases: Phase[], verb: string): Promise<string | undefined> => {
+    const tasks = conductor().tasks().filter((t) => phases.includes(t.phase));
+    if (tasks.length === 0) {
+      void vscode.window.showInformationMessage(`No task to ${verb}.`);
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      tasks.map((t) => ({ label: t.title, description: t.outcome ? `${t.phase}, ${t.outcome}` : t.phase, id: t.id })),
+      { title: `Podium: ${verb} which task?`, placeHolder: 'Task' },
+    );
+    return picked?.id;
+  };
+
+  const attempt = (what: string, work: () => Promise<unknown>) =>
+    work().catch((err: unknown) => void vscode.window.showErrorMessage(`Podium could not ${what}: ${err instanceof Error ? err.message : String(err)}`));
+
+  return [
+    vscode.commands.registerCommand('podium.newTask', async (preset?: { title?: string; prompt?: string; agent?: string }) => {
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage('Podium does not start agents in an untrusted workspace. Trust it first (Workspaces: Manage Workspace Trust).');
+        return;
+      }
+      const title = preset?.title ?? (await vscode.window.showInputBox({
+        title: 'Podium: New Task (1/3)', prompt: 'A short title for the task', placeHolder: 'Add a word-count summary',
+        validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.'),
+      }));
+      if (!title) return;
+      const prompt = preset?.prompt ?? (await vscode.window.showInputBox({
+        title: 'Podium: New Task (2/3)', prompt: 'What should the agent do?', value: title,
+        validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.'),
+      }));
+      if (!prompt) return;
+      const settings = agentSettings();
+      let agent = preset?.agent;
+      if (!agent) {
+        const items = settings.profiles.map((p) => ({ label: p.label, description: p.id === settings.defaultProfile ? `${p.kind} · default` : p.kind, id: p.id }));
+        items.sort((a, b) => Number(b.id === settings.defaultProfile) - Number(a.id === settings.defaultProfile));
+        agent = (await vscode.window.showQuickPick(items, { title: 'Podium: New Task (3/3)', placeHolder: 'Which agent plays it?' }))?.id;
+      }
+      if (!agent) return;
+      await attempt('start the task', () => conductor().createTask({ title, prompt, agent }));
+    }),
+    vscode.commands.registerCommand('podium.stopTask', async (id?: string) => {
+      const task = id ?? (await pickTask(['queued', 'starting', 'running', 'waiting'], 'stop'));
+      if (task) await attempt('stop the task', () => conductor().stop(task));
+    }),
+    vscode.commands.registerCommand('podium.cancelTask', async (id?: string) => {
+      const task = id ?? (await pickTask(['queued', 'running'], 'cancel'));
+      if (task) await attempt('cancel the task', () => conductor().cancel(task));
+    }),
+    vscode.commands.registerCommand('podium.restartTask', async (id?: string) => {
+      const task = id ?? (await pickTask(['finished'], 'restart'));
+      if (task) await attempt('restart the task', () => conductor().restart(task));
+    }),
+    vscode.commands.registerCommand('podium.followUp', async (id?: string, text?: string) => {
+      const task = id ?? (await pickTask(['waiting'], 'follow up on'));
+      if (!task) return;
+      const message = text ?? (await vscode.window.showInputBox({ title: 'Podium: Follow up', prompt: 'What should the agent do next?' }));
+      if (message) await attempt('send the follow-up', () => conductor().followUp(task, message));
+    }),
+    vscode.commands.registerCommand('podium.setSecret', async () => {
+      const name = await vscode.window.showInputBox({
+        title: 'Podium: Set Agent Secret (1/2)', prompt: 'The secret\'s name, as profiles refer to it: ${secret:NAME}', placeHolder: 'anthropic',
+        validateInput: (v) => (/^[A-Za-z0-9_.-]+$/.test(v) ? undefined : 'Use letters, digits, ".", "_" or "-".'),
+      });
+      if (!name) return;
+      const value = await vscode.window.showInputBox({ title: `Podium: Set Agent Secret (2/2)`, prompt: `The value of "${name}" (stored in VS Code's secret storage, never in settings)`, password: true });
+      if (value === undefined) return;
+      await context.secrets.store(SECRET_PREFIX + name, value);
+      void vscode.window.showInformationMessage(`Podium stored the secret "${name}".`);
+    }),
+    vscode.commands.registerCommand('podium.startRehearsal', async () => {
+      await attempt('start the rehearsal', () => startRehearsal(conductor()));
+    }),
+  ];
+}
+
+/** Hands out the tasks of the workspace's `.podium/rehearsal.json`, in order. */
+export async function startRehearsal(conductor: Conductor): Promise<string[]> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!folder) throw new Error('Open a folder first.');
+  const plan = await readRehearsalPlan(path.join(folder, REHEARSAL_PLAN), agentSettings().profiles);
+  const ids = new Map<string, string>();
+  for (const task of plan) {
+    const id = await conductor.createTask({ title: task.title, prompt: task.prompt, agent: task.agent, waitsFor: task.waitsForTitles.map((t) => ids.get(t)!) });
+    ids.set(task.title, id);
+  }
+  return [...ids.values()];
+}
+
+/** A notification for a permission question, answerable there as well as on the score. */
+export function notifyPermission(conductor: () => Conductor, task: TaskSpec, session: string, ask: PermissionAsk): void {
+  const labels = ask.options.map((o) => o.name);
+  void vscode.window.showInformationMessage(`${task.title}: ${ask.title}`, ...labels).then((chosen) => {
+    const option = ask.options.find((o) => o.name === chosen);
+    if (!option) return;
+    conductor().answerPermission(session, ask.request, option.id).catch((err: unknown) => {
+      void vscode.window.showWarningMessage(err instanceof Error ? err.message : String(err));
+    });
+  });
+}
