@@ -24,9 +24,17 @@ import {
   type TaskState,
 } from './state';
 
-/** Copy-on-write bookkeeping for one batch: objects created in this batch may be mutated in place. */
+/**
+ * Copy-on-write bookkeeping for one batch: objects created in this batch may be mutated in place.
+ * Containers (the state, maps, sessions, arrays) are tracked in a set that dies with the batch.
+ * Entries, which can number in the millions, are not tracked one by one: an entry is writable in
+ * place when its index is at or past the session's entry count at the start of the batch (it was
+ * added in this batch) or when it was already copied in this batch.
+ */
 class Batch {
-  private readonly owned = new WeakSet<object>();
+  private readonly owned = new Set<object>();
+  private readonly entriesAtStart = new Map<string, number>();
+  private readonly copiedEntries = new Map<string, Set<number>>();
 
   own<T extends object>(value: T): T {
     if (this.owned.has(value)) return value;
@@ -38,6 +46,29 @@ class Batch {
   fresh<T extends object>(value: T): T {
     this.owned.add(value);
     return value;
+  }
+
+  /** The session's entry list, writable in this batch. */
+  entries(session: SessionState): Entry[] {
+    if (!this.owned.has(session.entries)) {
+      this.entriesAtStart.set(session.id, session.entries.length);
+      session.entries = this.own(session.entries);
+    }
+    return session.entries;
+  }
+
+  /** The entry at `index`, writable in this batch (copied once if it predates the batch). */
+  entry(session: SessionState, index: number): Entry {
+    const entries = this.entries(session);
+    const start = this.entriesAtStart.get(session.id) ?? 0;
+    if (index >= start) return entries[index]!;
+    let copied = this.copiedEntries.get(session.id);
+    if (!copied) this.copiedEntries.set(session.id, (copied = new Set()));
+    if (!copied.has(index)) {
+      entries[index] = { ...entries[index]! };
+      copied.add(index);
+    }
+    return entries[index]!;
   }
 }
 
@@ -262,8 +293,7 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
     case 'permission.resolved': {
       const index = session.pendingPermissions[e.request];
       if (index !== undefined) {
-        const entries = (session.entries = b.own(session.entries));
-        const entry = (entries[index] = b.own(entries[index]!));
+        const entry = b.entry(session, index);
         const chosen = entry.options?.find((o) => o.id === e.optionId);
         entry.status = e.optionId === null ? 'cancelled' : (chosen?.kind ?? 'answered');
         entry.text = e.optionId === null ? 'Cancelled' : `${chosen?.name ?? e.optionId} (${e.by})`;
@@ -292,7 +322,7 @@ function touchSession(b: Batch, s: ScoreState, id: string, ts: number): SessionS
     lastTs: ts,
     lastSeq: 0,
     gaps: 0,
-    entries: b.fresh([] as Entry[]),
+    entries: [] as Entry[],
     open: b.fresh({}),
     pendingPermissions: b.fresh({}),
     usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
@@ -335,8 +365,9 @@ function addEntry(
     closeEntry(b, session, session.stream);
     session.stream = undefined;
   }
-  const entries = (session.entries = b.own(session.entries));
-  const entry: Entry = b.fresh({ id: `e${e.seq}`, kind, seq: e.seq, ts: e.ts, updatedTs: e.ts, title: clip(title, 200), text: '', ...extra });
+  const entries = b.entries(session);
+  const entry: Entry = { id: `e${e.seq}`, kind, seq: e.seq, ts: e.ts, updatedTs: e.ts, title: clip(title, 200), text: '' };
+  for (const key in extra) (entry as unknown as Record<string, unknown>)[key] = extra[key as keyof Entry];
   appendText(entry, text);
   entries.push(entry);
   const index = entries.length - 1;
@@ -351,8 +382,7 @@ function addEntry(
 function openEntry(b: Batch, session: SessionState, id: string): Entry | undefined {
   const index = session.open[id];
   if (index === undefined) return undefined;
-  const entries = (session.entries = b.own(session.entries));
-  return (entries[index] = b.own(entries[index]!));
+  return b.entry(session, index);
 }
 
 function closeEntry(b: Batch, session: SessionState, id: string): void {
