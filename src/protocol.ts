@@ -48,12 +48,14 @@ const CancelTask = z.strictObject({ type: z.literal('task/cancel'), task: id });
 const RestartTask = z.strictObject({ type: z.literal('task/restart'), task: id });
 /** A follow-up prompt to a session that is waiting for input. */
 const FollowUp = z.strictObject({ type: z.literal('task/followUp'), task: id, text: z.string().check(z.minLength(1), z.maxLength(100_000)) });
+/** Close a task that is not playing: its worktree is removed (its branch kept unless the setting says otherwise). */
+const CloseTask = z.strictObject({ type: z.literal('task/close'), task: id });
 /** The engineer's answer to a permission request. */
 const AnswerPermission = z.strictObject({ type: z.literal('permission/answer'), session: id, request: id, optionId: id });
 
 export const FromWebview = z.discriminatedUnion('type', [
   Ready, OpenJournal, RevealJournalFolder, ReportError,
-  CreateTask, StopTask, CancelTask, RestartTask, FollowUp, AnswerPermission,
+  CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, AnswerPermission,
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

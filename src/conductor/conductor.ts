@@ -19,7 +19,7 @@ import type { AgentAdapter, AgentLaunch, AgentSession, PermissionAsk } from '../
 import { JournalWriter } from '../journal';
 import { rehearsalCommand } from '../rehearsal/launch';
 import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
-import { createTaskWorktree, type TaskWorktree } from '../stage/worktree';
+import { createTaskWorktree, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
 
@@ -50,7 +50,7 @@ export interface NewTask {
   budgets?: TaskSpec['budgets'];
 }
 
-type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished';
+type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished' | 'closed';
 
 interface PendingQuestion {
   ask: PermissionAsk;
@@ -168,6 +168,7 @@ export class Conductor {
   /** Runs a finished task again in a new session (and journal), in the same worktree when it still exists. */
   async restart(taskId: string): Promise<void> {
     const run = this.run(taskId);
+    if (run.phase === 'closed') throw new Error(`"${run.spec.title}" is closed; hand out a new task instead.`);
     if (run.phase !== 'finished') throw new Error(`"${run.spec.title}" is still ${run.phase}; stop it before restarting.`);
     this.assertLive();
     if (!this.host.trusted()) throw new Error('Podium does not start agents in an untrusted workspace.');
@@ -199,6 +200,32 @@ export class Conductor {
     question.resolve(optionId);
   }
 
+  /**
+   * Closes a task whose agent is not in a turn: stops a waiting agent, removes the worktree, and
+   * keeps its branch (so nothing the agent did is lost) unless `deleteBranch`. Rejects while a turn
+   * is running (stop it first).
+   */
+  async close(taskId: string, options: { deleteBranch: boolean }): Promise<void> {
+    const run = this.run(taskId);
+    if (run.phase === 'closed') return;
+    if (run.phase === 'running' || run.phase === 'starting') throw new Error(`"${run.spec.title}" is playing; stop it before closing it.`);
+    if (run.phase === 'queued') this.finish(run, 'cancelled', 'Closed before it entered.');
+    if (run.phase === 'waiting' && run.session.agent) {
+      run.session.stopping = true;
+      await run.session.agent.stop(STOP_GRACE_MS);
+    }
+    let branchDeleted = false;
+    const workspace = this.host.workspace();
+    if (run.worktree && workspace) {
+      const removed = await removeTaskWorktree({ workspace, dir: run.worktree.dir, branch: run.worktree.branch, deleteBranch: options.deleteBranch });
+      branchDeleted = removed.branchDeleted;
+    }
+    run.phase = 'closed';
+    await this.emitDurable(run, { type: 'task.closed', task: run.spec.id, branch: run.worktree?.branch, branchDeleted });
+    await run.session.writer.close();
+    this.schedule();
+  }
+
   /** Stops every agent and closes every journal; after it resolves no agent process remains. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -207,7 +234,7 @@ export class Conductor {
     await Promise.all(runs.map(async (run) => {
       if (run.wallClock) clearTimeout(run.wallClock);
       this.cancelQuestions(run);
-      if (run.session.agent && run.phase !== 'finished') {
+      if (run.session.agent && run.phase !== 'finished' && run.phase !== 'closed') {
         run.session.stopping = true;
         const working = run.phase === 'running' || run.phase === 'starting';
         await run.session.agent.stop(STOP_GRACE_MS).catch(() => undefined);

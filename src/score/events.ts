@@ -76,6 +76,14 @@ export interface TaskFinished extends EventBase {
   reason?: string;
 }
 
+/** The engineer closed the task: its worktree is gone; its branch is kept unless they chose otherwise. */
+export interface TaskClosed extends EventBase {
+  type: 'task.closed';
+  task: string;
+  branch?: string;
+  branchDeleted: boolean;
+}
+
 // ── session lifecycle ───────────────────────────────────────────────────────────────────────────
 export interface SessionSpawned extends EventBase {
   type: 'session.spawned';
@@ -181,6 +189,7 @@ export type PodiumEvent =
   | TaskQueued
   | TaskStarted
   | TaskFinished
+  | TaskClosed
   | SessionSpawned
   | SessionReady
   | SessionWaiting
@@ -208,7 +217,7 @@ export type EventType = PodiumEvent['type'];
 export type EventBody = PodiumEvent extends infer E ? (E extends PodiumEvent ? Omit<E, keyof EventBase> : never) : never;
 
 const KNOWN: ReadonlySet<string> = new Set<EventType>([
-  'task.created', 'task.queued', 'task.started', 'task.finished',
+  'task.created', 'task.queued', 'task.started', 'task.finished', 'task.closed',
   'session.spawned', 'session.ready', 'session.waiting', 'session.exited', 'session.failed',
   'prompt.sent', 'agent.message', 'agent.thought', 'agent.plan', 'agent.toolCall',
   'agent.toolCallUpdate', 'agent.command', 'agent.fileEdited', 'agent.output', 'agent.usage',

@@ -158,6 +158,12 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       addEntry(b, session, e, 'lifecycle', `Task ${e.outcome}`, e.reason ?? '', { status: e.outcome });
       closeAll(session);
       return;
+    case 'task.closed': {
+      updateTask(b, s, e.task, session.id, e.ts, (t) => { t.status = 'closed'; });
+      const branch = e.branch ? (e.branchDeleted ? `branch ${e.branch} deleted` : `branch ${e.branch} kept`) : '';
+      addEntry(b, session, e, 'lifecycle', 'Task closed', ['worktree removed', branch].filter(Boolean).join('; '), { status: 'closed' });
+      return;
+    }
     case 'session.spawned':
       if (e.task) session.task = e.task;
       session.agent = e.agent;

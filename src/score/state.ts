@@ -92,7 +92,7 @@ export interface SessionState {
   cwd?: string;
 }
 
-export type TaskStatus = 'created' | 'queued' | 'running' | 'finished';
+export type TaskStatus = 'created' | 'queued' | 'running' | 'finished' | 'closed';
 
 export interface TaskState {
   spec: TaskSpec;

@@ -16,7 +16,7 @@ import type { HostConfig, SourceInfo } from '../protocol';
 import type { ScoreState } from '../score';
 import { ScorePanel, SCORE_VIEW_TYPE, type Intent, type ScorePanelActions } from './scorePanel';
 import { SessionsView } from './sessionsView';
-import { affectsAgents, affectsJournal, agentSettings, journalSettings } from './settings';
+import { affectsAgents, affectsJournal, agentSettings, journalSettings, worktreeSettings } from './settings';
 import { notifyPermission, registerTaskCommands, SECRET_PREFIX, startRehearsal } from './taskCommands';
 
 /** What the extension exports: read-only views used by the integration tests and other extensions. */
@@ -88,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
         return theConductor.restart(message.task);
       case 'task/followUp':
         return theConductor.followUp(message.task, message.text);
+      case 'task/close':
+        return theConductor.close(message.task, { deleteBranch: worktreeSettings().deleteBranchOnClose });
       case 'permission/answer':
         return theConductor.answerPermission(message.session, message.request, message.optionId);
     }

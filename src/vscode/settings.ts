@@ -50,3 +50,7 @@ export function agentSettings(): AgentSettings {
 export function affectsAgents(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration('podium.agents') || e.affectsConfiguration('podium.defaultAgent') || e.affectsConfiguration('podium.maxConcurrentAgents');
 }
+
+export function worktreeSettings(): { deleteBranchOnClose: boolean } {
+  return { deleteBranchOnClose: vscode.workspace.getConfiguration('podium').get<boolean>('worktrees.deleteBranchOnClose', false) === true };
+}

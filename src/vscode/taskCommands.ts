@@ -9,7 +9,7 @@ import type { PermissionAsk } from '../agents/adapter';
 import type { Conductor } from '../conductor/conductor';
 import { readRehearsalPlan, REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
 import type { TaskSpec } from '../score';
-import { agentSettings } from './settings';
+import { agentSettings, worktreeSettings } from './settings';
 
 export const SECRET_PREFIX = 'podium.secret.';
 
@@ -75,6 +75,10 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       if (!task) return;
       const message = text ?? (await vscode.window.showInputBox({ title: 'Podium: Follow up', prompt: 'What should the agent do next?' }));
       if (message) await attempt('send the follow-up', () => conductor().followUp(task, message));
+    }),
+    vscode.commands.registerCommand('podium.closeTask', async (id?: string) => {
+      const task = id ?? (await pickTask(['queued', 'waiting', 'finished'], 'close'));
+      if (task) await attempt('close the task', () => conductor().close(task, { deleteBranch: worktreeSettings().deleteBranchOnClose }));
     }),
     vscode.commands.registerCommand('podium.setSecret', async () => {
       const name = await vscode.window.showInputBox({

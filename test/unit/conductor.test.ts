@@ -3,7 +3,8 @@
  * journals on disk. Each test builds its workspace in a temp folder and removes it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AcpAdapter } from '../../src/agents/acp';
@@ -252,6 +253,32 @@ describe('the conductor', function () {
     await s.conductor.dispose();
     assert.equal(pidAlive(pid), false);
     assert.equal(taskStatus(s, a), 'finished:stopped');
+  });
+});
+
+describe('closing a task', () => {
+  it('removes its worktree, keeps its branch with the agent\'s work, and shows it closed', async function () {
+    this.timeout(30_000);
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Close me', prompt: 'feature', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 20_000);
+    const notice = sessionOf(s, id).entries.find((e) => e.title.startsWith('Working in'))!;
+    const dir = /Working in (.*) on branch (.*)\.$/.exec(notice.title)!;
+    assert.ok(existsSync(dir[1]!));
+    await s.conductor.close(id, { deleteBranch: false });
+    assert.equal(existsSync(dir[1]!), false, 'the worktree is gone');
+    assert.equal(taskStatus(s, id), 'closed:done', 'closed, and it had finished its work');
+    const branchLog = execFileSync('git', ['log', '--oneline', dir[2]!], { cwd: s.repo.worktree, encoding: 'utf8' });
+    assert.ok(branchLog.length > 0, 'the branch is still there');
+    await assert.rejects(s.conductor.restart(id), /closed/);
+  });
+
+  it('refuses to close a task while its agent is playing', async function () {
+    this.timeout(30_000);
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Busy', prompt: 'slow', agent: 'slow' });
+    await eventually(() => taskStatus(s, id) === 'running', 'the task to run', 20_000);
+    await assert.rejects(s.conductor.close(id, { deleteBranch: true }), /stop it before closing/);
   });
 });
 

@@ -37,7 +37,7 @@ describe('Podium in a real VS Code', () => {
     await api();
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['podium.openScore', 'podium.openJournal', 'podium.revealJournalFolder', 'podium.rebuildIndex',
-      'podium.newTask', 'podium.stopTask', 'podium.cancelTask', 'podium.followUp', 'podium.restartTask', 'podium.setSecret', 'podium.startRehearsal']) {
+      'podium.newTask', 'podium.stopTask', 'podium.cancelTask', 'podium.followUp', 'podium.restartTask', 'podium.closeTask', 'podium.setSecret', 'podium.startRehearsal']) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
   });
@@ -49,6 +49,7 @@ describe('Podium in a real VS Code', () => {
     assert.equal(config.inspect<number>('maxConcurrentAgents')?.defaultValue, 4);
     assert.deepEqual(config.inspect<unknown[]>('agents')?.defaultValue, []);
     assert.equal(config.inspect<string>('defaultAgent')?.defaultValue, 'rehearsal');
+    assert.equal(config.inspect<boolean>('worktrees.deleteBranchOnClose')?.defaultValue, false);
   });
 
   it('says why, and starts nothing, when a task names an unknown agent profile', async () => {
