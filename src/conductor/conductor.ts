@@ -403,7 +403,8 @@ export class Conductor {
   // ── sessions ────────────────────────────────────────────────────────────────────────────────
 
   private async openSession(spec: TaskSpec): Promise<SessionRun> {
-    const id = `${stamp(new Date())}-${spec.id}`.slice(0, 120);
+    // Unique even for two sessions of one task started within the same second (a quick restart).
+    const id = `${stamp(new Date())}-${spec.id}`.slice(0, 110) + `-${randomBytes(2).toString('hex')}`;
     const writer = await JournalWriter.open(this.host.journalFolder(), id, {
       flushIntervalMs: this.host.flushIntervalMs(),
       onError: (err) => {
