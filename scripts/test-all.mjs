@@ -1,7 +1,7 @@
 // `npm test`: every suite, in order of cost, each in its own process so one crash cannot hide
 // another's results: unit (plain Node), browser (the webview in Debian's Chromium), integration
-// (mocha inside a real VS Code extension host, code-server) and end-to-end (a user clicking in a real
-// VS Code). Prints one closing line "N passed, N failed" over all of them.
+// (mocha inside a real VS Code extension host, code-server), end-to-end (a user clicking in a real
+// VS Code) and live (the real agent CLIs, up to their sign-in). Prints one closing line "N passed, N failed" over all of them.
 // `npm test -- unit browser` runs only the named stages.
 import { spawn } from 'node:child_process';
 
@@ -11,6 +11,8 @@ const STAGES = {
   browser: [[node, ['esbuild.mjs']], [node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/browser/.mocharc.json']]],
   integration: [[node, ['--import', 'tsx', 'test/vscode/run.ts']]],
   e2e: [[node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/e2e/.mocharc.json']]],
+  // The real Claude Code, Codex and Gemini CLIs (installed into .agent-clis/), up to their sign-in.
+  live: [[node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/live/.mocharc.json']]],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

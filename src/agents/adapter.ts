@@ -41,6 +41,11 @@ export interface AgentLaunch {
    * waiting on Podium (a permission question, a command it asked Podium to run) does not count.
    */
   idleSec?: number;
+  /**
+   * Command agents only: how the task's prompt reaches the program, as its last argument (`arg`, the
+   * default) or as the whole of its stdin (`stdin`). The profile's `promptVia`; other adapters ignore it.
+   */
+  promptVia?: 'arg' | 'stdin';
 }
 
 export interface ExitInfo {

@@ -484,7 +484,7 @@ export class Conductor {
     }
     const names = secretNames(profile);
     const env = fillSecrets(profile, names.length ? await this.host.secrets(names) : new Map());
-    return { argv: [profile.command, ...profile.args], cwd, env, identity, idleSec };
+    return { argv: [profile.command, ...profile.args], cwd, env, identity, idleSec, promptVia: profile.promptVia };
   }
 
   private adapterFor(profile: AgentProfile): AgentAdapter {

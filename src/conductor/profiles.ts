@@ -36,7 +36,7 @@ export const DEFAULT_PROFILES: readonly AgentProfile[] = [
   { id: 'rehearsal-conflict-b', label: 'Rehearsal: conflict B', kind: 'rehearsal', command: 'node', args: [], env: {}, script: 'conflict-b' },
   { id: 'claude', label: 'Claude Code', kind: 'claude', command: 'claude', args: [], env: {}, install: 'npm install -g @anthropic-ai/claude-code, then run `claude` once to sign in' },
   { id: 'codex', label: 'Codex', kind: 'codex', command: 'codex', args: [], env: {}, install: 'npm install -g @openai/codex, then run `codex login`' },
-  { id: 'gemini', label: 'Gemini CLI', kind: 'acp', command: 'gemini', args: ['--experimental-acp'], env: {}, install: 'npm install -g @google/gemini-cli, then run `gemini` once to sign in' },
+  { id: 'gemini', label: 'Gemini CLI', kind: 'acp', command: 'gemini', args: ['--acp'], env: {}, install: 'npm install -g @google/gemini-cli, then run `gemini` once to sign in' },
 ];
 
 export interface ProfilesResult {

@@ -7,6 +7,9 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AcpAdapter } from '../agents/acp';
+import { ClaudeAdapter } from '../agents/claude';
+import { CodexAdapter } from '../agents/codex';
+import { CommandAdapter } from '../agents/command';
 import { stopAllProcesses } from '../agents/process';
 import { Conductor, type ConductorHost } from '../conductor/conductor';
 import { loadJournalFile, loadJournalFolder, rebuildJournalIndex } from '../conductor/journalLibrary';
@@ -62,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     log: (level, message) => log[level](message),
   };
   const acp = new AcpAdapter({ clientVersion: String(context.extension.packageJSON.version ?? '0') });
-  conductor = new Conductor(host, feed, { acp, rehearsal: acp });
+  conductor = new Conductor(host, feed, { acp, rehearsal: acp, claude: new ClaudeAdapter(), codex: new CodexAdapter(), command: new CommandAdapter() });
   const theConductor = conductor;
 
   const hostConfig = (): HostConfig => {
