@@ -2,7 +2,7 @@
 // webview (browser, IIFE). `--production` minifies and drops sourcemaps; `--watch` rebuilds on change
 // and prints start/finish lines a VS Code background task can follow.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -69,6 +69,8 @@ function copyAssets() {
   cpSync('src/rehearsal/scripts', 'dist/rehearsal-scripts', { recursive: true });
 }
 
+// A production build starts from nothing, so no development leftovers (source maps) can ship.
+if (production) rmSync('dist', { recursive: true, force: true });
 copyAssets();
 if (watch) {
   for (const options of builds) {

@@ -68,4 +68,19 @@ describe('end to end: a recorded session in the Podium panel of a real VS Code',
       copyFileSync(shot, path.join(ROOT, 'media', 'screenshots', 'vscode-score.png'));
     }
   });
+
+  it('restores the score panel, with its entries, after the window reloads', async function () {
+    const journalDir = path.join(FIXTURE, '.podium', 'journals');
+    const { readdirSync } = await import('node:fs');
+    const { events } = await readJournal(path.join(journalDir, readdirSync(journalDir).find((f) => f.endsWith('.jsonl'))!));
+    const state = fold(events);
+    const session = state.sessions[state.sessionOrder[0]!]!;
+    await scoreFrame(page).getByText(sessionLabel(state, session)).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    // No command this time: VS Code brings the panel back and Podium refills it.
+    const frame = scoreFrame(page);
+    await frame.getByText(sessionLabel(state, session)).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await frame.getByText(session.entries[0]!.title).first().waitFor({ state: 'visible', timeout: 10_000 });
+  });
 });
