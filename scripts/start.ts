@@ -7,7 +7,7 @@
  * Options: --port N (default: PODIUM_PORT or 8765), --keep (reuse demo/workspace as it is).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, startCodeServer } from '../test/harness/codeServer';
 import { installPackagedExtension } from '../test/e2e/packagedExtension';
@@ -31,11 +31,7 @@ function layOutDemo(): void {
   git('config', 'user.name', 'Podium Demo');
   git('add', '-A');
   git('commit', '-q', '-m', 'Demo project');
-  // Recorded sessions, so the score has something to show before any agent plays.
-  const recorded = path.join(ROOT, 'test', 'fixtures', 'recorded-workspace', '.podium', 'journals');
-  const journals = path.join(demo, '.podium', 'journals');
-  mkdirSync(journals, { recursive: true });
-  for (const f of readdirSync(recorded).filter((n) => n.endsWith('.jsonl'))) cpSync(path.join(recorded, f), path.join(journals, f));
+  // The plan in .podium/rehearsal.json hands out the rehearsal tasks when Podium opens here.
 }
 
 async function main(): Promise<void> {
@@ -44,7 +40,8 @@ async function main(): Promise<void> {
   layOutDemo();
   const server = await startCodeServer({ workspace: demo, extensionsDir, port: Number.isFinite(port) ? port : undefined });
   const url = `http://${server.authority}/?folder=${encodeURIComponent(demo)}`;
-  console.log(`\nPodium is running in VS Code at\n\n    ${url}\n\nOpen it in a browser, then run "Podium: Open Score" (F1) or click the Podium icon in the activity bar.\nCtrl-C stops everything.\n`);
+  console.log(`\nPodium is running in VS Code at\n\n    ${url}\n\nOpen it in a browser: Podium opens its score with four rehearsal agents playing. Hand out more with
+"Podium: New Task…" (F1), or open a recorded session with "Podium: Open Session Journal…".\nCtrl-C stops everything.\n`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
