@@ -23,6 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const SECTIONS = [
   { id: 'journal', module: 'bench/journal.ts', targets: { append: 100, load: 0.5 } },
+  { id: 'hunks', module: 'bench/hunks.ts' },
 ];
 
 const args = process.argv.slice(2);

@@ -441,11 +441,17 @@ async function snapshot(repo: Repository, storage: string, head: string, options
     try {
       // git replaces the index by renaming a finished file over it, so a copy is never half-written.
       await fs.copyFile(repo.indexFile, tempIndex);
+      // Keep the index's own time: git judges an entry "racily clean" against the index file's
+      // mtime, and a fresh mtime would hide a same-size edit made in the second of the last write.
+      const stat = await fs.stat(repo.indexFile);
+      await fs.utimes(tempIndex, stat.atime, stat.mtime);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await git(repo.root, ['read-tree', head], options, { env });
     }
-    await git(repo.root, ['add', '--all'], options, { env, timeoutMs: BULK_TIMEOUT_MS });
+    // core.safecrlf=true would refuse to snapshot a file with mixed line endings; a snapshot records
+    // the engineer's bytes as they are.
+    await git(repo.root, ['-c', 'core.safecrlf=false', 'add', '--all'], options, { env, timeoutMs: BULK_TIMEOUT_MS });
     const tree = (await git(repo.root, ['write-tree'], options, { env })).stdout.trim();
     const headTree = (await git(repo.root, ['rev-parse', '--verify', `${head}^{tree}`], options)).stdout.trim();
     if (tree === headTree) return head;
