@@ -22,6 +22,8 @@ import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
 import { createTaskWorktree, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
+import { SignOff } from './signOff';
+import type { FileContent } from '../stage/apply';
 
 export interface ConductorHost {
   /** The workspace folder tasks snapshot; undefined when no folder is open. */
@@ -39,6 +41,10 @@ export interface ConductorHost {
   secrets(names: string[]): Promise<Map<string, string>>;
   /** A permission question is waiting for the engineer (the editor may also show a notification). */
   permissionAsked(task: TaskSpec, session: string, ask: PermissionAsk): void;
+  /** The engineer's current text of a workspace file, unsaved edits included; null when absent. */
+  readWorkspaceFile(relPath: string): Promise<FileContent>;
+  /** Writes a workspace file through the editor (an undoable edit); null deletes it. */
+  writeWorkspaceFile(relPath: string, content: FileContent): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -78,6 +84,8 @@ interface TaskRun {
   budgetStop?: string;
   firstStart?: number;
   wallClock?: NodeJS.Timeout;
+  /** Rejection feedback waiting for the current turn to end. */
+  feedback?: string;
 }
 
 const STOP_GRACE_MS = 3000;
@@ -86,12 +94,69 @@ export class Conductor {
   private readonly runs = new Map<string, TaskRun>();
   private readonly bySession = new Map<string, TaskRun>();
   private disposed = false;
+  private readonly signOff: SignOff;
 
   constructor(
     private readonly host: ConductorHost,
     private readonly feed: ScoreFeed,
     private readonly adapters: Partial<Record<ProfileKind, AgentAdapter>>,
-  ) {}
+  ) {
+    this.signOff = new SignOff({
+      workspace: () => host.workspace(),
+      readWorkspaceFile: (p) => host.readWorkspaceFile(p),
+      writeWorkspaceFile: (p, c) => host.writeWorkspaceFile(p, c),
+      state: () => feed.state,
+      emit: (task, body) => this.emit(this.run(task), body),
+      emitDurable: (task, body) => this.emitDurable(this.run(task), body),
+      taskTitle: (task) => this.runs.get(task)?.spec.title ?? task,
+      sendFeedback: (task, text) => this.sendFeedback(this.run(task), text),
+      log: (level, message) => host.log(level, message),
+    });
+  }
+
+  // ── sign-off ────────────────────────────────────────────────────────────────────────────────
+
+  /** Approves a hunk: journaled, then applied to the engineer's file (or marked conflicted). */
+  approve(hunkId: string): Promise<'applied' | 'conflict'> {
+    return this.signOff.approve(hunkId);
+  }
+
+  /** Rejects a hunk: journaled, reverted in the worktree, and the agent is told why. */
+  reject(hunkId: string, reason?: string): Promise<void> {
+    return this.signOff.reject(hunkId, reason);
+  }
+
+  /** Undoes an approval while the task is open. */
+  undoApproval(hunkId: string): Promise<void> {
+    return this.signOff.undo(hunkId);
+  }
+
+  /** Approves every undecided hunk of a task that has no overlap and is not stale. */
+  approveClean(taskId: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
+    this.run(taskId);
+    return this.signOff.approveClean(taskId);
+  }
+
+  /** Re-stages a task now (after the engineer edits files, or for tests). */
+  restage(taskId: string): Promise<void> {
+    return this.signOff.stageNow(taskId);
+  }
+
+  private sendFeedback(run: TaskRun, text: string): void {
+    const agent = run.session.agent;
+    if (run.phase === 'running' || run.phase === 'starting') {
+      run.feedback = run.feedback ? `${run.feedback}\n\n${text}` : text;
+      return;
+    }
+    if (run.phase === 'waiting' && agent && !run.session.failed) {
+      run.phase = 'running';
+      run.cancelRequested = false;
+      this.emit(run, { type: 'task.started', task: run.spec.id });
+      this.followTurn(run, agent.prompt(text, 'feedback'));
+      return;
+    }
+    this.emit(run, { type: 'notice', level: 'info', code: 'feedback-recorded', text: `The agent of "${run.spec.title}" is no longer running; the rejection is recorded here only.` });
+  }
 
   /** Task ids in creation order, with their phase (for commands that pick a task). */
   tasks(): { id: string; title: string; phase: Phase; outcome?: TaskOutcome }[] {
@@ -209,6 +274,8 @@ export class Conductor {
     const run = this.run(taskId);
     if (run.phase === 'closed') return;
     if (run.phase === 'running' || run.phase === 'starting') throw new Error(`"${run.spec.title}" is playing; stop it before closing it.`);
+    const undecided = this.signOff.undecided(taskId).length;
+    if (undecided > 0) throw new Error(`"${run.spec.title}" has ${undecided} change(s) awaiting sign-off; decide them before closing the task (its worktree is kept until then).`);
     if (run.phase === 'queued') this.finish(run, 'cancelled', 'Closed before it entered.');
     if (run.phase === 'waiting' && run.session.agent) {
       run.session.stopping = true;
@@ -230,6 +297,7 @@ export class Conductor {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.signOff.dispose();
     const runs = [...this.runs.values()];
     await Promise.all(runs.map(async (run) => {
       if (run.wallClock) clearTimeout(run.wallClock);
@@ -303,6 +371,7 @@ export class Conductor {
         run.worktree = await createTaskWorktree({ workspace, storageDir: this.host.storageDir(), taskId: run.spec.id, title: run.spec.title });
         this.emit(run, { type: 'notice', level: 'info', code: 'worktree', text: `Working in ${run.worktree.dir} on branch ${run.worktree.branch}.` });
       }
+      this.signOff.track(run.spec.id, run.worktree);
       launch = await this.launchFor(profile, run);
     } catch (err) {
       const reason = message(err);
@@ -326,9 +395,11 @@ export class Conductor {
     turn.then(
       () => {
         if (run.session !== session || run.phase === 'finished') return;
+        void this.signOff.stageNow(run.spec.id);
         run.phase = 'waiting';
         this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: run.cancelRequested ? 'cancelled' : 'done', reason: run.cancelRequested ? 'The turn was cancelled; follow up to continue.' : undefined });
         run.outcome = run.cancelRequested ? 'cancelled' : 'done';
+        this.deliverHeldFeedback(run);
         this.schedule();
       },
       (err: unknown) => {
@@ -341,10 +412,19 @@ export class Conductor {
           run.phase = 'waiting';
           run.outcome = 'failed';
           this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: 'failed', reason });
+          this.deliverHeldFeedback(run);
         }
+        void this.signOff.stageNow(run.spec.id);
         this.schedule();
       },
     );
+  }
+
+  private deliverHeldFeedback(run: TaskRun): void {
+    const text = run.feedback;
+    if (!text) return;
+    run.feedback = undefined;
+    this.sendFeedback(run, text);
   }
 
   private onExited(run: TaskRun, agent: AgentSession): void {
@@ -422,7 +502,9 @@ export class Conductor {
       emit: (body: EventBody) => {
         if (body.type === 'session.failed') session.failed = body.reason;
         this.emitTo(session, body);
-        if (run.session === session) this.checkUsage(run, body);
+        if (run.session !== session) return;
+        this.checkUsage(run, body);
+        if (changesFiles(body)) this.signOff.request(run.spec.id);
       },
       requestPermission: (ask: PermissionAsk, signal: AbortSignal) => this.askEngineer(run, session, ask, signal),
     };
@@ -533,6 +615,13 @@ export class Conductor {
     this.emitTo(session, body);
     await session.writer.flush();
   }
+}
+
+/** Events after which the worktree may differ from what is staged. */
+function changesFiles(body: EventBody): boolean {
+  return body.type === 'agent.fileEdited'
+    || (body.type === 'agent.toolCallUpdate' && body.status === 'completed')
+    || (body.type === 'agent.command' && body.exitCode !== undefined);
 }
 
 function rememberKey(ask: PermissionAsk): string {

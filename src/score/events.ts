@@ -175,6 +175,68 @@ export interface PermissionResolved extends EventBase {
   by: 'engineer' | 'remembered' | 'cancelled';
 }
 
+// ── staging and sign-off ────────────────────────────────────────────────────────────────────────
+/**
+ * One change awaiting sign-off, as replay needs it: its lines, not a pointer to a file that will have
+ * changed. `kind` 'lines' carries old/new lines; 'file' is a whole-file decision (binary, too large…,
+ * `reason` says why); 'mode' and 'rename' carry what changes. Ids are stable across re-diffs.
+ */
+export interface HunkRecord {
+  id: string;
+  path: string;
+  oldPath?: string;
+  status: string;
+  kind: 'lines' | 'file' | 'mode' | 'rename';
+  oldStart?: number;
+  oldCount?: number;
+  newStart?: number;
+  newCount?: number;
+  oldLines?: string[];
+  newLines?: string[];
+  contextBefore?: string[];
+  contextAfter?: string[];
+  section?: string;
+  reason?: string;
+  oldMode?: string;
+  newMode?: string;
+  similarity?: number;
+  oldSize?: number;
+  newSize?: number;
+  oldBlob?: string;
+  newBlob?: string;
+}
+
+export interface HunkStaged extends EventBase { type: 'hunk.staged'; task: string; hunk: HunkRecord }
+/** The agent rewrote (`by` the new hunks) or undid (`by` empty) an undecided hunk. */
+export interface HunkSuperseded extends EventBase { type: 'hunk.superseded'; task: string; hunk: string; by: string[] }
+/** The engineer's decision; a rejection carries the reason the agent is told. */
+export interface HunkDecided extends EventBase {
+  type: 'hunk.decided';
+  task: string;
+  hunk: string;
+  decision: 'approved' | 'rejected';
+  reason?: string;
+}
+/** An approved hunk reached the workspace file (`how`: direct, merged with the engineer's edits…). */
+export interface HunkApplied extends EventBase { type: 'hunk.applied'; task: string; hunk: string; how: string }
+/** An approved hunk could not be applied without clobbering the engineer's edits. */
+export interface HunkConflict extends EventBase { type: 'hunk.conflict'; task: string; hunk: string; message: string }
+/** A rejected hunk was taken back out of the task's worktree. */
+export interface HunkReverted extends EventBase { type: 'hunk.reverted'; task: string; hunk: string }
+/** An approval was undone: the hunk is out of the workspace file and undecided again. */
+export interface HunkUndone extends EventBase { type: 'hunk.undone'; task: string; hunk: string }
+/** The engineer edited the hunk's region since the task's base (or no longer has). */
+export interface HunkStale extends EventBase { type: 'hunk.stale'; task: string; hunk: string; stale: boolean }
+/** Two tasks' undecided hunks touch the same lines of the same file. */
+export interface OverlapRaised extends EventBase {
+  type: 'overlap.raised';
+  task: string;
+  hunk: string;
+  path: string;
+  other: { task: string; hunk: string; title: string };
+}
+export interface OverlapCleared extends EventBase { type: 'overlap.cleared'; task: string; hunk: string; other: { task: string; hunk: string } }
+
 // ── supervision ─────────────────────────────────────────────────────────────────────────────────
 /** A budget, supervision or safety notice (hung agent, budget exceeded, path refused…). */
 export interface Notice extends EventBase {
@@ -209,6 +271,16 @@ export type PodiumEvent =
   | AgentError
   | PermissionRequested
   | PermissionResolved
+  | HunkStaged
+  | HunkSuperseded
+  | HunkDecided
+  | HunkApplied
+  | HunkConflict
+  | HunkReverted
+  | HunkUndone
+  | HunkStale
+  | OverlapRaised
+  | OverlapCleared
   | Notice;
 
 export type EventType = PodiumEvent['type'];
@@ -222,6 +294,8 @@ const KNOWN: ReadonlySet<string> = new Set<EventType>([
   'prompt.sent', 'agent.message', 'agent.thought', 'agent.plan', 'agent.toolCall',
   'agent.toolCallUpdate', 'agent.command', 'agent.fileEdited', 'agent.output', 'agent.usage',
   'agent.mode', 'agent.error', 'permission.requested', 'permission.resolved', 'notice',
+  'hunk.staged', 'hunk.superseded', 'hunk.decided', 'hunk.applied', 'hunk.conflict', 'hunk.reverted',
+  'hunk.undone', 'hunk.stale', 'overlap.raised', 'overlap.cleared',
 ]);
 
 export function isKnownEventType(type: unknown): type is EventType {

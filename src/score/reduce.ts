@@ -12,13 +12,14 @@
  * Speed: `reduceAll` copies each object it touches at most once per call (copy-on-write tracked per
  * batch), so folding a million events is linear, not quadratic.
  */
-import { hasEventEnvelope, isKnownEventType, SCHEMA_VERSION, type PodiumEvent } from './events';
+import { hasEventEnvelope, isKnownEventType, SCHEMA_VERSION, type HunkRecord, type PodiumEvent } from './events';
 import {
   emptyScore,
   MAX_ENTRY_TEXT,
   TRUNCATION_MARKER,
   type Entry,
   type EntryKind,
+  type HunkState,
   type ScoreState,
   type SessionState,
   type TaskState,
@@ -312,7 +313,80 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
     case 'notice':
       addEntry(b, session, e, 'notice', e.text, e.code, { level: e.level });
       return;
+    case 'hunk.staged': {
+      const existing = s.hunks[e.hunk.id];
+      s.hunks = b.own(s.hunks);
+      if (!existing) {
+        s.hunkOrder = b.own(s.hunkOrder);
+        s.hunkOrder.push(e.hunk.id);
+      }
+      // A hunk staged again (the agent put back what it had undone) is undecided again.
+      s.hunks[e.hunk.id] = { hunk: e.hunk, task: e.task, session: session.id, status: 'pending', stagedTs: e.ts, stale: false, overlaps: {} };
+      return;
+    }
+    case 'hunk.superseded':
+      changeHunk(b, s, e.hunk, (h) => { h.status = 'superseded'; h.overlaps = {}; });
+      return;
+    case 'hunk.decided': {
+      const h = changeHunk(b, s, e.hunk, (h) => {
+        h.status = e.decision;
+        h.decidedTs = e.ts;
+        h.reason = e.reason;
+        h.conflict = undefined;
+        h.overlaps = {};
+      });
+      const where = h ? ` ${hunkPlace(h.hunk)}` : '';
+      const title = e.decision === 'approved' ? `Approved${where}` : `Rejected${where}`;
+      addEntry(b, session, e, 'decision', title, e.reason ?? '', { status: e.decision, locations: h ? [{ path: h.hunk.path, line: h.hunk.newStart }] : undefined });
+      return;
+    }
+    case 'hunk.applied': {
+      const h = changeHunk(b, s, e.hunk, (h) => { h.status = 'applied'; });
+      addEntry(b, session, e, 'decision', `Applied${h ? ` ${hunkPlace(h.hunk)}` : ''} to the workspace`, e.how, { status: 'applied' });
+      return;
+    }
+    case 'hunk.conflict': {
+      const h = changeHunk(b, s, e.hunk, (h) => { h.status = 'conflict'; h.conflict = e.message; });
+      addEntry(b, session, e, 'decision', `Conflict${h ? ` in ${hunkPlace(h.hunk)}` : ''}: not applied`, e.message, { status: 'conflict', level: 'error' });
+      return;
+    }
+    case 'hunk.reverted':
+      changeHunk(b, s, e.hunk, (h) => { h.reverted = true; });
+      return;
+    case 'hunk.undone': {
+      const h = changeHunk(b, s, e.hunk, (h) => { h.status = 'pending'; h.decidedTs = undefined; h.reason = undefined; });
+      addEntry(b, session, e, 'decision', `Approval undone${h ? ` ${hunkPlace(h.hunk)}` : ''}`, '', { status: 'undone' });
+      return;
+    }
+    case 'hunk.stale':
+      changeHunk(b, s, e.hunk, (h) => { h.stale = e.stale; });
+      return;
+    case 'overlap.raised': {
+      changeHunk(b, s, e.hunk, (h) => { h.overlaps = { ...h.overlaps, [e.other.hunk]: e.other.title }; });
+      addEntry(b, session, e, 'warning', `Overlaps "${e.other.title}" in ${e.path}`, `Another task changes the same lines of ${e.path}. Decide one before the other.`, { level: 'warning', locations: [{ path: e.path }] });
+      return;
+    }
+    case 'overlap.cleared':
+      changeHunk(b, s, e.hunk, (h) => {
+        const { [e.other.hunk]: _gone, ...rest } = h.overlaps;
+        h.overlaps = rest;
+      });
+      return;
   }
+}
+
+/** Changes a known hunk in place (copied once per batch); an unknown id changes nothing. */
+function changeHunk(b: Batch, s: ScoreState, id: string, change: (h: HunkState) => void): HunkState | undefined {
+  const existing = s.hunks[id];
+  if (!existing) return undefined;
+  s.hunks = b.own(s.hunks);
+  const h = (s.hunks[id] = b.own(existing));
+  change(h);
+  return h;
+}
+
+function hunkPlace(h: HunkRecord): string {
+  return h.kind === 'lines' && h.newStart !== undefined ? `${h.path}:${h.newStart}` : h.path;
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,7 @@
  * replay. Treat every object here as immutable: `reduce` returns new objects for what changed and
  * shares the rest.
  */
-import type { AgentIdentity, InlineDiff, PermissionOption, PlanItem, TaskOutcome, TaskSpec, ToolLocation } from './events';
+import type { AgentIdentity, HunkRecord, InlineDiff, PermissionOption, PlanItem, TaskOutcome, TaskSpec, ToolLocation } from './events';
 
 export type EntryKind =
   | 'lifecycle'
@@ -20,11 +20,13 @@ export type EntryKind =
   | 'mode'
   | 'error'
   | 'notice'
+  | 'decision'
+  | 'warning'
   | 'unreadable';
 
 export const ENTRY_KINDS: readonly EntryKind[] = [
   'lifecycle', 'prompt', 'message', 'thought', 'plan', 'tool', 'command', 'file', 'output',
-  'permission', 'usage', 'mode', 'error', 'notice', 'unreadable',
+  'permission', 'usage', 'mode', 'error', 'notice', 'decision', 'warning', 'unreadable',
 ];
 
 /** The most text one entry keeps; the rest is dropped behind a marker (the journal keeps it all). */
@@ -104,6 +106,30 @@ export interface TaskState {
   updatedTs: number;
 }
 
+/**
+ * A hunk's place in sign-off. pending → approved → applied (or conflict); pending → rejected;
+ * pending → superseded (the agent rewrote or undid it). Undoing an approval makes it pending again.
+ */
+export type HunkStatus = 'pending' | 'approved' | 'applied' | 'conflict' | 'rejected' | 'superseded';
+
+export interface HunkState {
+  hunk: HunkRecord;
+  task: string;
+  session: string;
+  status: HunkStatus;
+  stagedTs: number;
+  decidedTs?: number;
+  /** The engineer's reason for a rejection. */
+  reason?: string;
+  /** Why an approved hunk could not be applied. */
+  conflict?: string;
+  reverted?: boolean;
+  /** The engineer changed this region since the task's base. */
+  stale: boolean;
+  /** Undecided hunks of other tasks that touch the same lines: hunk id → that task's title. */
+  overlaps: Record<string, string>;
+}
+
 /** An event that could not be placed in any session (no usable envelope). */
 export interface Problem {
   ts?: number;
@@ -117,6 +143,9 @@ export interface ScoreState {
   tasks: Record<string, TaskState>;
   taskOrder: string[];
   problems: Problem[];
+  /** Every hunk ever staged, by id, and their order of staging. */
+  hunks: Record<string, HunkState>;
+  hunkOrder: string[];
   /** Events reduced (duplicates excluded). */
   eventCount: number;
   /** Earliest and latest event times seen. */
@@ -131,6 +160,8 @@ export function emptyScore(): ScoreState {
     tasks: {},
     taskOrder: [],
     problems: [],
+    hunks: {},
+    hunkOrder: [],
     eventCount: 0,
     firstTs: 0,
     lastTs: 0,

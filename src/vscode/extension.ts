@@ -19,6 +19,7 @@ import type { HostConfig, SourceInfo } from '../protocol';
 import type { ScoreState } from '../score';
 import { ScorePanel, SCORE_VIEW_TYPE, type Intent, type ScorePanelActions } from './scorePanel';
 import { SessionsView } from './sessionsView';
+import { readWorkspaceFile, writeWorkspaceFile } from './workspaceFiles';
 import { affectsAgents, affectsJournal, agentSettings, journalSettings, worktreeSettings } from './settings';
 import { notifyPermission, registerTaskCommands, SECRET_PREFIX, startRehearsal } from './taskCommands';
 
@@ -62,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       return found;
     },
     permissionAsked: (task, session, ask) => notifyPermission(() => conductor!, task, session, ask),
+    readWorkspaceFile,
+    writeWorkspaceFile,
     log: (level, message) => log[level](message),
   };
   const acp = new AcpAdapter({ clientVersion: String(context.extension.packageJSON.version ?? '0') });

@@ -7,80 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { AcpAdapter } from '../../src/agents/acp';
-import type { PermissionAsk } from '../../src/agents/adapter';
 import { pidAlive } from '../../src/agents/process';
-import { Conductor, type ConductorHost } from '../../src/conductor/conductor';
-import { DEFAULT_PROFILES, type AgentProfile } from '../../src/conductor/profiles';
-import { ScoreFeed } from '../../src/conductor/scoreFeed';
 import { listJournals, readJournal } from '../../src/journal';
-import { fold, type PodiumEvent, type SessionState } from '../../src/score';
-import { eventually, FIXTURE_SCRIPTS, rehearsalEntry, SHIPPED_SCRIPTS, tempRepo, type TempRepo } from '../fixtures/agents/harness';
+import { fold, type PodiumEvent } from '../../src/score';
+import { eventually } from '../fixtures/agents/harness';
 
-interface Stage {
-  repo: TempRepo;
-  storage: string;
-  journals: string;
-  feed: ScoreFeed;
-  conductor: Conductor;
-  asked: { session: string; ask: PermissionAsk }[];
-  host: ConductorHost;
-  events(): PodiumEvent[];
-}
-
-const stages: Stage[] = [];
-
-async function stage(options: { cap?: number; trusted?: boolean; profiles?: AgentProfile[]; workspace?: string } = {}): Promise<Stage> {
-  const repo = tempRepo();
-  const storage = realpathSync(mkdtempSync(path.join(tmpdir(), 'podium-storage-')));
-  const journals = path.join(repo.outside, 'journals');
-  const feed = new ScoreFeed({ folder: journals, label: 'test', readOnly: false });
-  const entry = await rehearsalEntry();
-  const asked: Stage['asked'] = [];
-  const extra: AgentProfile[] = [
-    { id: 'permission', label: 'Rehearsal: permission', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(SHIPPED_SCRIPTS, 'permission.json') },
-    { id: 'slow', label: 'Rehearsal: slow', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'slow.json') },
-    { id: 'brief', label: 'Rehearsal: brief', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'brief.json') },
-    { id: 'missing', label: 'Not installed', kind: 'acp', command: 'podium-no-such-agent', args: [], env: {}, install: 'npm install -g podium-no-such-agent' },
-  ];
-  const host: ConductorHost = {
-    workspace: () => options.workspace ?? repo.worktree,
-    storageDir: () => storage,
-    journalFolder: () => journals,
-    flushIntervalMs: () => 20,
-    maxConcurrentAgents: () => options.cap ?? 4,
-    trusted: () => options.trusted ?? true,
-    profiles: () => options.profiles ?? [...DEFAULT_PROFILES, ...extra],
-    rehearsal: () => ({ entry, scriptsDir: SHIPPED_SCRIPTS }),
-    secrets: async () => new Map(),
-    permissionAsked: (_task, session, ask) => asked.push({ session, ask }),
-    log: () => undefined,
-  };
-  const acp = new AcpAdapter({ graceMs: 1000 });
-  const conductor = new Conductor(host, feed, { acp, rehearsal: acp });
-  const s: Stage = { repo, storage, journals, feed, conductor, asked, host, events: () => feed.history() as PodiumEvent[] };
-  stages.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of stages.splice(0)) {
-    await s.conductor.dispose();
-    s.repo.cleanup();
-    rmSync(s.storage, { recursive: true, force: true });
-  }
-});
-
-function sessionOf(s: Stage, taskId: string): SessionState {
-  const task = s.feed.state.tasks[taskId];
-  assert.ok(task, `task ${taskId} is on the score`);
-  return s.feed.state.sessions[task.sessions[task.sessions.length - 1]!]!;
-}
-
-function taskStatus(s: Stage, taskId: string): string {
-  const t = s.feed.state.tasks[taskId];
-  return t ? `${t.status}${t.outcome ? `:${t.outcome}` : ''}` : 'missing';
-}
+import { stageFor as stage, sessionOf, taskStatus } from './conductorStage';
 
 describe('the conductor', function () {
   this.timeout(60_000);

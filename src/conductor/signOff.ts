@@ -1,0 +1,276 @@
+/**
+ * Sign-off: keeps each task's staged hunks up to date as its agent works, flags overlaps between
+ * tasks as they appear, and carries out the engineer's decisions.
+ *
+ * - Staging runs after file-changing events (debounced) and at each turn's end: the worktree against
+ *   the task's base, through the staging engine. A hunk keeps its id while unchanged; an undecided
+ *   hunk the agent rewrites or undoes is superseded.
+ * - Approve: the hunk goes into the engineer's file through the editor (`writeWorkspaceFile`: an
+ *   undoable edit that respects unsaved changes). If the engineer changed that region since the base,
+ *   a 3-way merge decides; a real conflict marks the hunk and writes nothing.
+ * - Reject: the hunk is reverted in the worktree and the agent is told why; rejections made close
+ *   together go back as one message.
+ * - Every decision is journaled and fsynced before anything is written.
+ */
+import type { FileContent } from '../stage/apply';
+import { applyHunk, isStale, unapplyHunk } from '../stage/apply';
+import { runGit } from '../stage/git';
+import { stageTask } from '../stage/hunks';
+import { findOverlaps } from '../stage/overlap';
+import { revertHunk } from '../stage/revert';
+import { basePath, type Hunk, type StagedFile } from '../stage/staged';
+import type { TaskWorktree } from '../stage/worktree';
+import type { EventBody, HunkState, ScoreState } from '../score';
+
+export interface SignOffDeps {
+  workspace(): string | undefined;
+  /** The engineer's current text of a workspace file (unsaved edits included); null when absent. */
+  readWorkspaceFile(relPath: string): Promise<FileContent>;
+  /** Writes a workspace file through the editor (undoable); null deletes it. */
+  writeWorkspaceFile(relPath: string, content: FileContent): Promise<void>;
+  state(): ScoreState;
+  emit(task: string, body: EventBody): void;
+  emitDurable(task: string, body: EventBody): Promise<void>;
+  taskTitle(task: string): string;
+  /** Delivers rejection feedback to the task's agent in its own protocol (or records why it cannot). */
+  sendFeedback(task: string, text: string): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+interface Tracked {
+  worktree: TaskWorktree;
+  files: StagedFile[];
+  timer?: NodeJS.Timeout;
+  /** The staging run in progress; another request waits for it. */
+  running?: Promise<void>;
+  again?: boolean;
+  /** What each approved hunk wrote, for undo. */
+  applied: Map<string, { text: FileContent }>;
+  feedback: string[];
+  feedbackTimer?: NodeJS.Timeout;
+}
+
+const STAGE_DEBOUNCE_MS = 300;
+const FEEDBACK_GATHER_MS = 400;
+
+export class SignOff {
+  private readonly tasks = new Map<string, Tracked>();
+  /** Overlap pairs currently raised, as "hunkA|hunkB" with a < b. */
+  private readonly overlaps = new Map<string, { a: { task: string; hunk: string }; b: { task: string; hunk: string }; path: string }>();
+  private disposed = false;
+
+  constructor(private readonly deps: SignOffDeps) {}
+
+  track(task: string, worktree: TaskWorktree): void {
+    if (!this.tasks.has(task)) this.tasks.set(task, { worktree, files: [], applied: new Map(), feedback: [] });
+  }
+
+  /** Hunks of the task still waiting for a decision (pending or conflicted). */
+  undecided(task: string): HunkState[] {
+    const state = this.deps.state();
+    return state.hunkOrder.map((id) => state.hunks[id]!).filter((h) => h.task === task && (h.status === 'pending' || h.status === 'conflict'));
+  }
+
+  /** Asks for a re-stage of the task's worktree soon (debounced), or at once with `delayMs` 0. */
+  request(task: string, delayMs = STAGE_DEBOUNCE_MS): void {
+    const t = this.tasks.get(task);
+    if (!t || this.disposed) return;
+    if (t.timer) clearTimeout(t.timer);
+    t.timer = setTimeout(() => {
+      t.timer = undefined;
+      void this.stageNow(task);
+    }, delayMs);
+    t.timer.unref?.();
+  }
+
+  /** Re-stages now; resolves when the hunks on the score match the worktree. */
+  async stageNow(task: string): Promise<void> {
+    const t = this.tasks.get(task);
+    if (!t || this.disposed) return;
+    if (t.running) {
+      t.again = true;
+      return t.running;
+    }
+    t.running = (async () => {
+      do {
+        t.again = false;
+        await this.stageOnce(task, t).catch((err: unknown) => {
+          const text = `Podium could not compare "${this.deps.taskTitle(task)}" with its base: ${message(err)}`;
+          this.deps.log('error', text);
+          this.deps.emit(task, { type: 'notice', level: 'error', code: 'staging', text });
+        });
+      } while (t.again && !this.disposed);
+    })().finally(() => {
+      t.running = undefined;
+    });
+    return t.running;
+  }
+
+  private async stageOnce(task: string, t: Tracked): Promise<void> {
+    const workspace = this.deps.workspace();
+    if (!workspace) return;
+    const result = await stageTask({ repo: workspace, worktreeDir: t.worktree.dir, baseCommit: t.worktree.baseCommit, previous: t.files, scope: task });
+    t.files = result.files;
+    const state = this.deps.state();
+    for (const s of result.superseded) {
+      if (state.hunks[s.id]?.status === 'pending') this.deps.emit(task, { type: 'hunk.superseded', task, hunk: s.id, by: s.by });
+    }
+    for (const id of result.withdrawn) {
+      if (state.hunks[id]?.status === 'pending') this.deps.emit(task, { type: 'hunk.superseded', task, hunk: id, by: [] });
+    }
+    for (const file of result.files) {
+      for (const hunk of file.hunks) {
+        const known = state.hunks[hunk.id];
+        if (!known || known.status === 'superseded') this.deps.emit(task, { type: 'hunk.staged', task, hunk });
+      }
+    }
+    await this.refreshStale(task, t);
+    this.refreshOverlaps();
+  }
+
+  /** Marks undecided hunks whose region the engineer has edited since the base (and unmarks them). */
+  private async refreshStale(task: string, t: Tracked): Promise<void> {
+    const workspace = this.deps.workspace()!;
+    for (const h of this.undecided(task)) {
+      const hunk = h.hunk as Hunk;
+      if (hunk.kind !== 'lines') continue;
+      const [baseText, currentText] = await Promise.all([readAtCommit(workspace, t.worktree.baseCommit, basePath(hunk)), this.deps.readWorkspaceFile(hunk.oldPath ?? hunk.path)]);
+      const stale = isStale({ hunk, baseText, currentText });
+      if (stale !== h.stale) this.deps.emit(task, { type: 'hunk.stale', task, hunk: hunk.id, stale });
+    }
+  }
+
+  /** Raises overlaps that appeared and clears those that went away, on both tasks' rows. */
+  refreshOverlaps(): void {
+    const state = this.deps.state();
+    const undecided = (task: string, files: StagedFile[]) => files
+      .map((f) => ({ ...f, hunks: f.hunks.filter((h) => state.hunks[h.id]?.status === 'pending' && state.hunks[h.id]?.task === task) }))
+      .filter((f) => f.hunks.length > 0);
+    const found = findOverlaps([...this.tasks].map(([task, t]) => ({ task, files: undecided(task, t.files) })));
+    const now = new Map<string, { a: { task: string; hunk: string }; b: { task: string; hunk: string }; path: string }>();
+    for (const o of found) {
+      const [a, b] = o.a.hunk < o.b.hunk ? [o.a, o.b] : [o.b, o.a];
+      now.set(`${a.hunk}|${b.hunk}`, { a, b, path: o.path });
+    }
+    for (const [key, o] of now) {
+      if (this.overlaps.has(key)) continue;
+      this.overlaps.set(key, o);
+      this.deps.emit(o.a.task, { type: 'overlap.raised', task: o.a.task, hunk: o.a.hunk, path: o.path, other: { ...o.b, title: this.deps.taskTitle(o.b.task) } });
+      this.deps.emit(o.b.task, { type: 'overlap.raised', task: o.b.task, hunk: o.b.hunk, path: o.path, other: { ...o.a, title: this.deps.taskTitle(o.a.task) } });
+    }
+    for (const [key, o] of [...this.overlaps]) {
+      if (now.has(key)) continue;
+      this.overlaps.delete(key);
+      if (state.hunks[o.a.hunk]?.status === 'pending') this.deps.emit(o.a.task, { type: 'overlap.cleared', task: o.a.task, hunk: o.a.hunk, other: o.b });
+      if (state.hunks[o.b.hunk]?.status === 'pending') this.deps.emit(o.b.task, { type: 'overlap.cleared', task: o.b.task, hunk: o.b.hunk, other: o.a });
+    }
+  }
+
+  /**
+   * Approves a hunk and applies it to the engineer's file. Resolves with 'applied' or 'conflict';
+   * rejects for an unknown or already decided hunk.
+   */
+  async approve(hunkId: string): Promise<'applied' | 'conflict'> {
+    const { h, t } = this.decidable(hunkId);
+    const workspace = this.deps.workspace()!;
+    const hunk = h.hunk as Hunk;
+    await this.deps.emitDurable(h.task, { type: 'hunk.decided', task: h.task, hunk: hunkId, decision: 'approved' });
+    const [baseText, currentText] = await Promise.all([readAtCommit(workspace, t.worktree.baseCommit, basePath(hunk)), this.deps.readWorkspaceFile(hunk.oldPath ?? hunk.path)]);
+    const result = await applyHunk({ hunk, baseText, currentText, repo: t.worktree.dir });
+    if (!result.ok) {
+      await this.deps.emitDurable(h.task, { type: 'hunk.conflict', task: h.task, hunk: hunkId, message: result.conflict.message });
+      return 'conflict';
+    }
+    if (result.how !== 'already') await this.deps.writeWorkspaceFile(hunk.path, result.text);
+    t.applied.set(hunkId, { text: result.text });
+    await this.deps.emitDurable(h.task, { type: 'hunk.applied', task: h.task, hunk: hunkId, how: result.how });
+    this.refreshOverlaps();
+    return 'applied';
+  }
+
+  /** Rejects a hunk: journaled, reverted in the worktree, and the agent is told why (batched). */
+  async reject(hunkId: string, reason?: string): Promise<void> {
+    const { h, t } = this.decidable(hunkId);
+    const why = reason?.trim() || undefined;
+    await this.deps.emitDurable(h.task, { type: 'hunk.decided', task: h.task, hunk: hunkId, decision: 'rejected', reason: why });
+    const hunk = h.hunk as Hunk;
+    const reverted = await revertHunk({ worktreeDir: t.worktree.dir, hunk });
+    if (reverted.ok) this.deps.emit(h.task, { type: 'hunk.reverted', task: h.task, hunk: hunkId });
+    else this.deps.emit(h.task, { type: 'notice', level: 'warning', code: 'revert', text: `The rejected change in ${hunk.path} is still in the task's worktree: ${reverted.message}` });
+    this.refreshOverlaps();
+    const where = hunk.kind === 'lines' ? `${hunk.path} around line ${hunk.newStart}` : hunk.path;
+    const lines = hunk.kind === 'lines' ? `\n${hunk.newLines.map((l) => `+ ${l.replace(/\r?\n$/, '')}`).join('\n')}` : '';
+    t.feedback.push(`- Your change to ${where} was rejected${why ? `: ${why}` : '.'}${lines}`);
+    if (t.feedbackTimer) clearTimeout(t.feedbackTimer);
+    t.feedbackTimer = setTimeout(() => this.flushFeedback(h.task, t), FEEDBACK_GATHER_MS);
+    t.feedbackTimer.unref?.();
+  }
+
+  /** Undoes an approval: the hunk leaves the engineer's file (if that region is still as applied). */
+  async undo(hunkId: string): Promise<void> {
+    const state = this.deps.state();
+    const h = state.hunks[hunkId];
+    const t = h ? this.tasks.get(h.task) : undefined;
+    const applied = t?.applied.get(hunkId);
+    if (!h || !t || h.status !== 'applied' || !applied) throw new Error('Only an approved and applied hunk of an open task can be undone.');
+    const workspace = this.deps.workspace()!;
+    const hunk = h.hunk as Hunk;
+    const [baseText, currentText] = await Promise.all([readAtCommit(workspace, t.worktree.baseCommit, basePath(hunk)), this.deps.readWorkspaceFile(hunk.path)]);
+    const result = await unapplyHunk({ hunk, appliedText: applied.text, currentText, baseText });
+    if (!result.ok) throw new Error(`The approval of ${hunk.path} cannot be undone: ${result.conflict.message}`);
+    await this.deps.emitDurable(h.task, { type: 'hunk.undone', task: h.task, hunk: hunkId });
+    await this.deps.writeWorkspaceFile(hunk.oldPath ?? hunk.path, result.text);
+    t.applied.delete(hunkId);
+    this.refreshOverlaps();
+  }
+
+  /** Approves every undecided hunk of the task that has no overlap and is not stale. */
+  async approveClean(task: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
+    let applied = 0;
+    let conflicts = 0;
+    let skipped = 0;
+    for (const h of this.undecided(task)) {
+      if (h.status !== 'pending' || h.stale || Object.keys(h.overlaps).length > 0) {
+        skipped += 1;
+        continue;
+      }
+      if ((await this.approve(h.hunk.id)) === 'applied') applied += 1;
+      else conflicts += 1;
+    }
+    return { applied, conflicts, skipped };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.tasks.values()) {
+      if (t.timer) clearTimeout(t.timer);
+      if (t.feedbackTimer) clearTimeout(t.feedbackTimer);
+    }
+  }
+
+  private flushFeedback(task: string, t: Tracked): void {
+    t.feedbackTimer = undefined;
+    if (t.feedback.length === 0) return;
+    const items = t.feedback.splice(0);
+    const text = `The engineer reviewed your changes and rejected ${items.length === 1 ? 'one' : items.length} of them; they were taken out of the worktree.\n${items.join('\n')}\nPlease take this into account.`;
+    this.deps.sendFeedback(task, text);
+  }
+
+  private decidable(hunkId: string): { h: HunkState; t: Tracked } {
+    const h = this.deps.state().hunks[hunkId];
+    const t = h ? this.tasks.get(h.task) : undefined;
+    if (!h || !t) throw new Error('No such change awaiting sign-off in this window.');
+    if (h.status !== 'pending' && h.status !== 'conflict') throw new Error(`That change was already ${h.status}.`);
+    return { h, t };
+  }
+}
+
+/** A file's text at a commit, or null when the commit has no such file. */
+export async function readAtCommit(repo: string, commit: string, relPath: string): Promise<string | null> {
+  const result = await runGit(['show', `${commit}:${relPath}`], { cwd: repo, okExitCodes: [0, 128] });
+  return result.exitCode === 0 ? result.stdout : null;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,129 @@
+/**
+ * Sign-off through the conductor, with real rehearsal agents, real worktrees and real files: hunks
+ * arrive as the agent works, approvals reach the engineer's files (merged with their edits, or shown
+ * as a conflict), rejections reach the agent, and overlapping tasks are flagged before any decision.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { listJournals, readJournal } from '../../src/journal';
+import { fold, type HunkState } from '../../src/score';
+import { eventually } from '../fixtures/agents/harness';
+import { stageFor, taskStatus, type Stage } from './conductorStage';
+
+function hunksOf(s: Stage, task: string, status?: HunkState['status']): HunkState[] {
+  const st = s.feed.state;
+  return st.hunkOrder.map((id) => st.hunks[id]!).filter((h) => h.task === task && (!status || h.status === status));
+}
+
+const TALLY = 'src/core/tally.js';
+
+describe('sign-off', function () {
+  this.timeout(60_000);
+
+  it('stages the agent\'s changes as hunks, and an approval reaches the file merged with the engineer\'s own edits', async () => {
+    const s = await stageFor();
+    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.restage(id);
+    const pending = hunksOf(s, id, 'pending');
+    const tallyHunk = pending.find((h) => h.hunk.path === TALLY);
+    assert.ok(tallyHunk, 'the edit of tally.js awaits sign-off');
+    assert.ok(pending.some((h) => h.hunk.path === 'test/average.test.js' && h.hunk.status === 'added'), 'the new test file awaits sign-off');
+    assert.equal(readFileSync(path.join(s.repo.worktree, TALLY), 'utf8').includes('averageWords'), false, 'nothing reached the workspace yet');
+
+    // The engineer edits the top of the file meanwhile (unrelated to the hunk).
+    const file = path.join(s.repo.worktree, TALLY);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('// Counts words in notes. Pure: no I/O.', '// Counts words in notes. Pure: no I/O. (reviewed)'));
+    assert.equal(await s.conductor.approve(tallyHunk.hunk.id), 'applied');
+    const text = readFileSync(file, 'utf8');
+    assert.ok(text.includes('averageWords'), 'the approved change is in the workspace');
+    assert.ok(text.includes('(reviewed)'), 'the engineer\'s edit is kept');
+    assert.equal(s.feed.state.hunks[tallyHunk.hunk.id]!.status, 'applied');
+  });
+
+  it('shows a conflict, and changes nothing, when the engineer edited the same lines', async () => {
+    const s = await stageFor();
+    const id = await s.conductor.createTask({ title: 'Punctuation', prompt: 'a', agent: 'rehearsal-conflict-a' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.restage(id);
+    const hunk = hunksOf(s, id, 'pending').find((h) => h.hunk.path === TALLY)!;
+    const file = path.join(s.repo.worktree, TALLY);
+    const mine = readFileSync(file, 'utf8').replace('return text.split(/\\s+/).filter(Boolean).length;', 'return text.trim().split(/\\s+/).length; // mine');
+    writeFileSync(file, mine);
+    assert.equal(await s.conductor.approve(hunk.hunk.id), 'conflict');
+    assert.equal(readFileSync(file, 'utf8'), mine, 'the engineer\'s file is untouched');
+    const state = s.feed.state.hunks[hunk.hunk.id]!;
+    assert.equal(state.status, 'conflict');
+    assert.ok(state.conflict && state.conflict.length > 0, 'the conflict says why');
+  });
+
+  it('reverts a rejected hunk in the worktree and tells the agent why, in its own protocol', async () => {
+    const s = await stageFor();
+    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.restage(id);
+    const testFile = hunksOf(s, id, 'pending').find((h) => h.hunk.path === 'test/average.test.js')!;
+    await s.conductor.reject(testFile.hunk.id, 'Put the test next to the existing tally tests.');
+    assert.equal(s.feed.state.hunks[testFile.hunk.id]!.status, 'rejected');
+    await eventually(() => s.feed.state.hunks[testFile.hunk.id]!.reverted === true, 'the hunk to be reverted in the worktree');
+    // The rehearsal agent's next turn echoes the feedback it heard.
+    await eventually(() => sessionEntries(s, id).some((e) => e.kind === 'prompt' && e.text.includes('Put the test next to the existing tally tests.')), 'the feedback prompt', 20_000);
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the feedback turn to end', 20_000);
+    const log = readFileSync(s.rehearsalLog(id), 'utf8');
+    assert.match(log, /Put the test next to the existing tally tests\./, 'the agent process received the reason');
+  });
+
+  it('flags two tasks that change the same lines as soon as the second one appears, before any decision', async () => {
+    const s = await stageFor();
+    const a = await s.conductor.createTask({ title: 'Ignore punctuation', prompt: 'a', agent: 'rehearsal-conflict-a' });
+    const b = await s.conductor.createTask({ title: 'Regex words', prompt: 'b', agent: 'rehearsal-conflict-b' });
+    await eventually(() => taskStatus(s, a) === 'finished:done' && taskStatus(s, b) === 'finished:done', 'both turns to end', 30_000);
+    await s.conductor.restage(a);
+    await s.conductor.restage(b);
+    const ha = hunksOf(s, a, 'pending').find((h) => h.hunk.path === TALLY)!;
+    const hb = hunksOf(s, b, 'pending').find((h) => h.hunk.path === TALLY)!;
+    assert.deepEqual(Object.keys(ha.overlaps), [hb.hunk.id]);
+    assert.deepEqual(Object.values(hb.overlaps), ['Ignore punctuation']);
+    assert.ok(sessionEntries(s, a).some((e) => e.kind === 'warning' && e.title.includes('Regex words')), 'a warning is on the first task\'s row');
+    // Rejecting one clears the flag on the other.
+    await s.conductor.reject(hb.hunk.id, 'Prefer the other approach.');
+    await eventually(() => Object.keys(s.feed.state.hunks[ha.hunk.id]!.overlaps).length === 0, 'the overlap to clear');
+  });
+
+  it('undoes an approval while the task is open', async () => {
+    const s = await stageFor();
+    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.restage(id);
+    const file = path.join(s.repo.worktree, TALLY);
+    const before = readFileSync(file, 'utf8');
+    const hunk = hunksOf(s, id, 'pending').find((h) => h.hunk.path === TALLY)!;
+    await s.conductor.approve(hunk.hunk.id);
+    assert.notEqual(readFileSync(file, 'utf8'), before);
+    await s.conductor.undoApproval(hunk.hunk.id);
+    assert.equal(readFileSync(file, 'utf8'), before);
+    assert.equal(s.feed.state.hunks[hunk.hunk.id]!.status, 'pending');
+  });
+
+  it('keeps the worktree while changes are undecided, and the journal replays to the same decisions', async () => {
+    const s = await stageFor();
+    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.restage(id);
+    const [first, second] = hunksOf(s, id, 'pending');
+    await s.conductor.approve(first!.hunk.id);
+    await assert.rejects(s.conductor.close(id, { deleteBranch: false }), /awaiting sign-off/);
+    await s.conductor.reject(second!.hunk.id, 'not now');
+    await s.conductor.flush();
+    const journal = (await listJournals(s.journals))[0]!;
+    const replayed = fold((await readJournal(journal.file)).events);
+    for (const h of [first!, second!]) assert.equal(replayed.hunks[h.hunk.id]!.status, s.feed.state.hunks[h.hunk.id]!.status);
+    assert.deepEqual(replayed.hunks[first!.hunk.id]!.hunk, first!.hunk, 'the hunk\'s lines are in the journal');
+  });
+});
+
+function sessionEntries(s: Stage, task: string) {
+  const t = s.feed.state.tasks[task]!;
+  return t.sessions.flatMap((id) => s.feed.state.sessions[id]!.entries);
+}

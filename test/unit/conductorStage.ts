@@ -1,0 +1,106 @@
+/**
+ * A conductor on real parts for tests: a temp git repository of the demo project, real rehearsal
+ * agents (bundled as they ship), real journals, and the editor's file access done with the plain file
+ * system. Every stage is torn down after each test.
+ */
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { AcpAdapter } from '../../src/agents/acp';
+import type { PermissionAsk } from '../../src/agents/adapter';
+import { Conductor, type ConductorHost } from '../../src/conductor/conductor';
+import { DEFAULT_PROFILES, type AgentProfile } from '../../src/conductor/profiles';
+import { ScoreFeed } from '../../src/conductor/scoreFeed';
+import { type PodiumEvent, type SessionState } from '../../src/score';
+import { FIXTURE_SCRIPTS, rehearsalEntry, SHIPPED_SCRIPTS, tempRepo, type TempRepo } from '../fixtures/agents/harness';
+
+export interface Stage {
+  repo: TempRepo;
+  storage: string;
+  journals: string;
+  feed: ScoreFeed;
+  conductor: Conductor;
+  asked: { session: string; ask: PermissionAsk }[];
+  host: ConductorHost;
+  events(): PodiumEvent[];
+  /** What the rehearsal agent of the task's first session heard (its log file). */
+  rehearsalLog(task: string): string;
+}
+
+const stages: Stage[] = [];
+
+export async function stageFor(options: { cap?: number; trusted?: boolean; profiles?: AgentProfile[]; workspace?: string } = {}): Promise<Stage> {
+  const repo = tempRepo();
+  const storage = realpathSync(mkdtempSync(path.join(tmpdir(), 'podium-storage-')));
+  const journals = path.join(repo.outside, 'journals');
+  const feed = new ScoreFeed({ folder: journals, label: 'test', readOnly: false });
+  const entry = await rehearsalEntry();
+  const asked: Stage['asked'] = [];
+  const extra: AgentProfile[] = [
+    { id: 'permission', label: 'Rehearsal: permission', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(SHIPPED_SCRIPTS, 'permission.json') },
+    { id: 'slow', label: 'Rehearsal: slow', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'slow.json') },
+    { id: 'brief', label: 'Rehearsal: brief', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'brief.json') },
+    { id: 'missing', label: 'Not installed', kind: 'acp', command: 'podium-no-such-agent', args: [], env: {}, install: 'npm install -g podium-no-such-agent' },
+  ];
+  const host: ConductorHost = {
+    workspace: () => options.workspace ?? repo.worktree,
+    storageDir: () => storage,
+    journalFolder: () => journals,
+    flushIntervalMs: () => 20,
+    maxConcurrentAgents: () => options.cap ?? 4,
+    trusted: () => options.trusted ?? true,
+    profiles: () => options.profiles ?? [...DEFAULT_PROFILES, ...extra],
+    rehearsal: () => ({ entry, scriptsDir: SHIPPED_SCRIPTS }),
+    secrets: async () => new Map(),
+    permissionAsked: (_task, session, ask) => asked.push({ session, ask }),
+    // The editor's part, done with the plain file system (the VS Code version is tested end to end).
+    readWorkspaceFile: async (rel) => {
+      try {
+        return await readFile(path.join(options.workspace ?? repo.worktree, rel), 'utf8');
+      } catch {
+        return null;
+      }
+    },
+    writeWorkspaceFile: async (rel, content) => {
+      const file = path.join(options.workspace ?? repo.worktree, rel);
+      if (content === null) await rm(file, { force: true });
+      else {
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, content);
+      }
+    },
+    log: () => undefined,
+  };
+  const acp = new AcpAdapter({ graceMs: 1000 });
+  const conductor = new Conductor(host, feed, { acp, rehearsal: acp });
+  const s: Stage = {
+    repo, storage, journals, feed, conductor, asked, host,
+    events: () => feed.history() as PodiumEvent[],
+    rehearsalLog: (task) => path.join(storage, 'rehearsal-logs', `${feed.state.tasks[task]!.sessions[0]}.jsonl`),
+  };
+  stages.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  for (const s of stages.splice(0)) {
+    await s.conductor.dispose();
+    s.repo.cleanup();
+    rmSync(s.storage, { recursive: true, force: true });
+  }
+});
+
+export function sessionOf(s: Stage, taskId: string): SessionState {
+  const task = s.feed.state.tasks[taskId];
+  assert.ok(task, `task ${taskId} is on the score`);
+  return s.feed.state.sessions[task.sessions[task.sessions.length - 1]!]!;
+}
+
+export function taskStatus(s: Stage, taskId: string): string {
+  const t = s.feed.state.tasks[taskId];
+  return t ? `${t.status}${t.outcome ? `:${t.outcome}` : ''}` : 'missing';
+}
+
