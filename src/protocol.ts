@@ -50,12 +50,21 @@ const RestartTask = z.strictObject({ type: z.literal('task/restart'), task: id }
 const FollowUp = z.strictObject({ type: z.literal('task/followUp'), task: id, text: z.string().check(z.minLength(1), z.maxLength(100_000)) });
 /** Close a task that is not playing: its worktree is removed (its branch kept unless the setting says otherwise). */
 const CloseTask = z.strictObject({ type: z.literal('task/close'), task: id });
+/** Sign-off: approve a hunk (applied to the workspace file), reject it with a reason, undo an approval. */
+const ApproveHunk = z.strictObject({ type: z.literal('hunk/approve'), hunk: id });
+const RejectHunk = z.strictObject({ type: z.literal('hunk/reject'), hunk: id, reason: z.optional(z.string().check(z.maxLength(10_000))) });
+const UndoHunk = z.strictObject({ type: z.literal('hunk/undo'), hunk: id });
+/** Open the hunk's file in VS Code's diff editor (task base ↔ the agent's version), at the hunk. */
+const OpenHunk = z.strictObject({ type: z.literal('hunk/open'), hunk: id });
+/** Approve every undecided hunk of a task that has no warning (overlap, stale region). */
+const ApproveClean = z.strictObject({ type: z.literal('task/approveClean'), task: id });
 /** The engineer's answer to a permission request. */
 const AnswerPermission = z.strictObject({ type: z.literal('permission/answer'), session: id, request: id, optionId: id });
 
 export const FromWebview = z.discriminatedUnion('type', [
   Ready, OpenJournal, RevealJournalFolder, ReportError,
   CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, AnswerPermission,
+  ApproveHunk, RejectHunk, UndoHunk, OpenHunk, ApproveClean,
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

@@ -137,6 +137,12 @@ export class Conductor {
     return this.signOff.approveClean(taskId);
   }
 
+  /** The task's worktree (for showing its files), while the task has one. */
+  worktreeOf(taskId: string): TaskWorktree | undefined {
+    const run = this.runs.get(taskId);
+    return run && run.phase !== 'closed' ? run.worktree : undefined;
+  }
+
   /** Re-stages a task now (after the engineer edits files, or for tests). */
   restage(taskId: string): Promise<void> {
     return this.signOff.stageNow(taskId);

@@ -18,6 +18,7 @@ import { ScoreFeed } from '../conductor/scoreFeed';
 import type { HostConfig, SourceInfo } from '../protocol';
 import type { ScoreState } from '../score';
 import { ScorePanel, SCORE_VIEW_TYPE, type Intent, type ScorePanelActions } from './scorePanel';
+import { registerReview } from './review';
 import { SessionsView } from './sessionsView';
 import { readWorkspaceFile, writeWorkspaceFile } from './workspaceFiles';
 import { affectsAgents, affectsJournal, agentSettings, journalSettings, worktreeSettings } from './settings';
@@ -98,6 +99,23 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
         return theConductor.close(message.task, { deleteBranch: worktreeSettings().deleteBranchOnClose });
       case 'permission/answer':
         return theConductor.answerPermission(message.session, message.request, message.optionId);
+      case 'hunk/approve': {
+        const result = await theConductor.approve(message.hunk);
+        if (result === 'conflict') void vscode.window.showWarningMessage('Podium did not apply that change: you changed the same lines. Both sides are on the score.');
+        return;
+      }
+      case 'hunk/reject':
+        return theConductor.reject(message.hunk, message.reason);
+      case 'hunk/undo':
+        return theConductor.undoApproval(message.hunk);
+      case 'hunk/open':
+        await vscode.commands.executeCommand('podium.openHunk', message.hunk);
+        return;
+      case 'task/approveClean': {
+        const r = await theConductor.approveClean(message.task);
+        void vscode.window.showInformationMessage(`Podium applied ${r.applied} change(s)${r.conflicts ? `, ${r.conflicts} conflicted` : ''}${r.skipped ? `; ${r.skipped} with warnings wait for you` : ''}.`);
+        return;
+      }
     }
   };
 
@@ -170,10 +188,12 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
   const showPanel = () => ScorePanel.show(context.extensionUri, feed, actions);
 
   const sessionsView = new SessionsView(feed);
+  const sessionsTree = vscode.window.createTreeView('podium.sessions', { treeDataProvider: sessionsView, showCollapseAll: false });
   context.subscriptions.push(
     log,
     sessionsView,
-    vscode.window.createTreeView('podium.sessions', { treeDataProvider: sessionsView, showCollapseAll: false }),
+    sessionsTree,
+    ...registerReview(() => theConductor, feed, sessionsTree),
     vscode.commands.registerCommand('podium.openScore', async () => {
       await loading;
       showPanel();

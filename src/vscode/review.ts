@@ -1,0 +1,187 @@
+/**
+ * Reviewing without leaving the editor: the agent's changes in VS Code's own diff editor (a
+ * read-only `podium:` document for each side), Approve / Reject CodeLenses on every undecided hunk
+ * of the agent's side, a multi-file view of a task's changes, and the count of hunks awaiting
+ * sign-off in the status bar and on the Podium view's badge.
+ *
+ * URIs: `podium:/<task>/<base|agent>/<path>` — the file at the task's base commit, or as the agent
+ * has it in its worktree.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Conductor } from '../conductor/conductor';
+import { readAtCommit } from '../conductor/signOff';
+import type { ScoreFeed } from '../conductor/scoreFeed';
+import { hunksAwaitingSignOff, type HunkState } from '../score';
+
+export const SCHEME = 'podium';
+
+export function reviewUri(task: string, side: 'base' | 'agent', relPath: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: SCHEME, path: `/${task}/${side}/${relPath}` });
+}
+
+function parse(uri: vscode.Uri): { task: string; side: 'base' | 'agent'; relPath: string } | undefined {
+  const [, task, side, ...rest] = uri.path.split('/');
+  if (!task || (side !== 'base' && side !== 'agent') || rest.length === 0) return undefined;
+  return { task, side, relPath: rest.join('/') };
+}
+
+class ReviewDocuments implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly conductor: () => Conductor) {}
+
+  refresh(uri: vscode.Uri): void {
+    this.changed.fire(uri);
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const parsed = parse(uri);
+    const worktree = parsed ? this.conductor().worktreeOf(parsed.task) : undefined;
+    if (!parsed || !worktree) return '';
+    const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (parsed.side === 'base') return workspace ? ((await readAtCommit(workspace, worktree.baseCommit, parsed.relPath)) ?? '') : '';
+    try {
+      return await readFile(path.join(worktree.dir, parsed.relPath), 'utf8');
+    } catch {
+      return ''; // deleted by the agent
+    }
+  }
+}
+
+class HunkLenses implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly feed: ScoreFeed) {
+    feed.subscribe((u) => {
+      if (u.type !== 'problems') this.changed.fire();
+    });
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const parsed = parse(doc.uri);
+    if (!parsed || parsed.side !== 'agent') return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const h of hunksAwaitingSignOff(this.feed.state)) {
+      if (h.task !== parsed.task || h.hunk.path !== parsed.relPath) continue;
+      const line = Math.max(0, (h.hunk.newStart ?? 1) - 1);
+      const range = new vscode.Range(line, 0, line, 0);
+      const warn = Object.keys(h.overlaps).length > 0 ? ' ⚠ overlaps another task' : h.stale ? ' ⚠ you edited this region' : h.status === 'conflict' ? ' ⚠ conflict' : '';
+      lenses.push(
+        new vscode.CodeLens(range, { title: `$(check) Approve${warn}`, command: 'podium.approveHunk', arguments: [h.hunk.id] }),
+        new vscode.CodeLens(range, { title: '$(close) Reject…', command: 'podium.rejectHunk', arguments: [h.hunk.id] }),
+      );
+    }
+    return lenses;
+  }
+}
+
+export function registerReview(
+  conductor: () => Conductor,
+  feed: ScoreFeed,
+  sessionsView: vscode.TreeView<string>,
+): vscode.Disposable[] {
+  const documents = new ReviewDocuments(conductor);
+  const status = vscode.window.createStatusBarItem('podium.signOff', vscode.StatusBarAlignment.Left, 50);
+  status.name = 'Podium sign-off';
+  status.command = 'podium.openScore';
+
+  const update = () => {
+    const waiting = hunksAwaitingSignOff(feed.state);
+    const n = waiting.length;
+    status.text = `$(git-pull-request-draft) ${n}`;
+    status.tooltip = n === 1 ? '1 change awaits your sign-off' : `${n} changes await your sign-off`;
+    if (n > 0) status.show();
+    else status.hide();
+    sessionsView.badge = n > 0 ? { value: n, tooltip: status.tooltip } : undefined;
+    // Keep open review documents current as the agent keeps writing.
+    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === SCHEME) documents.refresh(doc.uri);
+  };
+  let pending: NodeJS.Timeout | undefined;
+  const subscription = feed.subscribe(() => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      update();
+    }, 200);
+  });
+  update();
+
+  const find = (id: string): HunkState => {
+    const h = feed.state.hunks[id];
+    if (!h) throw new Error('No such change.');
+    return h;
+  };
+  const report = (what: string) => (err: unknown) => void vscode.window.showErrorMessage(`Podium could not ${what}: ${err instanceof Error ? err.message : String(err)}`);
+
+  /** The change last opened for review: what "current change" commands act on. */
+  let current: string | undefined;
+  const openHunk = async (id: string) => {
+    const h = find(id);
+    current = id;
+    const left = reviewUri(h.task, 'base', h.hunk.oldPath ?? h.hunk.path);
+    const right = reviewUri(h.task, 'agent', h.hunk.path);
+    const title = `${path.basename(h.hunk.path)} (${conductor().tasks().find((t) => t.id === h.task)?.title ?? h.task}) ↔ base`;
+    const line = Math.max(0, (h.hunk.newStart ?? 1) - 1);
+    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, selection: new vscode.Range(line, 0, line, 0) });
+  };
+
+  return [
+    status,
+    { dispose: () => { if (pending) clearTimeout(pending); subscription.dispose(); } },
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
+    vscode.languages.registerCodeLensProvider({ scheme: SCHEME }, new HunkLenses(feed)),
+    vscode.commands.registerCommand('podium.openHunk', (id: string) => openHunk(id).catch(report('open the change'))),
+    vscode.commands.registerCommand('podium.approveHunk', async (id: string) => {
+      try {
+        const result = await conductor().approve(id);
+        if (result === 'conflict') void vscode.window.showWarningMessage(`Podium did not apply the change to ${find(id).hunk.path}: you changed the same lines. Both sides are on the score.`);
+      } catch (err) {
+        report('approve the change')(err);
+      }
+    }),
+    vscode.commands.registerCommand('podium.rejectHunk', async (id: string, reason?: string) => {
+      const why = reason ?? (await vscode.window.showInputBox({ title: 'Podium: Reject change', prompt: 'Why? The agent is told (optional).', placeHolder: 'Reason for the agent' }));
+      if (why === undefined) return;
+      await conductor().reject(id, why).catch(report('reject the change'));
+    }),
+    vscode.commands.registerCommand('podium.nextChange', async () => {
+      const waiting = hunksAwaitingSignOff(feed.state);
+      if (waiting.length === 0) {
+        void vscode.window.showInformationMessage('No change awaits your sign-off.');
+        return;
+      }
+      const at = current ? waiting.findIndex((h) => h.hunk.id === current) : -1;
+      await openHunk(waiting[(at + 1) % waiting.length]!.hunk.id).catch(report('open the next change'));
+    }),
+    vscode.commands.registerCommand('podium.approveCurrentChange', async () => {
+      if (!current || !['pending', 'conflict'].includes(feed.state.hunks[current]?.status ?? '')) {
+        void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
+        return;
+      }
+      await vscode.commands.executeCommand('podium.approveHunk', current);
+    }),
+    vscode.commands.registerCommand('podium.rejectCurrentChange', async () => {
+      if (!current || feed.state.hunks[current]?.status !== 'pending') {
+        void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
+        return;
+      }
+      await vscode.commands.executeCommand('podium.rejectHunk', current);
+    }),
+    vscode.commands.registerCommand('podium.undoApproval', (id: string) => conductor().undoApproval(id).catch(report('undo the approval'))),
+    vscode.commands.registerCommand('podium.reviewTask', async (taskId?: string) => {
+      const waiting = hunksAwaitingSignOff(feed.state);
+      const tasks = [...new Set(waiting.map((h) => h.task))];
+      const task = taskId ?? (tasks.length <= 1 ? tasks[0] : (await vscode.window.showQuickPick(tasks.map((t) => ({ label: conductor().tasks().find((x) => x.id === t)?.title ?? t, id: t })), { title: 'Podium: Review which task?' }))?.id);
+      if (!task) {
+        void vscode.window.showInformationMessage('No change awaits your sign-off.');
+        return;
+      }
+      const paths = [...new Set(waiting.filter((h) => h.task === task).map((h) => h.hunk.path))];
+      const title = `Podium: ${conductor().tasks().find((t) => t.id === task)?.title ?? task}`;
+      await vscode.commands.executeCommand('vscode.changes', title, paths.map((p) => [vscode.Uri.file(p), reviewUri(task, 'base', p), reviewUri(task, 'agent', p)]));
+    }),
+  ];
+}

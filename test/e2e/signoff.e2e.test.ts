@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { installPackagedExtension } from './packagedExtension';
+
+const RESULTS = path.join(ROOT, 'test-results');
+
+describe('end to end: signing off a change in a real VS Code', function () {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let workspace: string | undefined;
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: path.join(RESULTS, 'e2e-signoff-failure.png') }).catch(() => undefined);
+    }
+    await browser?.close();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('approves a hunk into a file with unsaved edits, keeps them, and Ctrl+Z takes the approval back', async function () {
+    const extensionsDir = await installPackagedExtension();
+    workspace = mkdtempSync(path.join(tmpdir(), 'podium-e2e-signoff-'));
+    cpSync(path.join(ROOT, 'demo', 'template'), workspace, { recursive: true });
+    rmSync(path.join(workspace, '.podium'), { recursive: true, force: true });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: workspace, stdio: 'ignore' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'demo');
+    server = await startCodeServer({ workspace, extensionsDir, settings: { 'files.autoSave': 'off' } });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server, workspace);
+    const p = page;
+
+    // Hand out the feature task from the palette.
+    await runCommand(p, 'Podium: New Task…');
+    const input = p.locator('.quick-input-widget input');
+    await input.fill('Average words per note');
+    await p.keyboard.press('Enter');
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/3' }).waitFor();
+    await p.keyboard.press('Enter');
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/3' }).waitFor();
+    await input.fill('small feature');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal: small feature' }).first().click();
+
+    // The status bar counts the changes awaiting sign-off once the agent's turn is staged.
+    const status = p.locator('.statusbar-item', { has: p.locator('.codicon-git-pull-request-draft') });
+    await status.first().waitFor({ state: 'visible', timeout: 60_000 });
+
+    // The engineer has tally.js open with an unsaved edit on its first line.
+    await runCommand(p, 'Go to File...');
+    await p.locator('.quick-input-widget input').fill('tally.js');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'tally.js' }).first().click();
+    const editor = p.locator('.editor-instance .monaco-editor').first();
+    await editor.waitFor();
+    await editor.click({ position: { x: 200, y: 10 } });
+    await p.keyboard.press('Control+Home');
+    await p.keyboard.press('End');
+    await p.keyboard.type(' UNSAVED NOTE');
+    await p.locator('.tab.dirty', { hasText: 'tally.js' }).waitFor();
+
+    // Review: open the next change (its diff editor) and approve it from the palette.
+    for (let i = 0; i < 3; i++) {
+      await runCommand(p, 'Podium: Open Next Change');
+      const tab = p.locator('.tab.active');
+      if ((await tab.textContent())?.includes('tally.js')) break;
+    }
+    await runCommand(p, 'Podium: Approve Current Change');
+
+    // The open, still-unsaved document now holds both the engineer's note and the agent's function.
+    await p.locator('.tab', { hasText: /^tally\.js/ }).filter({ hasNot: p.locator('text=↔') }).first().click();
+    const lines = p.locator('.editor-instance .view-lines').first();
+    await lines.getByText('averageWords', { exact: false }).first().waitFor({ timeout: 20_000 });
+    await lines.getByText('UNSAVED NOTE', { exact: false }).first().waitFor();
+    assert.equal(readFileSync(path.join(workspace, 'src/core/tally.js'), 'utf8').includes('UNSAVED NOTE'), false, 'the engineer\'s unsaved edit was not saved for them');
+    mkdirSync(RESULTS, { recursive: true });
+    await p.screenshot({ path: path.join(RESULTS, 'e2e-signoff-approved.png') });
+
+    // Ctrl+Z in that editor takes the approval back out; the engineer's note stays.
+    await editor.click({ position: { x: 200, y: 10 } });
+    await p.keyboard.press('Control+Z');
+    await lines.getByText('averageWords', { exact: false }).first().waitFor({ state: 'detached', timeout: 10_000 });
+    await lines.getByText('UNSAVED NOTE', { exact: false }).first().waitFor();
+  });
+});
