@@ -18,8 +18,12 @@ import type { EventBody, InlineDiff, ToolLocation } from '../score/events';
 import type { AgentAdapter, AgentLaunch, AgentSession, AgentSink, ExitInfo, PermissionAsk } from './adapter';
 import { confine, displayPath, PathEscapeError } from './confine';
 import { filterJsonLines } from './jsonLines';
-import { DEFAULT_GRACE_MS, minimalEnv, spawnSupervised, type SupervisedProcess } from './process';
+import { minimalEnv, type SupervisedProcess } from './process';
+import { lastOutput, ProcessSession, type Purpose } from './processSession';
+import { delay, MAX_MALFORMED_SHOWN, messageOf, stripUndefined } from './sessionKit';
 import { Terminals, UnknownTerminalError } from './terminals';
+
+export { SessionStoppedError } from './processSession';
 
 type Sdk = typeof Acp;
 
@@ -42,8 +46,6 @@ const BREAKS_STREAM = new Set<EventBody['type']>([
 
 /** Where a malformed stdout line travels in-band, so it lands on the score in stream order. */
 const MALFORMED_MARK = 'podium/malformedLine';
-/** After this many malformed lines, further ones are counted, not shown one by one. */
-const MAX_MALFORMED_SHOWN = 20;
 
 export interface AcpAdapterOptions {
   /** Reported to the agent in `initialize`. */
@@ -71,14 +73,6 @@ export class AcpAdapter implements AgentAdapter {
   }
 }
 
-/** A turn (or the session) ended because `stop()` was called, not because anything failed. */
-export class SessionStoppedError extends Error {
-  constructor(label: string) {
-    super(`Podium stopped ${label}.`);
-    this.name = 'SessionStoppedError';
-  }
-}
-
 interface Turn {
   abort: AbortController;
   ended: Promise<void>;
@@ -90,31 +84,14 @@ interface ToolState {
   shownOutput: string;
 }
 
-type Phase = 'new' | 'starting' | 'running' | 'ended';
-
-class AcpSession implements AgentSession {
-  readonly exited: Promise<ExitInfo>;
-
-  private readonly label: string;
-  private readonly graceMs: number;
+class AcpSession extends ProcessSession<Turn> {
   private readonly markToken = randomUUID();
-  private readonly lifetime = new AbortController();
-  private phase: Phase = 'new';
   private sdk?: Sdk;
-  private proc?: SupervisedProcess;
-  private spawned?: Promise<SupervisedProcess | undefined>;
   private conn?: Acp.ClientConnection;
   private sessionId?: string;
   private realRoot?: string;
   private terminals?: Terminals;
-  private turn?: Turn;
   private turnNo = 0;
-  private chain: Promise<unknown> = Promise.resolve();
-  private failure?: Error;
-  private stopping = false;
-  private stopPromise?: Promise<ExitInfo>;
-  private resolveExited!: (info: ExitInfo) => void;
-  private exitSettled = false;
 
   // Entry bookkeeping: consecutive chunks of one message share an entry id.
   private stream?: { kind: 'message' | 'thought'; entry: string; messageId?: string | null };
@@ -127,38 +104,11 @@ class AcpSession implements AgentSession {
   private authMethods: string[] = [];
 
   constructor(
-    private readonly launch: AgentLaunch,
-    private readonly sink: AgentSink,
+    launch: AgentLaunch,
+    sink: AgentSink,
     private readonly options: AcpAdapterOptions,
   ) {
-    this.label = launch.identity.label;
-    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-    this.exited = new Promise((resolve) => {
-      this.resolveExited = resolve;
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.proc?.pid;
-  }
-
-  start(prompt: string): Promise<void> {
-    if (this.phase !== 'new') return Promise.reject(new Error(`${this.label}: start() was already called for this session.`));
-    if (this.stopping) return Promise.reject(this.failure);
-    this.phase = 'starting';
-    // Set now, not when boot() runs: a stop() right after start() must wait for the spawn.
-    let spawned!: (p: SupervisedProcess | undefined) => void;
-    this.spawned = new Promise((r) => (spawned = r));
-    return this.serial(async () => {
-      await this.boot(spawned);
-      this.phase = 'running';
-      await this.runTurn(prompt, 'task');
-    });
-  }
-
-  prompt(text: string, purpose: 'followup' | 'feedback'): Promise<void> {
-    if (this.phase === 'new') return Promise.reject(new Error(`${this.label}: the session has not been started.`));
-    return this.serial(() => this.runTurn(text, purpose));
+    super(launch, sink, options.graceMs, 'starts an ACP agent');
   }
 
   async cancel(): Promise<void> {
@@ -169,46 +119,27 @@ class AcpSession implements AgentSession {
     await this.sendCancel();
   }
 
-  stop(graceMs: number = this.graceMs): Promise<ExitInfo> {
-    this.stopPromise ??= this.doStop(graceMs);
-    return this.stopPromise;
-  }
-
   /**
    * Records an event. Anything that shows as its own entry between two chunks of the agent's text
    * (a tool call, a command, a file edit, a notice, an error) ends the message being streamed, so
    * what the agent says next reads below it on the score.
    */
-  private emit(body: EventBody): void {
+  protected override emit(body: EventBody): void {
     if (BREAKS_STREAM.has(body.type)) this.stream = undefined;
     this.sink.emit(body);
   }
 
   // ── lifecycle ────────────────────────────────────────────────────────────────────────────────
 
-  private async boot(spawnedResolve: (p: SupervisedProcess | undefined) => void): Promise<void> {
+  protected async boot(): Promise<void> {
     const { argv, cwd } = this.launch;
     let sdk: Sdk;
-    let proc: SupervisedProcess;
     try {
       sdk = this.sdk = await loadSdk();
-      const idleSec = this.launch.idleSec;
-      proc = await spawnSupervised({
-        argv,
-        cwd,
-        env: this.launch.env,
-        label: this.label,
-        idle: idleSec && idleSec > 0 ? { ms: idleSec * 1000, onIdle: () => this.onHung(idleSec) } : undefined,
-      });
     } catch (err) {
-      spawnedResolve(undefined);
-      const error = this.fail(messageOf(err));
-      this.settleExit({ code: null, signal: null, stderrTail: '' });
-      throw error;
+      throw this.couldNotStart(err);
     }
-    this.proc = proc;
-    spawnedResolve(proc);
-    this.emit({ type: 'session.spawned', agent: this.launch.identity, command: argv, cwd, pid: proc.pid });
+    const proc = await this.spawn(argv);
     void proc.exited.then((info) => this.onExit(info));
     if (this.stopping) {
       await this.terminate(this.graceMs);
@@ -256,7 +187,7 @@ class AcpSession implements AgentSession {
     if (created.modes?.currentModeId) this.emit({ type: 'agent.mode', mode: created.modes.currentModeId });
   }
 
-  private async runTurn(text: string, purpose: 'task' | 'followup' | 'feedback'): Promise<void> {
+  protected async runTurn(text: string, purpose: Purpose): Promise<void> {
     if (this.failure) throw this.failure;
     const sdk = this.sdk!;
     const conn = this.conn!;
@@ -310,18 +241,8 @@ class AcpSession implements AgentSession {
   }
 
   private async startupStep<T>(phase: string, request: Promise<T>): Promise<T> {
-    const ms = this.options.startupTimeoutMs ?? 120_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = Symbol('timeout');
-    const timeout = new Promise<typeof timedOut>((resolve) => {
-      timer = setTimeout(() => resolve(timedOut), ms);
-    });
     try {
-      const result = await Promise.race([request, timeout]);
-      if (result === timedOut) {
-        throw this.fail(`${this.label} did not answer ACP ${phase} within ${Math.round(ms / 1000)} s. Check that "${this.launch.argv.join(' ')}" starts an ACP agent (the podium.agents setting).`);
-      }
-      return result as T;
+      return await this.withinStartup(request, this.options.startupTimeoutMs ?? 120_000, `ACP ${phase}`);
     } catch (err) {
       if (err === this.failure) throw err;
       if (this.failure || !this.proc!.running || this.conn!.signal.aborted) {
@@ -330,8 +251,6 @@ class AcpSession implements AgentSession {
       }
       if (isAuthError(err)) throw this.fail(this.signInMessage());
       throw this.fail(`${this.label} refused ACP ${phase}: ${messageOf(err)}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -342,23 +261,18 @@ class AcpSession implements AgentSession {
     return `${this.label} needs you to sign in: run \`${command}\` once in a terminal and complete its sign-in${offers}, or put its API key in the env of the "${this.label}" profile in the podium.agents setting. Then start the task again.`;
   }
 
-  /**
-   * Gives up on the session: records why (once), emits `session.failed` and stops the process
-   * (after a protocol cancel when `cancelFirst`, as for a turn that is still in progress).
-   */
-  private fail(reason: string, cancelFirst = false): Error {
-    if (!this.failure) {
-      this.failure = new Error(reason);
-      if (!this.stopping) this.emit({ type: 'session.failed', reason });
-    }
-    void (cancelFirst ? this.shutdown(this.graceMs) : this.terminate(this.graceMs));
-    return this.failure;
+  protected abandon(): void {
+    void this.terminate(this.graceMs);
   }
 
-  private onHung(idleSec: number): void {
-    if (this.failure || this.stopping) return;
-    this.emit({ type: 'notice', level: 'error', code: 'hung', text: `No output from ${this.label} for ${idleSec} s: Podium considers it hung and stops it.` });
-    this.fail(`${this.label} hung (no output for ${idleSec} s) and was stopped.`, true);
+  /** A hung turn is still in progress: it gets a protocol cancel (and a moment to end) first. */
+  protected override failHung(reason: string): void {
+    this.noteFailure(reason);
+    void this.shutdown(this.graceMs);
+  }
+
+  protected override stopProcess(_proc: SupervisedProcess, graceMs: number): Promise<void> {
+    return this.shutdown(graceMs);
   }
 
   /** Protocol cancel first (a turn in progress gets a moment to end), then signals. */
@@ -379,47 +293,15 @@ class AcpSession implements AgentSession {
     await this.proc?.stop(graceMs);
   }
 
-  private async doStop(graceMs: number): Promise<ExitInfo> {
-    this.stopping = true;
-    this.failure ??= new SessionStoppedError(this.label);
-    const proc = await (this.spawned ?? Promise.resolve(undefined));
-    if (!proc) {
-      this.settleExit({ code: null, signal: null, stderrTail: '' });
-      return this.exited;
-    }
-    await this.shutdown(graceMs);
-    return this.exited;
-  }
-
   private async onExit(info: ExitInfo): Promise<void> {
     // Let the last messages the agent wrote reach the score before its exit does.
-    await Promise.race([this.conn?.closed ?? Promise.resolve(), delay(500)]);
+    await lastOutput(this.conn?.closed ?? Promise.resolve());
     await nextMacrotask();
-    if (!this.stopping && !this.failure) {
-      const cleanBetweenTurns = this.phase === 'running' && !this.turn && info.code === 0;
-      if (cleanBetweenTurns) this.failure = new Error(`${this.label} has exited.`);
-      else this.fail(this.crashReason(info));
-    }
+    this.judgeExit(info);
     this.phase = 'ended';
     this.lifetime.abort();
     await this.terminals?.disposeAll(1000);
-    this.emit({ type: 'session.exited', code: info.code, signal: info.signal, stderrTail: info.stderrTail });
-    this.settleExit(info);
-  }
-
-  private crashReason(info: ExitInfo): string {
-    const how = info.signal ? `killed by ${info.signal}` : `exit code ${info.code}`;
-    const when = this.phase === 'starting'
-      ? ` before it finished starting. Check that "${this.launch.argv.join(' ')}" starts an ACP agent (the podium.agents setting).`
-      : this.turn ? ' during its turn.' : '.';
-    const last = lastLines(info.stderrTail, 3);
-    return `${this.label} exited unexpectedly (${how})${when}${last ? ` Its last error output: ${last}` : ''}`;
-  }
-
-  private settleExit(info: ExitInfo): void {
-    if (this.exitSettled) return;
-    this.exitSettled = true;
-    this.resolveExited(info);
+    this.endSession(info);
   }
 
   private async sendCancel(): Promise<void> {
@@ -429,12 +311,6 @@ class AcpSession implements AgentSession {
     } catch {
       // The connection is closing; stop() goes on with signals.
     }
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => {});
-    return run;
   }
 
   // ── the client app: what the agent may ask of Podium ───────────────────────────────────────────
@@ -537,18 +413,8 @@ class AcpSession implements AgentSession {
       toolCall: tool.entry,
       options: params.options.map((o) => ({ id: o.optionId, name: o.name, kind: o.kind })),
     };
-    const signals = [requestSignal, this.lifetime.signal];
-    if (this.turn) signals.push(this.turn.abort.signal);
-    const signal = AbortSignal.any(signals);
-    // The agent waits for the engineer: that silence is not the agent hanging.
-    const release = this.proc?.idle.hold();
-    let chosen: string | null;
-    try {
-      chosen = await untilAborted(this.sink.requestPermission(ask, signal), signal);
-    } finally {
-      release?.();
-    }
-    if (chosen === null || !ask.options.some((o) => o.id === chosen)) return { outcome: { outcome: 'cancelled' } };
+    const chosen = await this.askEngineer(ask, [requestSignal, this.lifetime.signal, this.turn?.abort.signal]);
+    if (chosen === null) return { outcome: { outcome: 'cancelled' } };
     return { outcome: { outcome: 'selected', optionId: chosen } };
   }
 
@@ -800,12 +666,6 @@ function isAuthError(err: unknown): boolean {
   return typeof e?.message === 'string' && /\b(auth(entication|orization)? required|not (signed|logged) in|sign[ -]?in|log[ -]?in required|unauthori[sz]ed|api[ _-]?key)\b/i.test(e.message);
 }
 
-function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
-  return String(err);
-}
-
 function errorDetail(err: unknown): string | undefined {
   const data = (err as { data?: unknown })?.data;
   if (data === undefined) return undefined;
@@ -816,33 +676,6 @@ function errorDetail(err: unknown): string | undefined {
   }
 }
 
-function lastLines(text: string, n: number): string {
-  return text.trim().split('\n').slice(-n).join('\n').trim();
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
-}
-
 function nextMacrotask(): Promise<void> {
   return new Promise((r) => setImmediate(r));
-}
-
-/** The promise's value, or null as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
-  if (signal.aborted) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(null);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
-    );
-  });
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
-  return out;
 }

@@ -13,7 +13,6 @@ import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { EventBody } from '../score/events';
 import type { AgentAdapter, AgentLaunch, AgentSession, AgentSink, ExitInfo, PermissionAsk } from './adapter';
-import { SessionStoppedError } from './acp';
 import {
   CLAUDE_PROTOCOL_FLAGS,
   controlErrorLine,
@@ -32,22 +31,9 @@ import {
 } from './claudeProtocol';
 import { displayPath } from './confine';
 import { LineSplitter } from './lines';
-import { DEFAULT_GRACE_MS, spawnSupervised, type SupervisedProcess } from './process';
-import {
-  Deferred,
-  delay,
-  exitHow,
-  lastLines,
-  MalformedLines,
-  messageOf,
-  num,
-  obj,
-  parseJsonLine,
-  str,
-  stripUndefined,
-  untilAborted,
-  withRequiredFlags,
-} from './sessionKit';
+import type { SupervisedProcess } from './process';
+import { lastOutput, ProcessSession, readStdout, type Purpose } from './processSession';
+import { Deferred, delay, MalformedLines, messageOf, num, obj, str, stripUndefined, withRequiredFlags } from './sessionKit';
 
 export { CLAUDE_DEFAULT_ARGV } from './claudeProtocol';
 
@@ -108,30 +94,13 @@ interface ToolState {
   edits?: string[];
 }
 
-type Phase = 'new' | 'starting' | 'running' | 'ended';
-
-class ClaudeSession implements AgentSession {
-  readonly exited: Promise<ExitInfo>;
-
-  private readonly label: string;
+class ClaudeSession extends ProcessSession<Turn> {
   private readonly argv: string[];
-  private readonly graceMs: number;
-  private readonly lifetime = new AbortController();
   private readonly splitter: LineSplitter;
   private readonly malformed: MalformedLines;
-  private phase: Phase = 'new';
-  private proc?: SupervisedProcess;
-  private spawned?: Promise<SupervisedProcess | undefined>;
   private stdoutDone: Promise<void> = Promise.resolve();
   private realRoot?: string;
-  private turn?: Turn;
   private turnNo = 0;
-  private chain: Promise<unknown> = Promise.resolve();
-  private failure?: Error;
-  private stopping = false;
-  private stopPromise?: Promise<ExitInfo>;
-  private resolveExited!: (info: ExitInfo) => void;
-  private exitSettled = false;
 
   private sessionId = '';
   private readonly controlPrefix = `podium-${randomUUID().slice(0, 8)}`;
@@ -149,41 +118,17 @@ class ClaudeSession implements AgentSession {
   private readonly turnTokens = { inputTokens: 0, outputTokens: 0 };
 
   constructor(
-    private readonly launch: AgentLaunch,
-    private readonly sink: AgentSink,
+    launch: AgentLaunch,
+    sink: AgentSink,
     private readonly options: ClaudeAdapterOptions,
   ) {
-    this.label = launch.identity.label;
+    super(launch, sink, options.graceMs, 'starts Claude Code');
     this.argv = withRequiredFlags(launch.argv, CLAUDE_PROTOCOL_FLAGS);
-    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-    this.splitter = new LineSplitter((text, cut) => this.onLine(text, cut), options.maxLineBytes ?? 32 * 1024 * 1024);
+    this.splitter = new LineSplitter(
+      (text, cut) => this.readJsonLine(text, cut, this.malformed, 'a message', (msg) => this.onMessage(msg)),
+      options.maxLineBytes ?? 32 * 1024 * 1024,
+    );
     this.malformed = new MalformedLines(this.label, 'stream-json', (body) => this.emit(body));
-    this.exited = new Promise((resolve) => {
-      this.resolveExited = resolve;
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.proc?.pid;
-  }
-
-  start(prompt: string): Promise<void> {
-    if (this.phase !== 'new') return Promise.reject(new Error(`${this.label}: start() was already called for this session.`));
-    if (this.stopping) return Promise.reject(this.failure);
-    this.phase = 'starting';
-    // Set now, not when boot() runs: a stop() right after start() must wait for the spawn.
-    let spawned!: (p: SupervisedProcess | undefined) => void;
-    this.spawned = new Promise((r) => (spawned = r));
-    return this.serial(async () => {
-      await this.boot(spawned);
-      this.phase = 'running';
-      await this.runTurn(prompt, 'task');
-    });
-  }
-
-  prompt(text: string, purpose: 'followup' | 'feedback'): Promise<void> {
-    if (this.phase === 'new') return Promise.reject(new Error(`${this.label}: the session has not been started.`));
-    return this.serial(() => this.runTurn(text, purpose));
   }
 
   async cancel(): Promise<void> {
@@ -201,45 +146,18 @@ class ClaudeSession implements AgentSession {
     }
   }
 
-  stop(graceMs: number = this.graceMs): Promise<ExitInfo> {
-    this.stopPromise ??= this.doStop(graceMs);
-    return this.stopPromise;
-  }
-
   /** Records an event; anything but more text ends the message being streamed. */
-  private emit(body: EventBody): void {
+  protected override emit(body: EventBody): void {
     if (BREAKS_STREAM.has(body.type)) this.stream = undefined;
     this.sink.emit(body);
   }
 
   // ── lifecycle ────────────────────────────────────────────────────────────────────────────────
 
-  private async boot(spawnedResolve: (p: SupervisedProcess | undefined) => void): Promise<void> {
+  protected async boot(): Promise<void> {
     const { cwd } = this.launch;
-    let proc: SupervisedProcess;
-    try {
-      const idleSec = this.launch.idleSec;
-      proc = await spawnSupervised({
-        argv: this.argv,
-        cwd,
-        env: this.launch.env,
-        label: this.label,
-        idle: idleSec && idleSec > 0 ? { ms: idleSec * 1000, onIdle: () => this.onHung(idleSec) } : undefined,
-      });
-    } catch (err) {
-      spawnedResolve(undefined);
-      const error = this.fail(messageOf(err));
-      this.settleExit({ code: null, signal: null, stderrTail: '' });
-      throw error;
-    }
-    this.proc = proc;
-    spawnedResolve(proc);
-    this.emit({ type: 'session.spawned', agent: this.launch.identity, command: this.argv, cwd, pid: proc.pid });
-    proc.stdout.on('data', (chunk: Buffer) => this.splitter.push(chunk));
-    this.stdoutDone = new Promise<void>((resolve) => {
-      proc.stdout.once('end', resolve);
-      proc.stdout.once('close', resolve);
-    });
+    const proc = await this.spawn(this.argv);
+    this.stdoutDone = readStdout(proc, (chunk) => this.splitter.push(chunk));
     void proc.exited.then((info) => this.onExit(info));
     if (this.stopping) {
       await this.terminate(this.graceMs);
@@ -259,7 +177,7 @@ class ClaudeSession implements AgentSession {
     this.emit(stripUndefined({ type: 'session.ready' as const, agentName: 'Claude Code', agentVersion: str(init?.claude_code_version) }));
   }
 
-  private async runTurn(text: string, purpose: 'task' | 'followup' | 'feedback'): Promise<void> {
+  protected async runTurn(text: string, purpose: Purpose): Promise<void> {
     if (this.failure) throw this.failure;
     const proc = this.proc!;
     this.emit({ type: 'prompt.sent', text, purpose });
@@ -284,50 +202,33 @@ class ClaudeSession implements AgentSession {
   }
 
   private async startupStep<T>(request: Promise<T>): Promise<T> {
-    const ms = this.options.startupTimeoutMs ?? 60_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = Symbol('timeout');
-    const timeout = new Promise<typeof timedOut>((resolve) => {
-      timer = setTimeout(() => resolve(timedOut), ms);
-    });
     try {
-      const result = await Promise.race([request, timeout]);
-      if (result === timedOut) {
-        throw this.fail(`${this.label} did not answer its startup handshake within ${Math.round(ms / 1000)} s. Check that "${this.launch.argv.join(' ')}" starts Claude Code (the podium.agents setting).`);
-      }
-      return result as T;
+      return await this.withinStartup(request, this.options.startupTimeoutMs ?? 60_000, 'its startup handshake');
     } catch (err) {
       if (this.failure) {
         await this.exited;
         throw this.failure;
       }
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
-  /**
-   * Gives up on the session: records why (once), emits `session.failed` (unless stopping) and stops
-   * the process. The turn in progress and pending requests reject with the same error.
-   */
-  private fail(reason: string): Error {
-    if (!this.failure) {
-      this.failure = new Error(reason);
-      if (!this.stopping) this.emit({ type: 'session.failed', reason });
-    }
-    this.turn?.done.reject(this.failure);
-    for (const pending of this.pendingControl.values()) pending.reject(this.failure);
-    this.pendingControl.clear();
+  /** The turn in progress and pending requests reject with the failure; the process is stopped. */
+  protected abandon(failure: Error): void {
+    this.rejectWaiting(failure);
     void this.terminate(this.graceMs);
-    return this.failure;
   }
 
-  private onHung(idleSec: number): void {
-    if (this.failure || this.stopping) return;
-    this.emit({ type: 'notice', level: 'error', code: 'hung', text: `No output from ${this.label} for ${idleSec} s: Podium considers it hung and stops it.` });
+  /** A hung turn is interrupted as well, so open permission questions are withdrawn. */
+  protected override failHung(reason: string): void {
     void this.cancel();
-    this.fail(`${this.label} hung (no output for ${idleSec} s) and was stopped.`);
+    this.fail(reason);
+  }
+
+  private rejectWaiting(failure: Error): void {
+    this.turn?.done.reject(failure);
+    for (const pending of this.pendingControl.values()) pending.reject(failure);
+    this.pendingControl.clear();
   }
 
   private async terminate(graceMs: number): Promise<void> {
@@ -339,14 +240,8 @@ class ClaudeSession implements AgentSession {
     await proc.stop(graceMs);
   }
 
-  private async doStop(graceMs: number): Promise<ExitInfo> {
-    this.stopping = true;
-    this.failure ??= new SessionStoppedError(this.label);
-    const proc = await (this.spawned ?? Promise.resolve(undefined));
-    if (!proc) {
-      this.settleExit({ code: null, signal: null, stderrTail: '' });
-      return this.exited;
-    }
+  /** The turn is interrupted, then input ends (Claude Code's own way to finish), then signals. */
+  protected override async stopProcess(proc: SupervisedProcess, graceMs: number): Promise<void> {
     const turn = this.turn;
     const settle = Math.min(graceMs, this.options.cancelWaitMs ?? 2000);
     if (turn && proc.running) {
@@ -360,46 +255,15 @@ class ClaudeSession implements AgentSession {
       await Promise.race([proc.exited, delay(settle)]);
     }
     await this.terminate(graceMs);
-    return this.exited;
   }
 
   private async onExit(info: ExitInfo): Promise<void> {
     // Let the last lines the CLI wrote reach the score before its exit does.
-    await Promise.race([this.stdoutDone, delay(500)]);
+    await lastOutput(this.stdoutDone);
     this.splitter.end();
-    if (!this.stopping && !this.failure) {
-      const cleanBetweenTurns = this.phase === 'running' && !this.turn && info.code === 0;
-      if (cleanBetweenTurns) this.failure = new Error(`${this.label} has exited.`);
-      else this.fail(this.crashReason(info));
-    }
-    const failure = this.failure ?? new Error(`${this.label} has exited.`);
-    this.turn?.done.reject(failure);
-    for (const pending of this.pendingControl.values()) pending.reject(failure);
-    this.pendingControl.clear();
-    this.phase = 'ended';
-    this.lifetime.abort();
-    this.emit({ type: 'session.exited', code: info.code, signal: info.signal, stderrTail: info.stderrTail });
-    this.settleExit(info);
-  }
-
-  private crashReason(info: ExitInfo): string {
-    const when = this.phase === 'starting'
-      ? ` before it finished starting. Check that "${this.launch.argv.join(' ')}" starts Claude Code (the podium.agents setting).`
-      : this.turn ? ' during its turn.' : '.';
-    const last = lastLines(info.stderrTail, 3);
-    return `${this.label} exited unexpectedly (${exitHow(info)})${when}${last ? ` Its last error output: ${last}` : ''}`;
-  }
-
-  private settleExit(info: ExitInfo): void {
-    if (this.exitSettled) return;
-    this.exitSettled = true;
-    this.resolveExited(info);
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => {});
-    return run;
+    this.judgeExit(info);
+    this.rejectWaiting(this.failure ?? new Error(`${this.label} has exited.`));
+    this.endSession(info);
   }
 
   private write(line: string): void {
@@ -431,17 +295,6 @@ class ClaudeSession implements AgentSession {
   }
 
   // ── stdout → events ──────────────────────────────────────────────────────────────────────────
-
-  private onLine(text: string, cut: number): void {
-    const msg = parseJsonLine(text, cut, this.malformed);
-    if (!msg) return;
-    try {
-      this.onMessage(msg);
-    } catch (err) {
-      // A message of a shape this adapter did not expect must not end the session.
-      this.emit({ type: 'agent.error', message: `${this.label} sent a message Podium could not read: ${messageOf(err)}`, detail: text.slice(0, 2048) });
-    }
-  }
 
   private onMessage(msg: Record<string, unknown>): void {
     switch (msg.type) {
@@ -504,22 +357,15 @@ class ClaudeSession implements AgentSession {
     };
     const withdrawn = new AbortController();
     this.openQuestions.set(requestId, withdrawn);
-    const signals = [this.lifetime.signal, withdrawn.signal];
-    if (this.turn) signals.push(this.turn.abort.signal);
-    const signal = AbortSignal.any(signals);
-    // The agent waits for the engineer: that silence is not the agent hanging.
-    const release = this.proc?.idle.hold();
     let chosen: string | null;
     try {
-      chosen = await untilAborted(this.sink.requestPermission(question, signal), signal);
+      chosen = await this.askEngineer(question, [this.lifetime.signal, withdrawn.signal, this.turn?.abort.signal]);
     } finally {
-      release?.();
       this.openQuestions.delete(requestId);
     }
     // Withdrawn by the CLI: it no longer waits for an answer.
     if (withdrawn.signal.aborted) return;
-    const valid = chosen !== null && question.options.some((o) => o.id === chosen) ? chosen : null;
-    this.write(controlSuccessLine(requestId, permissionAnswer(ask, valid)));
+    this.write(controlSuccessLine(requestId, permissionAnswer(ask, chosen)));
   }
 
   private onSystem(msg: Record<string, unknown>): void {

@@ -14,9 +14,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { EventBody } from '../score/events';
 import type { AgentAdapter, AgentLaunch, AgentSession, AgentSink, ExitInfo } from './adapter';
-import { SessionStoppedError } from './acp';
 import {
   accumulateUsage,
   codexArgv,
@@ -31,19 +29,9 @@ import {
 } from './codexEvents';
 import { displayPath } from './confine';
 import { LineSplitter } from './lines';
-import { DEFAULT_GRACE_MS, spawnSupervised, type SupervisedProcess } from './process';
-import {
-  Deferred,
-  delay,
-  exitHow,
-  lastLines,
-  MalformedLines,
-  messageOf,
-  obj,
-  parseJsonLine,
-  str,
-  stripUndefined,
-} from './sessionKit';
+import type { SupervisedProcess } from './process';
+import { lastOutput, noExit, ProcessSession, readStdout, type Purpose } from './processSession';
+import { Deferred, MalformedLines, obj, str, stripUndefined } from './sessionKit';
 
 export { CODEX_DEFAULT_ARGV } from './codexEvents';
 
@@ -99,66 +87,26 @@ interface Turn {
   exitTimer?: NodeJS.Timeout;
 }
 
-type Phase = 'new' | 'running' | 'ended';
-
-const NO_EXIT: ExitInfo = { code: null, signal: null, stderrTail: '' };
-
-class CodexSession implements AgentSession {
-  readonly exited: Promise<ExitInfo>;
-
-  private readonly label: string;
+class CodexSession extends ProcessSession<Turn> {
   private readonly baseArgv: string[];
-  private readonly graceMs: number;
   private readonly malformed: MalformedLines;
-  private phase: Phase = 'new';
-  private lastProc?: SupervisedProcess;
   private lastExit?: ExitInfo;
-  private everSpawned = false;
   /** A turn's process is being started (spawned, but the turn is not set up yet). */
   private starting = false;
   private ready = false;
   private threadId?: string;
   private realRoot?: string;
-  private turn?: Turn;
   private turnNo = 0;
-  private chain: Promise<unknown> = Promise.resolve();
-  private failure?: Error;
-  private stopping = false;
-  private stopPromise?: Promise<ExitInfo>;
-  private resolveExited!: (info: ExitInfo) => void;
-  private exitSettled = false;
-  private sessionExitEmitted = false;
   private usage: CodexUsage = { inputTokens: 0, outputTokens: 0 };
 
   constructor(
-    private readonly launch: AgentLaunch,
-    private readonly sink: AgentSink,
+    launch: AgentLaunch,
+    sink: AgentSink,
     private readonly options: CodexAdapterOptions,
   ) {
-    this.label = launch.identity.label;
+    super(launch, sink, options.graceMs, 'runs `codex exec`');
     this.baseArgv = codexArgv(launch.argv);
-    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.malformed = new MalformedLines(this.label, 'Codex JSONL', (body) => this.emit(body));
-    this.exited = new Promise((resolve) => {
-      this.resolveExited = resolve;
-    });
-  }
-
-  /** The running turn's process, else the last one that ran. */
-  get pid(): number | undefined {
-    return this.lastProc?.pid;
-  }
-
-  start(prompt: string): Promise<void> {
-    if (this.phase !== 'new') return Promise.reject(new Error(`${this.label}: start() was already called for this session.`));
-    if (this.stopping) return Promise.reject(this.failure);
-    this.phase = 'running';
-    return this.serial(() => this.runTurn(prompt, 'task'));
-  }
-
-  prompt(text: string, purpose: 'followup' | 'feedback'): Promise<void> {
-    if (this.phase === 'new') return Promise.reject(new Error(`${this.label}: the session has not been started.`));
-    return this.serial(() => this.runTurn(text, purpose));
   }
 
   /** Codex exec has no in-band cancel: the turn's process is stopped; the thread can still be resumed. */
@@ -169,22 +117,16 @@ class CodexSession implements AgentSession {
     await turn.proc.stop(this.graceMs);
   }
 
-  stop(graceMs: number = this.graceMs): Promise<ExitInfo> {
-    this.stopPromise ??= this.doStop(graceMs);
-    return this.stopPromise;
-  }
-
-  private emit(body: EventBody): void {
-    this.sink.emit(body);
-  }
-
   // ── turns ────────────────────────────────────────────────────────────────────────────────────
 
   private turnArgv(): string[] {
     return this.threadId ? [...this.baseArgv, 'resume', this.threadId, '-'] : [...this.baseArgv, '-'];
   }
 
-  private async runTurn(text: string, purpose: 'task' | 'followup' | 'feedback'): Promise<void> {
+  /** Nothing to start yet: each turn runs a process of its own (`runTurn`). */
+  protected async boot(): Promise<void> {}
+
+  protected async runTurn(text: string, purpose: Purpose): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.turnNo > 0 && !this.threadId) {
       throw this.fail(`${this.label} never said which thread it works in, so a follow-up cannot continue it. Start a new task instead.`);
@@ -192,30 +134,11 @@ class CodexSession implements AgentSession {
     const argv = this.turnArgv();
     const { cwd } = this.launch;
     const no = this.turnNo + 1;
-    let proc: SupervisedProcess;
+    const first = !this.proc;
     this.starting = true;
-    try {
-      const idleSec = this.launch.idleSec;
-      proc = await spawnSupervised({
-        argv,
-        cwd,
-        env: this.launch.env,
-        label: this.label,
-        idle: idleSec && idleSec > 0 ? { ms: idleSec * 1000, onIdle: () => this.onHung(idleSec) } : undefined,
-      });
-    } catch (err) {
-      this.starting = false;
-      const error = this.fail(messageOf(err));
-      if (!this.everSpawned) this.settleExit(NO_EXIT);
-      throw error;
-    }
+    const proc = await this.spawn(argv);
     this.turnNo = no;
-    this.lastProc = proc;
-    if (!this.everSpawned) {
-      this.everSpawned = true;
-      this.realRoot = await fsp.realpath(cwd).catch(() => cwd);
-      this.emit({ type: 'session.spawned', agent: this.launch.identity, command: argv, cwd, pid: proc.pid });
-    }
+    if (first) this.realRoot = await fsp.realpath(cwd).catch(() => cwd);
     if (this.stopping) {
       this.starting = false;
       await proc.stop(this.graceMs);
@@ -227,11 +150,11 @@ class CodexSession implements AgentSession {
       no,
       proc,
       done: new Deferred<void>(),
-      splitter: new LineSplitter((line, cut) => this.onLine(turn, line, cut), this.options.maxLineBytes ?? 32 * 1024 * 1024),
-      stdoutDone: new Promise<void>((resolve) => {
-        proc.stdout.once('end', resolve);
-        proc.stdout.once('close', resolve);
-      }),
+      splitter: new LineSplitter(
+        (line, cut) => this.readJsonLine(line, cut, this.malformed, 'an event', (event) => this.onEvent(turn, event)),
+        this.options.maxLineBytes ?? 32 * 1024 * 1024,
+      ),
+      stdoutDone: readStdout(proc, (chunk) => turn.splitter.push(chunk)),
       cancelled: false,
       completed: false,
       errors: [],
@@ -242,7 +165,6 @@ class CodexSession implements AgentSession {
     };
     this.turn = turn;
     this.starting = false;
-    proc.stdout.on('data', (chunk: Buffer) => turn.splitter.push(chunk));
     void proc.exited.then((info) => this.onTurnExit(turn, info));
 
     this.emit({ type: 'prompt.sent', text, purpose });
@@ -260,7 +182,7 @@ class CodexSession implements AgentSession {
 
   private async onTurnExit(turn: Turn, info: ExitInfo): Promise<void> {
     // Let the last lines reach the score before the turn's end does.
-    await Promise.race([turn.stdoutDone, delay(500)]);
+    await lastOutput(turn.stdoutDone);
     turn.splitter.end();
     clearTimeout(turn.exitTimer);
     this.flushErrors(turn);
@@ -292,70 +214,37 @@ class CodexSession implements AgentSession {
     this.endSession(info);
   }
 
-  private crashReason(info: ExitInfo): string {
-    const last = lastLines(info.stderrTail, 3);
-    const when = this.ready ? ' during its turn.' : ` before it started. Check that "${this.launch.argv.join(' ')}" runs \`codex exec\` (the podium.agents setting).`;
-    return `${this.label} exited unexpectedly (${exitHow(info)})${when}${last ? ` Its last error output: ${last}` : ''}`;
+  protected override crashReason(info: ExitInfo): string {
+    return this.exitedUnexpectedly(info, this.ready ? ' during its turn.' : ` before it started. ${this.setupAdvice()}`);
   }
 
-  /**
-   * Gives up on the session: records why (once), emits `session.failed` (unless stopping) and stops
-   * the turn's process, whose exit ends the session. With no process running, it ends at once.
-   */
-  private fail(reason: string): Error {
-    if (!this.failure) {
-      this.failure = new Error(reason);
-      if (!this.stopping) this.emit({ type: 'session.failed', reason });
-    }
+  /** A process that could not start for a turn leaves no turn being started. */
+  protected override couldNotStart(err: unknown): Error {
+    this.starting = false;
+    return super.couldNotStart(err);
+  }
+
+  /** The turn's process is stopped, and its exit ends the session; with none running, it ends at once. */
+  protected abandon(): void {
     const turn = this.turn;
     if (turn && turn.proc.running) {
       void turn.proc.stop(this.graceMs);
-    } else if (this.everSpawned && !turn) {
-      this.endSession(this.lastExit ?? NO_EXIT);
+    } else if (this.proc && !turn) {
+      this.endSession(this.lastExit ?? noExit());
     }
-    return this.failure;
   }
 
-  private onHung(idleSec: number): void {
-    if (this.failure || this.stopping) return;
-    this.emit({ type: 'notice', level: 'error', code: 'hung', text: `No output from ${this.label} for ${idleSec} s: Podium considers it hung and stops it.` });
-    this.fail(`${this.label} hung (no output for ${idleSec} s) and was stopped.`);
-  }
-
-  private async doStop(graceMs: number): Promise<ExitInfo> {
-    this.stopping = true;
-    this.failure ??= new SessionStoppedError(this.label);
+  protected override async halt(graceMs: number): Promise<void> {
     // A turn whose process is being started sees `stopping` once it runs, and ends the session.
-    if (this.starting) return this.exited;
+    if (this.starting) return;
     const turn = this.turn;
     if (turn) {
       // Its process's exit ends the session (see onTurnExit).
-      if (turn.proc.running) await turn.proc.stop(graceMs);
-      return this.exited;
+      if (turn.proc.running) await this.stopProcess(turn.proc, graceMs);
+      return;
     }
-    if (this.everSpawned) this.endSession(this.lastExit ?? NO_EXIT);
-    else this.settleExit(NO_EXIT);
-    return this.exited;
-  }
-
-  private endSession(info: ExitInfo): void {
-    if (this.sessionExitEmitted) return;
-    this.sessionExitEmitted = true;
-    this.phase = 'ended';
-    this.emit({ type: 'session.exited', code: info.code, signal: info.signal, stderrTail: info.stderrTail });
-    this.settleExit(info);
-  }
-
-  private settleExit(info: ExitInfo): void {
-    if (this.exitSettled) return;
-    this.exitSettled = true;
-    this.resolveExited(info);
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => {});
-    return run;
+    if (this.proc) this.endSession(this.lastExit ?? noExit());
+    else this.settleExit(noExit());
   }
 
   private signInMessage(said: string): string {
@@ -367,16 +256,6 @@ class CodexSession implements AgentSession {
   }
 
   // ── stdout → events ──────────────────────────────────────────────────────────────────────────
-
-  private onLine(turn: Turn, text: string, cut: number): void {
-    const event = parseJsonLine(text, cut, this.malformed);
-    if (!event) return;
-    try {
-      this.onEvent(turn, event);
-    } catch (err) {
-      this.emit({ type: 'agent.error', message: `${this.label} sent an event Podium could not read: ${messageOf(err)}`, detail: text.slice(0, 2048) });
-    }
-  }
 
   private onEvent(turn: Turn, event: Record<string, unknown>): void {
     switch (event.type) {

@@ -8,12 +8,10 @@
  * with a marker, and past a rate per second lines are counted rather than shown one by one (the last
  * few of each burst still are). Memory stays bounded either way.
  */
-import type { EventBody } from '../score/events';
 import type { AgentAdapter, AgentLaunch, AgentSession, AgentSink, ExitInfo } from './adapter';
-import { SessionStoppedError } from './acp';
 import { LineSplitter } from './lines';
-import { DEFAULT_GRACE_MS, spawnSupervised, type SupervisedProcess } from './process';
-import { Deferred, delay, exitHow, lastLines, messageOf } from './sessionKit';
+import { lastErrorOutput, lastOutput, ProcessSession, readStdout, type Purpose } from './processSession';
+import { Deferred, exitHow } from './sessionKit';
 
 export interface CommandAdapterOptions {
   /**
@@ -98,33 +96,21 @@ class Throttle {
   }
 }
 
-type Phase = 'new' | 'running' | 'ended';
-
-class CommandSession implements AgentSession {
-  readonly exited: Promise<ExitInfo>;
-
-  private readonly label: string;
-  private readonly graceMs: number;
-  private phase: Phase = 'new';
-  private proc?: SupervisedProcess;
-  private spawned?: Promise<SupervisedProcess | undefined>;
+/**
+ * The command's run is the session's one turn: `start` runs the command with the prompt and
+ * resolves when it exits with code 0 (or after a cancel); it rejects when the command cannot be
+ * started, exits with another code or a signal, or is stopped.
+ */
+class CommandSession extends ProcessSession {
+  private readonly via: 'arg' | 'stdin' | 'none';
   private run?: Deferred<void>;
-  private failure?: Error;
-  private stopping = false;
   private cancelled = false;
-  private stopPromise?: Promise<ExitInfo>;
-  private resolveExited!: (info: ExitInfo) => void;
-  private exitSettled = false;
   private readonly throttles: Record<'stdout' | 'stderr', Throttle>;
   private readonly splitters: Record<'stdout' | 'stderr', LineSplitter>;
 
-  constructor(
-    private readonly launch: AgentLaunch,
-    private readonly sink: AgentSink,
-    private readonly options: CommandAdapterOptions,
-  ) {
-    this.label = launch.identity.label;
-    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  constructor(launch: AgentLaunch, sink: AgentSink, options: CommandAdapterOptions) {
+    super(launch, sink, options.graceMs);
+    this.via = launch.promptVia ?? options.promptVia ?? 'arg';
     const max = options.maxLinesPerSecond ?? 200;
     const keep = options.keepLastLines ?? 10;
     const maxLine = options.maxLineBytes ?? 16 * 1024;
@@ -141,72 +127,10 @@ class CommandSession implements AgentSession {
     const [errThrottle, errSplitter] = stream('stderr');
     this.throttles = { stdout: outThrottle, stderr: errThrottle };
     this.splitters = { stdout: outSplitter, stderr: errSplitter };
-    this.exited = new Promise((resolve) => {
-      this.resolveExited = resolve;
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.proc?.pid;
-  }
-
-  /**
-   * Runs the command with the prompt. Resolves when it exits with code 0 (or after a cancel);
-   * rejects when it cannot be started, exits with another code or a signal, or is stopped.
-   */
-  async start(prompt: string): Promise<void> {
-    if (this.phase !== 'new') throw new Error(`${this.label}: start() was already called for this session.`);
-    if (this.stopping) throw this.failure;
-    this.phase = 'running';
-    const via = this.launch.promptVia ?? this.options.promptVia ?? 'arg';
-    const argv = via === 'arg' ? [...this.launch.argv, prompt] : [...this.launch.argv];
-    const { cwd } = this.launch;
-    let spawnedResolve!: (p: SupervisedProcess | undefined) => void;
-    this.spawned = new Promise((r) => (spawnedResolve = r));
-    let proc: SupervisedProcess;
-    try {
-      const idleSec = this.launch.idleSec;
-      proc = await spawnSupervised({
-        argv,
-        cwd,
-        env: this.launch.env,
-        label: this.label,
-        onStderr: (chunk) => this.splitters.stderr.push(chunk),
-        idle: idleSec && idleSec > 0 ? { ms: idleSec * 1000, onIdle: () => this.onHung(idleSec) } : undefined,
-      });
-    } catch (err) {
-      spawnedResolve(undefined);
-      this.phase = 'ended';
-      const error = this.fail(messageOf(err));
-      this.settleExit({ code: null, signal: null, stderrTail: '' });
-      throw error;
-    }
-    this.proc = proc;
-    spawnedResolve(proc);
-    const run = (this.run = new Deferred<void>());
-    this.emit({ type: 'session.spawned', agent: this.launch.identity, command: argv, cwd, pid: proc.pid });
-    // No handshake: a command that runs is ready.
-    this.emit({ type: 'session.ready', agentName: this.label });
-    this.emit({ type: 'prompt.sent', text: prompt, purpose: 'task' });
-    const stdoutDone = new Promise<void>((resolve) => {
-      proc.stdout.once('end', resolve);
-      proc.stdout.once('close', resolve);
-    });
-    proc.stdout.on('data', (chunk: Buffer) => this.splitters.stdout.push(chunk));
-    void proc.exited.then(async (info) => {
-      await Promise.race([stdoutDone, delay(500)]);
-      this.onExit(info);
-    });
-    // End of input either way: a command that reads stdin must not wait for more.
-    if (via === 'stdin') proc.stdin.end(prompt);
-    else proc.stdin.end();
-    proc.idle.run();
-    if (this.stopping) void proc.stop(this.graceMs);
-    return run.promise;
   }
 
   /** Refused: a plain command takes its prompt once. The follow-up is recorded as not delivered. */
-  async prompt(text: string, purpose: 'followup' | 'feedback'): Promise<void> {
+  override async prompt(text: string, purpose: 'followup' | 'feedback'): Promise<void> {
     const what = purpose === 'feedback' ? 'Rejection feedback' : 'A follow-up';
     const message = `${what} cannot be sent to ${this.label}: it is a plain command, which takes its prompt once when it starts. Start a new task to give it more instructions.`;
     this.emit({ type: 'notice', level: 'warning', code: 'followup-not-delivered', text: `${message}\nNot delivered: ${text}` });
@@ -224,40 +148,32 @@ class CommandSession implements AgentSession {
     void proc.exited.then(() => clearTimeout(escalate));
   }
 
-  stop(graceMs: number = this.graceMs): Promise<ExitInfo> {
-    this.stopPromise ??= this.doStop(graceMs);
-    return this.stopPromise;
+  protected async boot(prompt: string): Promise<void> {
+    const argv = this.via === 'arg' ? [...this.launch.argv, prompt] : [...this.launch.argv];
+    await this.spawn(argv, (chunk) => this.splitters.stderr.push(chunk));
+    this.run = new Deferred<void>();
+    // No handshake: a command that runs is ready.
+    this.emit({ type: 'session.ready', agentName: this.label });
   }
 
-  private emit(body: EventBody): void {
-    this.sink.emit(body);
+  protected runTurn(text: string, purpose: Purpose): Promise<void> {
+    const proc = this.proc!;
+    this.emit({ type: 'prompt.sent', text, purpose });
+    const stdoutDone = readStdout(proc, (chunk) => this.splitters.stdout.push(chunk));
+    void proc.exited.then(async (info) => {
+      await lastOutput(stdoutDone);
+      this.onExit(info);
+    });
+    // End of input either way: a command that reads stdin must not wait for more.
+    if (this.via === 'stdin') proc.stdin.end(text);
+    else proc.stdin.end();
+    proc.idle.run();
+    if (this.stopping) void proc.stop(this.graceMs);
+    return this.run!.promise;
   }
 
-  private async doStop(graceMs: number): Promise<ExitInfo> {
-    this.stopping = true;
-    this.failure ??= new SessionStoppedError(this.label);
-    const proc = await (this.spawned ?? Promise.resolve(undefined));
-    if (!proc) {
-      this.settleExit({ code: null, signal: null, stderrTail: '' });
-      return this.exited;
-    }
-    await proc.stop(graceMs);
-    return this.exited;
-  }
-
-  private fail(reason: string): Error {
-    if (!this.failure) {
-      this.failure = new Error(reason);
-      if (!this.stopping) this.emit({ type: 'session.failed', reason });
-    }
+  protected abandon(): void {
     if (this.proc?.running) void this.proc.stop(this.graceMs);
-    return this.failure;
-  }
-
-  private onHung(idleSec: number): void {
-    if (this.failure || this.stopping) return;
-    this.emit({ type: 'notice', level: 'error', code: 'hung', text: `No output from ${this.label} for ${idleSec} s: Podium considers it hung and stops it.` });
-    this.fail(`${this.label} hung (no output for ${idleSec} s) and was stopped.`);
   }
 
   private onExit(info: ExitInfo): void {
@@ -271,17 +187,8 @@ class CommandSession implements AgentSession {
     } else if (this.cancelled || info.code === 0) {
       run.resolve();
     } else {
-      const last = lastLines(info.stderrTail, 3);
-      run.reject(this.fail(`${this.label} failed (${exitHow(info)}).${last ? ` Its last error output: ${last}` : ''}`));
+      run.reject(this.fail(`${this.label} failed (${exitHow(info)}).${lastErrorOutput(info)}`));
     }
-    this.phase = 'ended';
-    this.emit({ type: 'session.exited', code: info.code, signal: info.signal, stderrTail: info.stderrTail });
-    this.settleExit(info);
-  }
-
-  private settleExit(info: ExitInfo): void {
-    if (this.exitSettled) return;
-    this.exitSettled = true;
-    this.resolveExited(info);
+    this.endSession(info);
   }
 }
