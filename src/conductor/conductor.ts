@@ -19,6 +19,7 @@ import type { AgentAdapter, AgentLaunch, AgentSession, PermissionAsk } from '../
 import { JournalWriter } from '../journal';
 import { rehearsalCommand } from '../rehearsal/launch';
 import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
+import { runGit } from '../stage/git';
 import { createTaskWorktree, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
@@ -135,6 +136,28 @@ export class Conductor {
   approveClean(taskId: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
     this.run(taskId);
     return this.signOff.approveClean(taskId);
+  }
+
+  /** The workspace files that approvals of this task changed, and a commit message drafted from the task. */
+  approvedChanges(taskId: string): { paths: string[]; message: string } {
+    const run = this.run(taskId);
+    const state = this.feed.state;
+    const paths = [...new Set(state.hunkOrder.map((id) => state.hunks[id]!).filter((h) => h.task === taskId && h.status === 'applied').map((h) => h.hunk.path))];
+    const message = `${run.spec.title}\n\n${run.spec.prompt}\n\nSigned off hunk by hunk in Podium (task ${run.spec.id}).`;
+    return { paths, message };
+  }
+
+  /**
+   * Commits the given workspace files with the message, in the engineer's repository. Only ever called
+   * on the engineer's request; rejects with git's own words when git refuses (nothing staged, hooks…).
+   */
+  async commitApproved(paths: string[], message: string): Promise<string> {
+    const workspace = this.host.workspace();
+    if (!workspace) throw new Error('No workspace folder is open.');
+    if (paths.length === 0) throw new Error('No approved change to commit.');
+    await runGit(['add', '--', ...paths], { cwd: workspace });
+    await runGit(['commit', '--only', '-m', message, '--', ...paths], { cwd: workspace });
+    return (await runGit(['rev-parse', '--short', 'HEAD'], { cwd: workspace })).stdout.trim();
   }
 
   /** The task's worktree (for showing its files), while the task has one. */

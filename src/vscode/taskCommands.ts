@@ -80,6 +80,28 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       const task = id ?? (await pickTask(['queued', 'waiting', 'finished'], 'close'));
       if (task) await attempt('close the task', () => conductor().close(task, { deleteBranch: worktreeSettings().deleteBranchOnClose }));
     }),
+    vscode.commands.registerCommand('podium.commitApproved', async (id?: string) => {
+      const task = id ?? (await pickTask(['waiting', 'finished', 'closed'], 'commit the approved changes of'));
+      if (!task) return;
+      const { paths, message } = conductor().approvedChanges(task);
+      if (paths.length === 0) {
+        void vscode.window.showInformationMessage('No approved change of that task to commit.');
+        return;
+      }
+      const [subject, ...rest] = message.split('\n');
+      const edited = await vscode.window.showInputBox({ title: 'Podium: Commit approved changes', prompt: `Commit message (the task's prompt follows as the body). Files: ${paths.join(', ')}`, value: subject });
+      if (!edited) return;
+      const confirm = await vscode.window.showWarningMessage(
+        `Commit ${paths.length} file(s) to your repository, including any other edits you made to them?`,
+        { modal: true, detail: paths.join('\n') },
+        'Commit',
+      );
+      if (confirm !== 'Commit') return;
+      await attempt('commit', async () => {
+        const sha = await conductor().commitApproved(paths, [edited, ...rest].join('\n'));
+        void vscode.window.showInformationMessage(`Podium committed ${paths.length} file(s) as ${sha}.`);
+      });
+    }),
     vscode.commands.registerCommand('podium.setSecret', async () => {
       const name = await vscode.window.showInputBox({
         title: 'Podium: Set Agent Secret (1/2)', prompt: 'The secret\'s name, as profiles refer to it: ${secret:NAME}', placeHolder: 'anthropic',

@@ -4,6 +4,7 @@
  * as a conflict), rejections reach the agent, and overlapping tasks are flagged before any decision.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { listJournals, readJournal } from '../../src/journal';
@@ -120,6 +121,28 @@ describe('sign-off', function () {
     const replayed = fold((await readJournal(journal.file)).events);
     for (const h of [first!, second!]) assert.equal(replayed.hunks[h.hunk.id]!.status, s.feed.state.hunks[h.hunk.id]!.status);
     assert.deepEqual(replayed.hunks[first!.hunk.id]!.hunk, first!.hunk, 'the hunk\'s lines are in the journal');
+  });
+});
+
+describe('committing approved changes', function () {
+  this.timeout(60_000);
+
+  it('commits only the files approvals changed, with a message drafted from the task, when asked', async () => {
+    const s = await stageFor();
+    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'Add averageWords', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.restage(id);
+    const tally = hunksOf(s, id, 'pending').find((h) => h.hunk.path === TALLY)!;
+    writeFileSync(path.join(s.repo.worktree, 'README.md'), 'an unrelated edit of the engineer\n');
+    await s.conductor.approve(tally.hunk.id);
+    const { paths, message } = s.conductor.approvedChanges(id);
+    assert.deepEqual(paths, [TALLY]);
+    assert.match(message, /^Average words\n\nAdd averageWords/);
+    await s.conductor.commitApproved(paths, message);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: s.repo.worktree, encoding: 'utf8' });
+    assert.deepEqual(git('show', '--name-only', '--format=', 'HEAD').trim().split('\n'), [TALLY]);
+    assert.equal(git('log', '-1', '--format=%s'), 'Average words\n');
+    assert.match(git('status', '--porcelain'), /M README\.md/, 'the engineer\'s other edit is left uncommitted');
   });
 });
 

@@ -37,7 +37,7 @@ describe('Podium in a real VS Code', () => {
     await api();
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['podium.openScore', 'podium.openJournal', 'podium.revealJournalFolder', 'podium.rebuildIndex',
-      'podium.newTask', 'podium.stopTask', 'podium.cancelTask', 'podium.followUp', 'podium.restartTask', 'podium.closeTask', 'podium.setSecret', 'podium.startRehearsal']) {
+      'podium.newTask', 'podium.stopTask', 'podium.cancelTask', 'podium.followUp', 'podium.restartTask', 'podium.closeTask', 'podium.setSecret', 'podium.commitApproved', 'podium.reviewTask', 'podium.nextChange', 'podium.approveCurrentChange', 'podium.rejectCurrentChange', 'podium.startRehearsal']) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
   });
