@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -82,6 +82,7 @@ describe('end to end: signing off a change in a real VS Code', function () {
     assert.equal(readFileSync(path.join(workspace, 'src/core/tally.js'), 'utf8').includes('UNSAVED NOTE'), false, 'the engineer\'s unsaved edit was not saved for them');
     mkdirSync(RESULTS, { recursive: true });
     await p.screenshot({ path: path.join(RESULTS, 'e2e-signoff-approved.png') });
+    if (process.env.PODIUM_UPDATE_SCREENSHOTS) copyFileSync(path.join(RESULTS, 'e2e-signoff-approved.png'), path.join(ROOT, 'media', 'screenshots', 'vscode-signoff.png'));
 
     // Ctrl+Z in that editor takes the approval back out; the engineer's note stays.
     await editor.click({ position: { x: 200, y: 10 } });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -88,5 +88,6 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     mkdirSync(RESULTS, { recursive: true });
     const shot = path.join(RESULTS, 'e2e-demo-rehearsal.png');
     await p.screenshot({ path: shot });
+    if (process.env.PODIUM_UPDATE_SCREENSHOTS) copyFileSync(shot, path.join(ROOT, 'media', 'screenshots', 'vscode-demo.png'));
   });
 });
