@@ -24,6 +24,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTIONS = [
   { id: 'journal', module: 'bench/journal.ts', targets: { append: 100, load: 0.5 } },
   { id: 'hunks', module: 'bench/hunks.ts' },
+  { id: 'ui', module: 'bench/ui.ts', targets: { firstPaintMs: 200, frameMs: 16, p99LatencyMs: 50 } },
 ];
 
 const args = process.argv.slice(2);

@@ -53,11 +53,18 @@ export type Theme = 'dark' | 'light';
 
 export interface Fixture {
   source: { folder: string; label: string; readOnly: boolean };
+  /** The host's `config` message for the fixture, when it has one. */
+  config?: Record<string, unknown> & { trusted: boolean };
   events: Array<Record<string, unknown> & { session: string; seq: number; ts: number; type: string }>;
 }
 
 export function recordedSessions(): Fixture {
-  return JSON.parse(readFileSync(join(REPO, 'test/fixtures/recorded-session.json'), 'utf8')) as Fixture;
+  return recordedFixture('recorded-session.json');
+}
+
+/** A recorded fixture from test/fixtures by file name (recorded-conductor.json…). */
+export function recordedFixture(name: string): Fixture {
+  return JSON.parse(readFileSync(join(REPO, 'test/fixtures', name), 'utf8')) as Fixture;
 }
 
 /** What a test drives: the page, and the messages both ways. */

@@ -170,9 +170,9 @@ describe('The score webview', () => {
     const retry = lane(view, retryTask!);
     const entries = expected.sessions[expected.sessionOrder[0]!]!.entries;
 
-    await view.page.keyboard.press('Tab'); // kind filter
-    await view.page.keyboard.press('Tab'); // search box
-    await view.page.keyboard.press('Tab'); // collapse button of the first session
+    // The tasks bar, the filters and the timeline come first in the tab order; start at the first
+    // session's collapse button, the tab stop just before its entries.
+    await retry.getByRole('button', { name: `Collapse ${retryTask}` }).focus();
     await view.page.keyboard.press('Tab'); // its entries: the first one holds the tab stop
     const focused = view.page.locator('.entry:focus');
     assert.equal(await focused.locator('.entry-title').innerText(), entries[0]!.title);

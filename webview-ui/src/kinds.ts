@@ -3,7 +3,7 @@
  * reads the same to a screen reader and in high contrast) and a tone, which styles.css maps to a
  * VS Code theme colour.
  */
-import type { Entry, EntryKind, SessionState } from '../../src/score';
+import type { Entry, EntryKind, SessionState, TaskOutcome } from '../../src/score';
 
 export type Tone = 'neutral' | 'blue' | 'purple' | 'green' | 'yellow' | 'orange' | 'red' | 'link' | 'muted';
 
@@ -28,17 +28,22 @@ export const KIND_LOOK: Record<EntryKind, KindLook> = {
   mode: { label: 'Mode', icon: 'settings-gear', tone: 'muted' },
   error: { label: 'Error', icon: 'error', tone: 'red' },
   notice: { label: 'Notice', icon: 'info', tone: 'blue' },
+  decision: { label: 'Decision', icon: 'git-commit', tone: 'green' },
+  warning: { label: 'Warning', icon: 'warning', tone: 'yellow' },
   unreadable: { label: 'Unreadable', icon: 'question', tone: 'red' },
 };
 
 /** The icon of one entry: a notice or output line shows its level rather than its kind. */
 export function entryIcon(entry: Entry): string {
+  if (entry.kind === 'lifecycle' && isOutcome(entry.status)) return OUTCOME_LOOK[entry.status].icon;
   if (entry.kind === 'notice' && entry.level === 'warning') return 'warning';
   if (entry.kind === 'notice' && entry.level === 'error') return 'error';
   return KIND_LOOK[entry.kind].icon;
 }
 
 export function entryTone(entry: Entry): Tone {
+  if (entry.kind === 'decision') return entry.status === 'rejected' || entry.status === 'conflict' ? 'red' : entry.status === 'undone' ? 'muted' : 'green';
+  if (entry.kind === 'lifecycle' && isOutcome(entry.status)) return OUTCOME_LOOK[entry.status].tone;
   if (entry.kind === 'notice' && entry.level === 'warning') return 'yellow';
   if (entry.kind === 'notice' && entry.level === 'error') return 'red';
   if (entry.kind === 'output' && entry.level === 'warning') return 'yellow';
@@ -102,7 +107,23 @@ export function entryStatus(entry: Entry): StatusLook | null {
         default:
           return { text: entry.status, tone: 'muted' };
       }
+    case 'decision':
+      switch (entry.status) {
+        case 'approved':
+          return { text: 'Approved', tone: 'green', icon: 'check' };
+        case 'applied':
+          return { text: 'Applied', tone: 'green', icon: 'pass' };
+        case 'rejected':
+          return { text: 'Rejected', tone: 'red', icon: 'close' };
+        case 'conflict':
+          return { text: 'Conflict', tone: 'red', icon: 'error' };
+        case 'undone':
+          return { text: 'Undone', tone: 'muted', icon: 'discard' };
+        default:
+          return null;
+      }
     case 'lifecycle':
+      if (isOutcome(entry.status)) return OUTCOME_LOOK[entry.status];
       if (entry.exitCode !== undefined && entry.exitCode !== null && entry.exitCode !== 0) return { text: `Exit ${entry.exitCode}`, tone: 'red' };
       return null;
     default:
@@ -126,4 +147,17 @@ export function sessionStatus(session: SessionState): StatusLook {
       return code === 0 ? { text: 'Exited', tone: 'green', icon: 'pass' } : { text: `Exited (${code ?? '?'})`, tone: 'red', icon: 'error' };
     }
   }
+}
+
+/** How a finished task ended, in the tasks bar and on its timeline lane. */
+export const OUTCOME_LOOK: Record<TaskOutcome, StatusLook & { icon: string }> = {
+  done: { text: 'Done', tone: 'green', icon: 'pass' },
+  failed: { text: 'Failed', tone: 'red', icon: 'error' },
+  stopped: { text: 'Stopped', tone: 'muted', icon: 'debug-stop' },
+  cancelled: { text: 'Cancelled', tone: 'muted', icon: 'circle-slash' },
+  budget: { text: 'Stopped by budget', tone: 'orange', icon: 'dashboard' },
+};
+
+export function isOutcome(value: string | undefined): value is TaskOutcome {
+  return value !== undefined && Object.prototype.hasOwnProperty.call(OUTCOME_LOOK, value);
 }

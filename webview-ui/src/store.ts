@@ -3,22 +3,25 @@
  * everything) or `events` (fold them with the shared `reduceAll`). Nothing the engineer does here
  * edits the score; intents go to the host and come back as events (DESIGN.md, "Data flow").
  *
- * Host messages are queued and applied once per animation frame, so a burst of batches while a
- * long journal loads costs one reduce and one render, not one per message.
+ * Host messages are queued and applied once per animation frame, so a burst of small batches
+ * costs one reduce and one render, not one per message. A long journal is folded a frame's budget
+ * at a time: the first of it is on screen within a frame or two, the rest follows frame by frame
+ * (the header's progress bar shows how far), and the view answers input throughout.
  *
- * UI state (selection, filter, search, collapsed rows) is persisted through the host API's
+ * UI state (selection, filters, collapsed rows and sections) is persisted through the host API's
  * `setState`, which VS Code keeps across a webview reload.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   emptyScore,
   ENTRY_KINDS,
+  matchesFilter,
   reduceAll,
   sessionLabel,
   type EntryKind,
   type ScoreState,
 } from '../../src/score';
-import type { FromWebview, SourceInfo } from '../../src/protocol';
+import type { AgentProfileInfo, FromWebview, HostConfig, SourceInfo } from '../../src/protocol';
 import type { HostApi } from './vscodeApi';
 
 export interface Selection {
@@ -30,10 +33,22 @@ export interface UiState {
   selection: Selection | null;
   kind: EntryKind | 'all';
   search: string;
+  /** An agent label (`session.agent.label`): only that agent's sessions are shown. */
+  agent: string | 'all';
   /** Session ids whose rows are folded to their header. */
   collapsed: string[];
+  /** The sections the engineer folded away, so a reload keeps the view as they left it. */
+  tasksOpen: boolean;
+  timelineOpen: boolean;
   /** The source folder the selection belongs to; a different source clears the selection. */
   sourceFolder: string | null;
+}
+
+/** Asks the list to scroll an entry (or a session's row) into view; `id` makes a repeat count. */
+export interface RevealRequest {
+  id: number;
+  session: string;
+  entry: string | null;
 }
 
 export interface Announcement {
@@ -53,38 +68,83 @@ export interface PodiumState {
   hostError: string | null;
   ui: UiState;
   announcement: Announcement | null;
+  /** What the host allows and offers (agent profiles, trust); null until its `config` message. */
+  config: HostConfig | null;
+  /**
+   * Permission answers sent and not yet confirmed by a `permission.resolved` event, keyed by
+   * `permissionKey`, so the buttons cannot send a second answer while the first is on its way.
+   */
+  answering: Record<string, string>;
+  revealRequest: RevealRequest | null;
+  /** The new-task form is open (not persisted: a half-typed task is not worth restoring wrongly). */
+  taskFormOpen: boolean;
 
   /** Sends an intent to the host (open a journal, report an error…); never changes the score. */
   post(message: FromWebview): void;
   /** Queues a message from the host; it is applied on the next frame. */
   receive(message: unknown): void;
-  /** Applies queued host messages now (the frame callback; tests and teardown may call it too). */
+  /**
+   * Applies queued host messages now, up to a frame's worth of folding; anything left is applied in
+   * the next frames (the frame callback; tests and teardown may call it too).
+   */
   flush(): void;
   select(selection: Selection | null): void;
+  /**
+   * Selects an entry and scrolls the list to it: unfolds its session and, when the filters hide
+   * it, clears them (an engineer who clicked a mark or a permission wants to see that entry).
+   */
+  reveal(selection: Selection): void;
+  /** Scrolls the list to a session's row, unfolding it. */
+  revealSession(session: string): void;
   setKind(kind: EntryKind | 'all'): void;
   setSearch(search: string): void;
+  setAgent(agent: string | 'all'): void;
   toggleCollapsed(session: string): void;
+  toggleSection(section: 'tasks' | 'timeline'): void;
+  setTaskFormOpen(open: boolean): void;
   clearFilters(): void;
+  /** Posts the engineer's answer and holds the request's buttons until the host confirms it. */
+  answerPermission(session: string, request: string, optionId: string): void;
+  /** Says something through the one live region (what a keyboard move in the timeline did). */
+  announce(text: string): void;
+}
+
+export function permissionKey(session: string, request: string): string {
+  return `${session}\u0000${request}`;
 }
 
 export type PodiumStore = StoreApi<PodiumState>;
 
-const defaultUi: UiState = { selection: null, kind: 'all', search: '', collapsed: [], sourceFolder: null };
+const defaultUi: UiState = {
+  selection: null,
+  kind: 'all',
+  search: '',
+  agent: 'all',
+  collapsed: [],
+  tasksOpen: true,
+  timelineOpen: true,
+  sourceFolder: null,
+};
 
 export function createPodiumStore(host: HostApi): PodiumStore {
   let queue: unknown[] = [];
-  let scheduled = false;
+  /** The pending flush's ticket (0: none), so a fallback timer from an earlier frame cannot fire it. */
+  let scheduled = 0;
+  let tickets = 0;
 
+  let revealId = 0;
   const store = createStore<PodiumState>()((set, get) => {
     const setUi = (change: Partial<UiState>) => set({ ui: { ...get().ui, ...change } });
 
     const schedule = () => {
       if (scheduled) return;
-      scheduled = true;
+      const ticket = (scheduled = ++tickets);
       // rAF coalesces a burst into one frame; the timeout covers a hidden webview, where rAF
-      // does not fire but the state should still keep up.
+      // does not fire but the state should still keep up. Each pair carries its ticket: a timeout
+      // left over from a flush that rAF already did must not flush the next frame's batch early,
+      // outside any frame.
       const run = () => {
-        if (scheduled) get().flush();
+        if (scheduled === ticket) get().flush();
       };
       requestAnimationFrame(run);
       setTimeout(run, 100);
@@ -99,6 +159,10 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       hostError: null,
       ui: restoreUi(host.getState()),
       announcement: null,
+      config: null,
+      answering: {},
+      revealRequest: null,
+      taskFormOpen: false,
 
       post: (message) => host.postMessage(message),
 
@@ -108,21 +172,66 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       },
 
       flush() {
-        scheduled = false;
+        scheduled = 0;
         if (queue.length === 0) return;
         const messages = queue;
         queue = [];
-        set((state) => applyHostMessages(state, messages));
+        let rest: unknown[] = [];
+        set((state) => {
+          const applied = applyHostMessages(state, messages, performance.now() + FRAME_BUDGET_MS);
+          rest = applied.rest;
+          return applied.next;
+        });
+        if (rest.length > 0) {
+          queue = rest.concat(queue);
+          schedule();
+        }
       },
 
       select: (selection) => setUi({ selection }),
+      reveal(selection) {
+        const { score, ui } = get();
+        const session = score.sessions[selection.session];
+        const entry = session?.entries.find((e) => e.id === selection.entry);
+        const change: Partial<UiState> = { selection, collapsed: ui.collapsed.filter((id) => id !== selection.session) };
+        if (entry && !matchesFilter(entry, { kinds: ui.kind === 'all' ? undefined : new Set([ui.kind]), text: ui.search.trim() || undefined })) {
+          change.kind = 'all';
+          change.search = '';
+        }
+        if (ui.agent !== 'all' && session?.agent?.label !== ui.agent) change.agent = 'all';
+        set({ ui: { ...ui, ...change }, revealRequest: { id: ++revealId, session: selection.session, entry: selection.entry } });
+      },
+      revealSession(session) {
+        const { ui } = get();
+        set({
+          ui: { ...ui, collapsed: ui.collapsed.filter((id) => id !== session) },
+          revealRequest: { id: ++revealId, session, entry: null },
+        });
+      },
       setKind: (kind) => setUi({ kind }),
       setSearch: (search) => setUi({ search }),
+      setAgent: (agent) => setUi({ agent }),
       toggleCollapsed(session) {
         const { collapsed } = get().ui;
         setUi({ collapsed: collapsed.includes(session) ? collapsed.filter((s) => s !== session) : [...collapsed, session] });
       },
-      clearFilters: () => setUi({ kind: 'all', search: '' }),
+      toggleSection(section) {
+        const { ui } = get();
+        setUi(section === 'tasks' ? { tasksOpen: !ui.tasksOpen } : { timelineOpen: !ui.timelineOpen });
+      },
+      setTaskFormOpen(taskFormOpen) {
+        // Opening the form from elsewhere (the empty state) unfolds the tasks section it lives in.
+        if (taskFormOpen && !get().ui.tasksOpen) setUi({ tasksOpen: true });
+        set({ taskFormOpen });
+      },
+      clearFilters: () => setUi({ kind: 'all', search: '', agent: 'all' }),
+      answerPermission(session, request, optionId) {
+        const key = permissionKey(session, request);
+        if (get().answering[key] !== undefined) return;
+        host.postMessage({ type: 'permission/answer', session, request, optionId });
+        set({ answering: { ...get().answering, [key]: optionId } });
+      },
+      announce: (text) => set({ announcement: { id: (get().announcement?.id ?? 0) + 1, text } }),
     };
   });
 
@@ -132,10 +241,25 @@ export function createPodiumStore(host: HostApi): PodiumStore {
   return store;
 }
 
-type Applied = Pick<PodiumState, 'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'ui' | 'announcement'>;
+/**
+ * How long one frame may spend folding events before it renders what it has. Events are folded in
+ * chunks of FOLD_CHUNK, and the budget is checked between chunks, so live traffic (a few events per
+ * frame) is never split and a 100k-event journal takes a few dozen frames instead of freezing one.
+ */
+const FRAME_BUDGET_MS = 8;
+const FOLD_CHUNK = 2500;
 
-/** Folds a run of host messages into the next state. Consecutive event batches share one reduce. */
-function applyHostMessages(state: PodiumState, messages: unknown[]): Partial<PodiumState> {
+type Applied = Pick<
+  PodiumState,
+  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'ui' | 'announcement' | 'config' | 'answering'
+>;
+
+/**
+ * Folds a run of host messages into the next state; consecutive event batches share one reduce.
+ * Stops once `deadline` (a performance.now() time) has passed and returns the messages not yet
+ * applied, in order, as `rest`.
+ */
+function applyHostMessages(state: PodiumState, messages: unknown[], deadline: number): { next: Partial<PodiumState>; rest: unknown[] } {
   const next: Applied = {
     score: state.score,
     source: state.source,
@@ -145,6 +269,8 @@ function applyHostMessages(state: PodiumState, messages: unknown[]): Partial<Pod
     hostError: state.hostError,
     ui: state.ui,
     announcement: state.announcement,
+    config: state.config,
+    answering: state.answering,
   };
   const before = state.score;
   let baseline = before;
@@ -155,7 +281,9 @@ function applyHostMessages(state: PodiumState, messages: unknown[]): Partial<Pod
     pending = [];
   };
 
-  for (const message of messages) {
+  let rest: unknown[] = [];
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index];
     if (typeof message !== 'object' || message === null) continue;
     const m = message as Record<string, unknown>;
     switch (m.type) {
@@ -170,16 +298,28 @@ function applyHostMessages(state: PodiumState, messages: unknown[]): Partial<Pod
         next.hostProblems = [];
         next.hostError = null;
         if (next.ui.sourceFolder !== source.folder) {
-          next.ui = { ...next.ui, selection: null, collapsed: [], sourceFolder: source.folder };
+          next.ui = { ...next.ui, selection: null, collapsed: [], agent: 'all', sourceFolder: source.folder };
         }
         break;
       }
-      case 'events':
-        if (Array.isArray(m.events)) {
-          for (const e of m.events) pending.push(e);
-          next.received += m.events.length;
+      case 'events': {
+        if (!Array.isArray(m.events)) break;
+        const events: unknown[] = m.events;
+        let from = 0;
+        while (from < events.length) {
+          const take = Math.min(FOLD_CHUNK - pending.length, events.length - from);
+          for (let k = 0; k < take; k++) pending.push(events[from + k]);
+          from += take;
+          next.received += take;
+          if (pending.length < FOLD_CHUNK) break;
+          reducePending();
+          if (performance.now() > deadline && (from < events.length || index < messages.length - 1)) {
+            rest = [...(from < events.length ? [{ type: 'events', events: events.slice(from) }] : []), ...messages.slice(index + 1)];
+            break;
+          }
         }
         break;
+      }
       case 'problems':
         reducePending();
         next.hostProblems = Array.isArray(m.problems) ? m.problems.filter((p): p is string => typeof p === 'string') : [];
@@ -187,16 +327,56 @@ function applyHostMessages(state: PodiumState, messages: unknown[]): Partial<Pod
       case 'error':
         reducePending();
         next.hostError = typeof m.message === 'string' ? m.message : 'The extension reported an error without a message.';
+        // The host refused something we sent; an answer still marked as on its way may have been
+        // it, so its buttons come back rather than staying stuck.
+        next.answering = {};
         break;
+      case 'config': {
+        // Kept across `reset`: it describes the host's settings, not the events being shown.
+        const config = asConfig(m.config);
+        if (config) next.config = config;
+        break;
+      }
       default:
         break; // not for us (or from a newer host): ignore rather than guess
     }
+    if (rest.length > 0) break;
   }
   reducePending();
+  next.answering = pruneAnswering(next.answering, next.score);
 
   const text = announcePermissions(baseline, next.score);
   if (text) next.announcement = { id: (state.announcement?.id ?? 0) + 1, text };
-  return next;
+  return { next, rest };
+}
+
+/** The config as the host sent it, or null when it does not have the declared shape. */
+function asConfig(value: unknown): HostConfig | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Partial<HostConfig>;
+  if (!Array.isArray(v.profiles)) return null;
+  const profiles = v.profiles.filter(
+    (p): p is AgentProfileInfo =>
+      typeof p === 'object' && p !== null && typeof p.id === 'string' && p.id !== '' && typeof p.label === 'string' && typeof p.kind === 'string',
+  );
+  return {
+    profiles,
+    defaultProfile: typeof v.defaultProfile === 'string' ? v.defaultProfile : (profiles[0]?.id ?? ''),
+    trusted: v.trusted === true,
+    maxConcurrentAgents: typeof v.maxConcurrentAgents === 'number' && v.maxConcurrentAgents > 0 ? v.maxConcurrentAgents : 1,
+  };
+}
+
+/** Drops answers the score now shows as resolved (or whose session is gone after a reset). */
+function pruneAnswering(answering: Record<string, string>, score: ScoreState): Record<string, string> {
+  let next: Record<string, string> | undefined;
+  for (const key of Object.keys(answering)) {
+    const [session, request] = key.split('\u0000') as [string, string];
+    if (score.sessions[session]?.pendingPermissions[request] !== undefined) continue;
+    next ??= { ...answering };
+    delete next[key];
+  }
+  return next ?? answering;
 }
 
 function asSource(value: unknown): SourceInfo {
@@ -237,7 +417,10 @@ function restoreUi(saved: unknown): UiState {
         : null,
     kind: ui.kind === 'all' || (ENTRY_KINDS as readonly unknown[]).includes(ui.kind) ? (ui.kind as EntryKind | 'all') : 'all',
     search: typeof ui.search === 'string' ? ui.search : '',
+    agent: typeof ui.agent === 'string' && ui.agent !== '' ? ui.agent : 'all',
     collapsed: Array.isArray(ui.collapsed) ? ui.collapsed.filter((s): s is string => typeof s === 'string') : [],
+    tasksOpen: ui.tasksOpen !== false,
+    timelineOpen: ui.timelineOpen !== false,
     sourceFolder: typeof ui.sourceFolder === 'string' ? ui.sourceFolder : null,
   };
 }

@@ -1,10 +1,13 @@
 import VscodeButton from '@vscode-elements/react-elements/dist/components/VscodeButton.js';
+import { gate } from '../tasks';
 import { usePodium } from '../usePodium';
 import { Codicon } from './Codicon';
 
 /** No sessions in this source: say where sessions come from and offer the ways to get one. */
 export function EmptyState() {
   const post = usePodium((s) => s.post);
+  const canRun = usePodium((s) => gate(s.config, s.source).run);
+  const openForm = usePodium((s) => s.setTaskFormOpen);
   return (
     <div className="empty" data-testid="empty-state">
       <Codicon name="inbox" className="empty-icon" />
@@ -15,7 +18,10 @@ export function EmptyState() {
       </p>
       <p>To look at sessions recorded elsewhere, open their journal.</p>
       <div className="empty-actions">
-        <VscodeButton onClick={() => post({ type: 'openJournal' })}>Open Session Journal…</VscodeButton>
+        {canRun && <VscodeButton onClick={() => openForm(true)}>New Task…</VscodeButton>}
+        <VscodeButton secondary={canRun} onClick={() => post({ type: 'openJournal' })}>
+          Open Session Journal…
+        </VscodeButton>
         <VscodeButton secondary onClick={() => post({ type: 'revealJournalFolder' })}>
           Reveal Journal Folder
         </VscodeButton>

@@ -6,6 +6,7 @@ import { indexOfEntry } from '../selection';
 import { usePodium } from '../usePodium';
 import { Codicon } from './Codicon';
 import { DiffView } from './DiffView';
+import { PermissionOptions } from './PermissionOptions';
 import { StatusPill } from './StatusPill';
 import { ToolInput } from './ToolInput';
 
@@ -20,12 +21,16 @@ export function EntryDetail() {
   const selection = usePodium((s) => s.ui.selection);
   const session = usePodium((s) => (s.ui.selection ? s.score.sessions[s.ui.selection.session] : undefined));
   const label = usePodium((s) => (session ? sessionLabel(s.score, session) : ''));
+  const readOnly = usePodium((s) => s.source?.readOnly === true);
   const select = usePodium((s) => s.select);
   const headingId = useId();
 
-  const entry = useMemo(() => {
-    if (!session || !selection) return undefined;
-    return session.entries[indexOfEntry(session.entries, selection.entry)];
+  const { entry, request } = useMemo(() => {
+    if (!session || !selection) return { entry: undefined, request: undefined };
+    const index = indexOfEntry(session.entries, selection.entry);
+    // The score maps a pending request to its entry's index; the answer needs the request id.
+    const pending = Object.entries(session.pendingPermissions).find(([, i]) => i === index);
+    return { entry: session.entries[index], request: pending?.[0] };
   }, [session, selection]);
 
   if (!selection) return null;
@@ -65,7 +70,16 @@ export function EntryDetail() {
         </button>
       </div>
       {entry ? (
-        <EntryBody entry={entry} sessionLabel={label} headingId={headingId} />
+        <EntryBody
+          entry={entry}
+          sessionLabel={label}
+          headingId={headingId}
+          answer={
+            request !== undefined && selection
+              ? { session: selection.session, request, disabledReason: readOnly ? 'Another VS Code window runs this agent; answer there.' : null }
+              : undefined
+          }
+        />
       ) : (
         <div className="detail-body">
           <h2 id={headingId} className="detail-title">
@@ -78,7 +92,13 @@ export function EntryDetail() {
   );
 }
 
-function EntryBody({ entry, sessionLabel, headingId }: { entry: Entry; sessionLabel: string; headingId: string }) {
+interface Answerable {
+  session: string;
+  request: string;
+  disabledReason: string | null;
+}
+
+function EntryBody({ entry, sessionLabel, headingId, answer }: { entry: Entry; sessionLabel: string; headingId: string; answer?: Answerable }) {
   const status = entryStatus(entry);
   const showText = entry.text !== '' && !(entry.command && entry.text === entry.command.join(' ')) && entry.kind !== 'plan';
   return (
@@ -119,7 +139,19 @@ function EntryBody({ entry, sessionLabel, headingId }: { entry: Entry; sessionLa
         </Section>
       )}
 
-      {entry.options && entry.options.length > 0 && (
+      {entry.options && entry.options.length > 0 && answer && (
+        <Section title="Answer">
+          <PermissionOptions
+            session={answer.session}
+            request={answer.request}
+            options={entry.options}
+            subject={entry.title}
+            disabledReason={answer.disabledReason}
+          />
+        </Section>
+      )}
+
+      {entry.options && entry.options.length > 0 && !answer && (
         <Section title="Options">
           <ul className="options">
             {entry.options.map((o) => (

@@ -24,7 +24,7 @@ export const EntryRow = memo(function EntryRow({ entry, pos, setSize, start, sel
   return (
     <div
       role="option"
-      className={`entry${selected ? ' selected' : ''}`}
+      className={`entry${selected ? ' selected' : ''}${entry.kind === 'permission' && entry.status === 'pending' ? ' pending' : ''}`}
       aria-selected={selected}
       aria-posinset={pos + 1}
       aria-setsize={setSize}

@@ -1,9 +1,10 @@
-import { useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import { isLive, sessionLabel } from '../../../src/score';
-import { filterEntries, isFilterActive, type FilterMemo } from '../entryFilter';
+import { isFilterActive } from '../entryFilter';
 import { count, duration, plural, usd } from '../format';
-import { sessionStatus } from '../kinds';
+import { runNumber, sessionLook } from '../tasks';
 import { usePodium } from '../usePodium';
+import { sessionFilter } from '../visible';
 import { Codicon } from './Codicon';
 import { EntryList, ROW_HEIGHT } from './EntryList';
 import { StatusPill } from './StatusPill';
@@ -13,11 +14,16 @@ const HEADER_HEIGHT = 30;
 const BASIS_ROWS = 8;
 /** Rows a session keeps even when many sessions compete for the height. */
 const MIN_ROWS = 4;
+/** Taller than any panel: a session this long simply takes what the others leave. */
+const MAX_LANE_PX = 8192;
+/** The last reveal request a row acted on, so a row mounted later does not act on it again. */
+let lastReveal = 0;
 
 /** One session: a header (label, status, agent, usage) above its entries. */
 export function SessionRow({ id }: { id: string }) {
   const session = usePodium((s) => s.score.sessions[id]!);
   const label = usePodium((s) => sessionLabel(s.score, s.score.sessions[id]!));
+  const run = usePodium((s) => runNumber(s.score, s.score.sessions[id]!));
   const task = usePodium((s) => {
     const t = s.score.sessions[id]!.task;
     return t === undefined ? undefined : s.score.tasks[t];
@@ -30,13 +36,22 @@ export function SessionRow({ id }: { id: string }) {
   // While a journal is still loading, sessions that end later in it look live; following them
   // would leave finished sessions scrolled to wherever the load was.
   const loading = usePodium((s) => s.expectedTotal > 0 && s.received < s.expectedTotal);
+  // Only this session's reveal requests, so a reveal elsewhere does not re-render this row.
+  const reveal = usePodium((s) => (s.revealRequest?.session === id ? s.revealRequest : null));
   const headingId = useId();
+  const sectionRef = useRef<HTMLElement>(null);
 
-  const memo = useRef<FilterMemo | undefined>(undefined);
-  const filtered = useMemo(() => (memo.current = filterEntries(memo.current, session.entries, { kind, search })), [session.entries, kind, search]);
+  const filtered = useMemo(() => sessionFilter(id, session.entries, { kind, search }), [id, session.entries, kind, search]);
+
+  // Bring the row into the sessions list's view; the entry list then scrolls within the row.
+  useEffect(() => {
+    if (!reveal || reveal.id <= lastReveal) return;
+    lastReveal = reveal.id;
+    sectionRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [reveal]);
   const total = session.entries.length;
   const shown = filtered.indices ? filtered.indices.length : total;
-  const status = sessionStatus(session);
+  const status = sessionLook(session, task);
   const pending = Object.keys(session.pendingPermissions).length;
   const usage = session.usage;
   const tokens = usage.inputTokens + usage.outputTokens;
@@ -49,11 +64,20 @@ export function SessionRow({ id }: { id: string }) {
     : {
         flexBasis: Math.min(full, HEADER_HEIGHT + BASIS_ROWS * ROW_HEIGHT),
         minHeight: Math.min(full, HEADER_HEIGHT + MIN_ROWS * ROW_HEIGHT),
-        maxHeight: full,
+        // Past any screen's height the cap no longer matters; keeping it constant then spares
+        // every streaming session a relayout of all the rows around it.
+        maxHeight: full > MAX_LANE_PX ? MAX_LANE_PX : full,
       };
 
   return (
-    <section className={`lane${collapsed ? ' collapsed' : ''}`} role="listitem" aria-labelledby={headingId} data-session={id} style={sizing}>
+    <section
+      ref={sectionRef}
+      className={`lane${collapsed ? ' collapsed' : ''}${pending > 0 ? ' has-pending' : ''}`}
+      role="listitem"
+      aria-labelledby={headingId}
+      data-session={id}
+      style={sizing}
+    >
       <div className="lane-header">
         <button
           type="button"
@@ -67,6 +91,11 @@ export function SessionRow({ id }: { id: string }) {
         <h2 className="lane-label" id={headingId} title={task ? task.spec.prompt : label}>
           {label}
         </h2>
+        {run !== null && (
+          <span className="lane-run" title="This task was restarted: each run is a session of its own">
+            run {run}
+          </span>
+        )}
         <StatusPill look={status} className="lane-status" />
         {session.agent && (
           <span className="lane-agent" title={session.command?.join(' ')}>
@@ -102,6 +131,7 @@ export function SessionRow({ id }: { id: string }) {
             entries={session.entries}
             indices={filtered.indices}
             selectedEntry={selectedEntry}
+            reveal={reveal}
             follow={isLive(session) && !loading}
           />
         ))}

@@ -3,21 +3,26 @@ import { useEffect, useRef, useState } from 'react';
 import VscodeOption from '@vscode-elements/react-elements/dist/components/VscodeOption.js';
 import VscodeSingleSelect from '@vscode-elements/react-elements/dist/components/VscodeSingleSelect.js';
 import VscodeTextfield from '@vscode-elements/react-elements/dist/components/VscodeTextfield.js';
+import { useShallow } from 'zustand/react/shallow';
 import { ENTRY_KINDS, type EntryKind } from '../../../src/score';
 import { KIND_LOOK } from '../kinds';
 import { usePodium } from '../usePodium';
+import { agentLabels } from '../visible';
 import { Codicon } from './Codicon';
 
 /** Typing is applied after a pause so a search over long sessions runs once, not per keystroke. */
 const SEARCH_DELAY_MS = 150;
 
-/** The kind filter and the search box that narrow every session's entries. */
+/** The agent and kind filters and the search box that narrow the sessions and their entries. */
 export function Toolbar() {
   const kind = usePodium((s) => s.ui.kind);
   const search = usePodium((s) => s.ui.search);
   const setKind = usePodium((s) => s.setKind);
   const setSearch = usePodium((s) => s.setSearch);
   const clearFilters = usePodium((s) => s.clearFilters);
+  const agent = usePodium((s) => s.ui.agent);
+  const setAgent = usePodium((s) => s.setAgent);
+  const agents = usePodium(useShallow((s) => agentLabels(s.score)));
   const [typed, setTyped] = useState(search);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -34,7 +39,7 @@ export function Toolbar() {
     timer.current = setTimeout(() => setSearch(value), SEARCH_DELAY_MS);
   };
 
-  const filtering = kind !== 'all' || search !== '';
+  const filtering = kind !== 'all' || search !== '' || agent !== 'all';
   return (
     <div className="toolbar" role="search" aria-label="Filter entries">
       <VscodeSingleSelect
@@ -50,6 +55,22 @@ export function Toolbar() {
           </VscodeOption>
         ))}
       </VscodeSingleSelect>
+      {(agents.length > 1 || agent !== 'all') && (
+        <VscodeSingleSelect
+          className="agent-filter"
+          label="Filter sessions by agent"
+          value={agent}
+          onChange={(e) => setAgent((e.target as HTMLElement & { value: string }).value)}
+        >
+          <VscodeOption value="all">All agents</VscodeOption>
+          {/* A filter restored for an agent not in these journals stays visible, so it can be cleared. */}
+          {[...agents, ...(agent !== 'all' && !agents.includes(agent) ? [agent] : [])].map((a) => (
+            <VscodeOption key={a} value={a}>
+              {a}
+            </VscodeOption>
+          ))}
+        </VscodeSingleSelect>
+      )}
       <VscodeTextfield
         className="search"
         type="search"

@@ -1,0 +1,41 @@
+/**
+ * A page with only the sign-off views, on the real store and the real host stand-in, for
+ * signoff.test.ts: the queue and the warnings panel are tested before App mounts them, and
+ * independently of whatever else App shows. Fed exactly like the app: window messages (`reset`,
+ * `events`) folded by the shared reducer; intents land in window.__podiumSent.
+ */
+import '../../webview-ui/src/styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Announcer } from '../../webview-ui/src/components/Announcer';
+import { SignOffQueue } from '../../webview-ui/src/components/SignOffQueue';
+import { WarningsPanel } from '../../webview-ui/src/components/WarningsPanel';
+import { createPodiumStore } from '../../webview-ui/src/store';
+import { StoreContext, usePodium } from '../../webview-ui/src/usePodium';
+import { hostApi } from '../../webview-ui/src/vscodeApi';
+
+const store = createPodiumStore(hostApi());
+window.addEventListener('message', (event: MessageEvent) => store.getState().receive(event.data));
+
+/** What the tests wait on: how many events the store has folded. */
+function EventCount() {
+  const n = usePodium((s) => s.score.eventCount);
+  return (
+    <span className="sr-only" data-testid="event-count">
+      {n}
+    </span>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreContext.Provider value={store}>
+      <div className="app signoff-harness">
+        <WarningsPanel />
+        <SignOffQueue />
+        <EventCount />
+        <Announcer />
+      </div>
+    </StoreContext.Provider>
+  </StrictMode>,
+);
