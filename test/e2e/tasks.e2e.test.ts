@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -77,7 +78,7 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     await p.screenshot({ path: path.join(RESULTS, 'e2e-task-from-palette.png') });
   });
 
-  it('opens the demo workspace with its rehearsal tasks playing on the score', async function () {
+  it('opens the demo with its rehearsal tasks playing; overlaps are flagged, an approval lands, a rejection is heard', async function () {
     const p = await open(true);
     // Opening the workspace activates Podium (workspaceContains:.podium/rehearsal.json), which hands
     // out the plan's four tasks and opens the score by itself.
@@ -85,6 +86,24 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     for (const title of ['Average words per note', 'Show the summary in the core', 'Ignore punctuation in word counts', 'Count words with a regular expression']) {
       await frame.getByText(title).first().waitFor({ state: 'visible', timeout: 90_000 });
     }
+    // The two tasks that change the same lines of tally.js are flagged before anything is decided.
+    await frame.getByText(/Overlaps “(Ignore punctuation in word counts|Count words with a regular expression)”/).first().waitFor({ state: 'visible', timeout: 60_000 });
+
+    // Approve the feature's new test file from the sign-off queue: it appears in the workspace.
+    const feature = frame.locator('.so-task', { has: frame.getByRole('heading', { name: 'Average words per note' }) });
+    const newFile = path.join(workspace!, 'test', 'average.test.js');
+    assert.equal(existsSync(newFile), false);
+    await feature.locator('[data-path="test/average.test.js"] article[data-hunk]').first().getByRole('button', { name: /^Approve/ }).click();
+    for (let i = 0; i < 100 && !existsSync(newFile); i++) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(existsSync(newFile), 'the approved new file is in the workspace');
+
+    // Reject the feature's change to tally.js with a reason: the agent's next turn shows it heard.
+    const tallyCard = feature.locator('[data-path="src/core/tally.js"] article[data-hunk]').first();
+    await tallyCard.getByRole('button', { name: /^Reject/ }).click();
+    await feature.locator('.so-reject input, .so-reject textarea').first().fill('Keep averages out of the core for now.');
+    await p.keyboard.press('Enter');
+    await frame.getByText('I will take this into account', { exact: false }).first().waitFor({ state: 'visible', timeout: 60_000 });
+
     mkdirSync(RESULTS, { recursive: true });
     const shot = path.join(RESULTS, 'e2e-demo-rehearsal.png');
     await p.screenshot({ path: shot });
