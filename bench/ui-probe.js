@@ -178,13 +178,16 @@
     },
 
     /**
-     * Posts one message event to `session`, `samples` times, and times each until the page's `seen`
+     * Posts one message event to `session`, `samples` times (or as many as fit in `maxMs`), and
+     * times each until the page's `seen`
      * check holds in a frame: the frame before it painted the row and the mark.
      */
-    latency: function (session, samples, gapMs) {
+    latency: function (session, samples, gapMs, maxMs) {
       var seen = app().seen;
       var results = [];
       var sent = 0;
+      // A page this slow gives fewer samples rather than a wait of minutes.
+      var until = performance.now() + (maxMs || 60000);
       return new Promise(function (resolve) {
         function one() {
           var seq = bench.seq[session]++;
@@ -196,7 +199,7 @@
           function check() {
             if (seen(session, id, posted)) {
               results.push(performance.now() - start);
-              if (sent >= samples) resolve(results);
+              if (sent >= samples || performance.now() > until) resolve(results);
               else setTimeout(one, gapMs);
             } else requestAnimationFrame(check);
           }

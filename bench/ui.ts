@@ -147,7 +147,7 @@ async function measure(browser: Browser, url: string, app: App, sizes: Sizes, ct
     ctx.log(`${app}: ${sizes.sessions} sessions streaming ${fmt(rate)} events/s: frame work p50 ${fmt(stream.p50)} ms, p99 ${fmt(stream.p99)} ms, max ${fmt(stream.max)} ms; frame to frame p99 ${fmt(stream.intervalP99)} ms, ${stream.dropped} of ${stream.frames} frames late`);
 
     // Latency is measured while the others keep streaming: the realistic case.
-    const latencies = (await page.evaluate(`podiumBench.latency('sess-${sizes.sessions - 1}', ${sizes.latencySamples}, 40)`)) as number[];
+    const latencies = (await page.evaluate(`podiumBench.latency('sess-${sizes.sessions - 1}', ${sizes.latencySamples}, 40, 20000)`)) as number[];
     await page.evaluate('podiumBench.stopStream()');
     const latency = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length };
     ctx.log(`${app}: event → ${app === 'podium' ? 'row and mark' : 'row'} on screen: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms (${latency.samples} events)`);

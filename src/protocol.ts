@@ -31,7 +31,7 @@ const Budgets = z.strictObject({
   costUsd: z.optional(z.number().check(z.positive(), z.lte(10_000))),
   idleSec: z.optional(z.number().check(z.positive(), z.lte(24 * 3600))),
 });
-/** Hand out a new task. `agent` is a profile id from the `profiles` message. */
+/** Hand out a new task. `agent` is a profile id from the `config` message. */
 const CreateTask = z.strictObject({
   type: z.literal('task/create'),
   title: z.string().check(z.minLength(1), z.maxLength(200)),

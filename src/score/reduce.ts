@@ -166,7 +166,14 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       return;
     }
     case 'session.spawned':
-      if (e.task) session.task = e.task;
+      if (e.task) {
+        session.task = e.task;
+        const task = s.tasks[e.task];
+        if (task && !task.sessions.includes(session.id)) {
+          s.tasks = b.own(s.tasks);
+          linkTask(b, (s.tasks[e.task] = b.own(task)), session.id);
+        }
+      }
       session.agent = e.agent;
       session.pid = e.pid;
       session.command = e.command;

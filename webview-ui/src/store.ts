@@ -22,6 +22,7 @@ import {
   type ScoreState,
 } from '../../src/score';
 import type { AgentProfileInfo, FromWebview, HostConfig, SourceInfo } from '../../src/protocol';
+import { indexOfEntry } from './selection';
 import type { HostApi } from './vscodeApi';
 
 export interface Selection {
@@ -192,7 +193,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       reveal(selection) {
         const { score, ui } = get();
         const session = score.sessions[selection.session];
-        const entry = session?.entries.find((e) => e.id === selection.entry);
+        const entry = session?.entries[indexOfEntry(session.entries, selection.entry)];
         const change: Partial<UiState> = { selection, collapsed: ui.collapsed.filter((id) => id !== selection.session) };
         if (entry && !matchesFilter(entry, { kinds: ui.kind === 'all' ? undefined : new Set([ui.kind]), text: ui.search.trim() || undefined })) {
           change.kind = 'all';
