@@ -2,44 +2,19 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Entry } from '../../src/score';
-import { fixture, rehearsal, shipped, tempRepo, type RehearsalRun, type TempRepo } from '../fixtures/agents/harness';
-
-function entries(run: RehearsalRun, kind?: Entry['kind']): Entry[] {
-  const all = run.sink.state().entries;
-  return kind ? all.filter((e) => e.kind === kind) : all;
-}
-
-function one(run: RehearsalRun, kind: Entry['kind'], match: (e: Entry) => boolean): Entry {
-  const found = entries(run, kind).filter(match);
-  assert.equal(found.length, 1, `one ${kind} entry expected, got ${found.length}: ${JSON.stringify(entries(run).map((e) => [e.kind, e.title]))}`);
-  return found[0]!;
-}
+import { fixture, rehearsal, shipped, type RehearsalRun } from '../fixtures/agents/harness';
+import { cleanUpAfterEach, entries, one } from '../fixtures/agents/runs';
 
 describe('agents: the rehearsal agent through the ACP adapter', function () {
   this.timeout(30_000);
-  const repos: TempRepo[] = [];
-  const runs: RehearsalRun[] = [];
-
-  function repo(): TempRepo {
-    const r = tempRepo();
-    repos.push(r);
-    return r;
-  }
+  const cleanup = cleanUpAfterEach(500);
 
   async function play(script: string, worktree: string, options: Parameters<typeof rehearsal>[2] = {}): Promise<RehearsalRun> {
-    const run = await rehearsal(script, worktree, options);
-    runs.push(run);
-    return run;
+    return cleanup.track(await rehearsal(script, worktree, options));
   }
 
-  afterEach(async () => {
-    await Promise.all(runs.splice(0).map((r) => r.session.stop(500)));
-    for (const r of repos.splice(0)) r.cleanup();
-  });
-
   it('feature: the score shows plan, reads, edits with diffs, a new test file, a command and the answer', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const run = await play(shipped('feature'), worktree);
     await run.session.start('Add averageWords(notes) to the tally module, with a test.');
     const s = run.sink.state();
@@ -97,7 +72,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('layer-break: core ends up importing from ui, as a real edit through the client', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const run = await play(shipped('layer-break'), worktree);
     await run.session.start('Give core a describe() helper.');
     const tally = readFileSync(path.join(worktree, 'src/core/tally.js'), 'utf8');
@@ -108,8 +83,8 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('conflict-a and conflict-b, run at once from the same base, change the same line differently', async () => {
-    const a = repo();
-    const b = repo();
+    const a = cleanup.repo();
+    const b = cleanup.repo();
     const [runA, runB] = await Promise.all([play(shipped('conflict-a'), a.worktree), play(shipped('conflict-b'), b.worktree)]);
     await Promise.all([runA.session.start('Ignore punctuation in countWords.'), runB.session.start('Make countWords faster.')]);
     const changedLines = (worktree: string): string[] =>
@@ -121,7 +96,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('permission allowed: the engineer is asked with the options, and the agent goes ahead', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const run = await play(shipped('permission'), worktree, { answer: () => 'yes' });
     await run.session.start('Clean the build.');
     assert.equal(run.sink.asks.length, 1);
@@ -137,7 +112,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('permission rejected: the agent backs off, and hears the rejection feedback it is sent next', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const run = await play(shipped('permission'), worktree, { answer: () => 'no' });
     await run.session.start('Clean the build.');
     const tool = one(run, 'tool', () => true);
@@ -150,7 +125,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('cancel answers a pending permission question as cancelled and ends the turn as cancelled', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     let signalled = false;
     const run = await play(shipped('permission'), worktree, {
       answer: (_ask, signal) => new Promise((resolve) => signal.addEventListener('abort', () => { signalled = true; resolve(null); })),
@@ -166,7 +141,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('cancel stops a turn in progress; the next prompt plays normally', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const run = await play(fixture('slow'), worktree);
     const started = run.session.start('Take your time.');
     await run.sink.until((e) => e.type === 'agent.message');
@@ -180,7 +155,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('path escapes of every kind are refused: protocol error to the agent, a notice on the score, nothing written outside', async () => {
-    const { worktree, outside } = repo();
+    const { worktree, outside } = cleanup.repo();
     const run = await play(shipped('path-escape'), worktree);
     await run.session.start('Look around.');
     const notices = entries(run, 'notice').filter((e) => e.text === 'path-escape');
@@ -207,7 +182,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('a command the agent asks for that does not exist: the agent is told, the score shows it failed', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const run = await play(fixture('missing-command'), worktree);
     await run.session.start('Run it.');
     const command = one(run, 'command', () => true);
@@ -221,7 +196,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   });
 
   it('an agent that needs signing in fails with what to do, naming the agent', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const run = await play(fixture('auth'), worktree);
     const err = await run.session.start('Hello').then(() => assert.fail('should not start'), (e: Error) => e);
     assert.match(err.message, /^Rehearsal agent needs you to sign in: run `node .*rehearsal\.js --script .*auth\.json.*` once in a terminal/);
@@ -236,7 +211,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
   it('ten sessions run at once to completion without crosstalk', async function () {
     this.timeout(60_000);
     const all = await Promise.all(Array.from({ length: 10 }, async (_, i) => {
-      const r = repo();
+      const r = cleanup.repo();
       return { i, r, run: await play(fixture('concurrent'), r.worktree) };
     }));
     await Promise.all(all.map(({ i, run }) => run.session.start(`task number ${i}`)));

@@ -1,56 +1,26 @@
 import assert from 'node:assert/strict';
 import { SessionStoppedError } from '../../src/agents/acp';
-import type { AgentSession } from '../../src/agents/adapter';
 import { ClaudeAdapter, CLAUDE_DEFAULT_ARGV, type ClaudeAdapterOptions } from '../../src/agents/claude';
 import { groupAlive, pidAlive } from '../../src/agents/process';
-import type { Entry } from '../../src/score';
-import { RecordingSink, tempRepo, type PermissionAnswer, type TempRepo } from '../fixtures/agents/harness';
+import { RecordingSink, type PermissionAnswer } from '../fixtures/agents/harness';
 import { replayArgv } from '../fixtures/agents/replayLaunch';
-
-interface Run {
-  session: AgentSession;
-  sink: RecordingSink;
-}
-
-function entries(run: Run, kind?: Entry['kind']): Entry[] {
-  const all = run.sink.state().entries;
-  return kind ? all.filter((e) => e.kind === kind) : all;
-}
-
-function one(run: Run, kind: Entry['kind'], match: (e: Entry) => boolean = () => true): Entry {
-  const found = entries(run, kind).filter(match);
-  assert.equal(found.length, 1, `one ${kind} entry expected, got ${found.length}: ${JSON.stringify(entries(run).map((e) => [e.kind, e.title]))}`);
-  return found[0]!;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  return p.then(() => assert.fail('expected a rejection'), (e: Error) => e);
-}
+import { cleanUpAfterEach, entries, one, rejection, type AgentRun } from '../fixtures/agents/runs';
 
 let counter = 0;
 
 describe('agents: Claude Code through the stream-json adapter (replayed transcripts)', function () {
   this.timeout(30_000);
-  const repos: TempRepo[] = [];
-  const runs: Run[] = [];
+  const cleanup = cleanUpAfterEach(300);
 
-  function play(argv: string[], options: { answer?: PermissionAnswer; adapter?: ClaudeAdapterOptions; idleSec?: number } = {}): Run {
-    const repo = tempRepo();
-    repos.push(repo);
+  function play(argv: string[], options: { answer?: PermissionAnswer; adapter?: ClaudeAdapterOptions; idleSec?: number } = {}): AgentRun {
+    const repo = cleanup.repo();
     const sink = new RecordingSink(`claude-${++counter}`, options.answer);
     const session = new ClaudeAdapter({ graceMs: 500, ...options.adapter }).create(
       { argv, cwd: repo.worktree, identity: { kind: 'claude', label: 'Claude Code' }, idleSec: options.idleSec },
       sink,
     );
-    const run = { session, sink };
-    runs.push(run);
-    return run;
+    return cleanup.track({ session, sink });
   }
-
-  afterEach(async () => {
-    await Promise.all(runs.splice(0).map((r) => r.session.stop(300)));
-    for (const r of repos.splice(0)) r.cleanup();
-  });
 
   it('a turn shows thinking, text, tool calls with results, edits with diffs, the plan, usage and cost, then waits', async () => {
     const run = play(replayArgv('claude-success'), { answer: (ask) => (ask.title.startsWith('Write') ? 'allow_always' : 'allow') });

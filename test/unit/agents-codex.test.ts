@@ -1,59 +1,29 @@
 import assert from 'node:assert/strict';
 import { SessionStoppedError } from '../../src/agents/acp';
-import type { AgentSession } from '../../src/agents/adapter';
 import { CodexAdapter, CODEX_DEFAULT_ARGV, type CodexAdapterOptions } from '../../src/agents/codex';
 import { codexArgv } from '../../src/agents/codexEvents';
 import { groupAlive, pidAlive } from '../../src/agents/process';
-import type { Entry } from '../../src/score';
-import { RecordingSink, tempRepo, type TempRepo } from '../fixtures/agents/harness';
+import { RecordingSink } from '../fixtures/agents/harness';
 import { replayArgv } from '../fixtures/agents/replayLaunch';
-
-interface Run {
-  session: AgentSession;
-  sink: RecordingSink;
-}
-
-function entries(run: Run, kind?: Entry['kind']): Entry[] {
-  const all = run.sink.state().entries;
-  return kind ? all.filter((e) => e.kind === kind) : all;
-}
-
-function one(run: Run, kind: Entry['kind'], match: (e: Entry) => boolean = () => true): Entry {
-  const found = entries(run, kind).filter(match);
-  assert.equal(found.length, 1, `one ${kind} entry expected, got ${found.length}: ${JSON.stringify(entries(run).map((e) => [e.kind, e.title]))}`);
-  return found[0]!;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  return p.then(() => assert.fail('expected a rejection'), (e: Error) => e);
-}
+import { cleanUpAfterEach, entries, one, rejection, type AgentRun } from '../fixtures/agents/runs';
 
 let counter = 0;
 
 describe('agents: Codex through `codex exec --json` (replayed transcripts)', function () {
   this.timeout(30_000);
-  const repos: TempRepo[] = [];
-  const runs: Run[] = [];
+  const cleanup = cleanUpAfterEach(300);
 
   /** The replay stands for `codex`; the profile's argv goes on with `exec`, as a real profile would. */
-  function play(transcripts: string[], options: { adapter?: CodexAdapterOptions; argv?: string[] } = {}): Run {
-    const repo = tempRepo();
-    repos.push(repo);
+  function play(transcripts: string[], options: { adapter?: CodexAdapterOptions; argv?: string[] } = {}): AgentRun {
+    const repo = cleanup.repo();
     const sink = new RecordingSink(`codex-${++counter}`);
     const argv = options.argv ?? [...replayArgv(...transcripts), 'exec'];
     const session = new CodexAdapter({ graceMs: 500, ...options.adapter }).create(
       { argv, cwd: repo.worktree, identity: { kind: 'codex', label: 'Codex' } },
       sink,
     );
-    const run = { session, sink };
-    runs.push(run);
-    return run;
+    return cleanup.track({ session, sink });
   }
-
-  afterEach(async () => {
-    await Promise.all(runs.splice(0).map((r) => r.session.stop(300)));
-    for (const r of repos.splice(0)) r.cleanup();
-  });
 
   it('a turn shows reasoning, commands with output and exit code, edited files, the to-do list, an MCP call, the answer and usage; a follow-up resumes the thread', async () => {
     const run = play(['codex-success', 'codex-resume']);

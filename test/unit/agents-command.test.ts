@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
 import { SessionStoppedError } from '../../src/agents/acp';
-import type { AgentSession } from '../../src/agents/adapter';
 import { CommandAdapter, cutMarker, type CommandAdapterOptions } from '../../src/agents/command';
 import { groupAlive } from '../../src/agents/process';
-import type { Entry } from '../../src/score';
-import { RecordingSink, tempRepo, type TempRepo } from '../fixtures/agents/harness';
-
-interface Run {
-  session: AgentSession;
-  sink: RecordingSink;
-}
-
-function entries(run: Run, kind?: Entry['kind']): Entry[] {
-  const all = run.sink.state().entries;
-  return kind ? all.filter((e) => e.kind === kind) : all;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  return p.then(() => assert.fail('expected a rejection'), (e: Error) => e);
-}
+import { RecordingSink } from '../fixtures/agents/harness';
+import { cleanUpAfterEach, entries, rejection, type AgentRun } from '../fixtures/agents/runs';
 
 /** A Node program as a command: argv only, no shell. */
 function node(script: string): string[] {
@@ -29,26 +14,17 @@ let counter = 0;
 
 describe('agents: any command through the command adapter', function () {
   this.timeout(30_000);
-  const repos: TempRepo[] = [];
-  const runs: Run[] = [];
+  const cleanup = cleanUpAfterEach(300);
 
-  function run(argv: string[], options: CommandAdapterOptions = {}, idleSec?: number, promptVia?: 'arg' | 'stdin'): Run {
-    const repo = tempRepo();
-    repos.push(repo);
+  function run(argv: string[], options: CommandAdapterOptions = {}, idleSec?: number, promptVia?: 'arg' | 'stdin'): AgentRun {
+    const repo = cleanup.repo();
     const sink = new RecordingSink(`command-${++counter}`);
     const session = new CommandAdapter({ graceMs: 500, ...options }).create(
       { argv, cwd: repo.worktree, identity: { kind: 'command', label: 'Lint fixer' }, idleSec, promptVia },
       sink,
     );
-    const r = { session, sink };
-    runs.push(r);
-    return r;
+    return cleanup.track({ session, sink });
   }
-
-  afterEach(async () => {
-    await Promise.all(runs.splice(0).map((r) => r.session.stop(300)));
-    for (const r of repos.splice(0)) r.cleanup();
-  });
 
   it('the prompt is the last argument; stdout and stderr lines are output entries; exit 0 ends the session', async () => {
     const r = run(node('console.log("got: " + process.argv[1]); console.log(""); console.error("a warning"); process.stdout.write("no newline at the end")'));

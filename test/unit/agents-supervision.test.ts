@@ -1,35 +1,17 @@
 import assert from 'node:assert/strict';
 import { AcpAdapter, SessionStoppedError } from '../../src/agents/acp';
 import { pidAlive, STDERR_TAIL_BYTES } from '../../src/agents/process';
-import { MAX_ENTRY_TEXT, TRUNCATION_MARKER, type Entry } from '../../src/score';
-import { eventually, fixture, RecordingSink, rehearsal, shipped, tempRepo, type RehearsalRun, type TempRepo } from '../fixtures/agents/harness';
-
-function entries(run: { sink: RecordingSink }, kind?: Entry['kind']): Entry[] {
-  const all = run.sink.state().entries;
-  return kind ? all.filter((e) => e.kind === kind) : all;
-}
+import { MAX_ENTRY_TEXT, TRUNCATION_MARKER } from '../../src/score';
+import { eventually, fixture, RecordingSink, rehearsal, shipped, type RehearsalRun } from '../fixtures/agents/harness';
+import { cleanUpAfterEach, entries } from '../fixtures/agents/runs';
 
 describe('agents: supervising misbehaving agents', function () {
   this.timeout(30_000);
-  const repos: TempRepo[] = [];
-  const runs: RehearsalRun[] = [];
-
-  function repo(): TempRepo {
-    const r = tempRepo();
-    repos.push(r);
-    return r;
-  }
+  const cleanup = cleanUpAfterEach(300);
 
   async function play(script: string, options: Parameters<typeof rehearsal>[2] = {}): Promise<RehearsalRun> {
-    const run = await rehearsal(script, repo().worktree, options);
-    runs.push(run);
-    return run;
+    return cleanup.track(await rehearsal(script, cleanup.repo().worktree, options));
   }
-
-  afterEach(async () => {
-    await Promise.all(runs.splice(0).map((r) => r.session.stop(300)));
-    for (const r of repos.splice(0)) r.cleanup();
-  });
 
   it('crash: the turn fails with the exit code and last words, the score keeps the stderr tail', async () => {
     const run = await play(shipped('crash'));
@@ -135,7 +117,7 @@ describe('agents: supervising misbehaving agents', function () {
   });
 
   it('a missing binary fails at once with how to fix it', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const sink = new RecordingSink('missing');
     const session = new AcpAdapter().create({ argv: ['podium-no-such-acp-agent', '--acp'], cwd: worktree, identity: { kind: 'acp', label: 'Imaginary agent' } }, sink);
     const started = Date.now();
@@ -149,7 +131,7 @@ describe('agents: supervising misbehaving agents', function () {
   });
 
   it('a command that is not an ACP agent fails clearly, whether it exits or stays silent', async () => {
-    const { worktree } = repo();
+    const { worktree } = cleanup.repo();
     const quits = new RecordingSink('quits');
     const a = new AcpAdapter().create({ argv: [process.execPath, '-e', 'console.error("usage: tool [options]"); process.exit(1)'], cwd: worktree, identity: { kind: 'acp', label: 'Tool' } }, quits);
     const errA = await a.start('Hi').then(() => assert.fail('must fail'), (e: Error) => e);

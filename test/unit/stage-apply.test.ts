@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { applyHunk, isStale, unapplyHunk, type ApplyResult } from '../../src/stage/apply';
@@ -10,36 +8,12 @@ import { revertHunk } from '../../src/stage/revert';
 import { StageError } from '../../src/stage/stageError';
 import type { FileHunk, Hunk, LineHunk, StagedFile } from '../../src/stage/staged';
 import { createTaskWorktree, type TaskWorktree } from '../../src/stage/worktree';
+import { gitSandbox, read, write } from '../fixtures/gitRepo';
+import { editLines, numbered } from '../fixtures/textLines';
 
-// Real git in temporary folders, kept away from the machine's git configuration (see stage-worktree.test.ts).
-let root: string;
-const savedEnv: Record<string, string | undefined> = {};
-const hermetic: Record<string, string> = {};
-
-function sh(cwd: string, ...args: string[]): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...hermetic, GIT_OPTIONAL_LOCKS: '0' };
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[name];
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-let counter = 0;
-function folder(name: string): string {
-  const dir = path.join(root, `${++counter}-${name}`);
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-function write(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-}
-
-function read(dir: string, name: string): string {
-  return fs.readFileSync(path.join(dir, name), 'utf8');
-}
+// Real git in temporary folders, kept away from the machine's git configuration (see test/fixtures/gitRepo.ts).
+const git = gitSandbox('podium-apply-');
+const { sh, folder, repoWith } = git;
 
 interface Fixture {
   ws: string;
@@ -50,15 +24,7 @@ interface Fixture {
 
 /** A workspace with `files` committed, and a task worktree started from it. */
 async function taskOn(files: Record<string, string | Buffer>, modes: Record<string, number> = {}): Promise<Fixture> {
-  const ws = folder('repo');
-  sh(ws, 'init', '-q', '-b', 'main');
-  sh(ws, 'config', 'user.name', 'Test Engineer');
-  sh(ws, 'config', 'user.email', 'engineer@example.invalid');
-  sh(ws, 'config', 'core.autocrlf', 'false');
-  write(ws, files);
-  for (const [name, mode] of Object.entries(modes)) fs.chmodSync(path.join(ws, name), mode);
-  sh(ws, 'add', '-A');
-  sh(ws, 'commit', '-q', '-m', 'initial');
+  const ws = repoWith(files, modes);
   const task = await createTaskWorktree({ workspace: ws, storageDir: folder('storage'), taskId: 'task', title: 'Task' });
   return { ws, task, stage: async () => (await stageTask({ repo: ws, worktreeDir: task.dir, baseCommit: task.baseCommit, scope: 'task' })).files };
 }
@@ -85,35 +51,11 @@ function conflicted(result: ApplyResult): Extract<ApplyResult, { ok: false }>['c
   return result.conflict;
 }
 
-const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}\n`).join('');
-
-function editLines(text: string, edits: Record<number, string>): string {
-  const lines = text.split('\n');
-  for (const [n, replacement] of Object.entries(edits)) lines[Number(n) - 1] = replacement;
-  return lines.join('\n');
-}
-
 describe('stage: approve, reject, undo', function () {
   this.timeout(60_000);
 
-  before(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-apply-'));
-    const emptyConfig = path.join(root, 'empty.gitconfig');
-    fs.writeFileSync(emptyConfig, '');
-    Object.assign(hermetic, { GIT_CONFIG_GLOBAL: emptyConfig, GIT_CONFIG_NOSYSTEM: '1', GIT_CEILING_DIRECTORIES: root });
-    for (const [name, value] of Object.entries(hermetic)) {
-      savedEnv[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-
-  after(() => {
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  before(() => git.setUp());
+  after(() => git.tearDown());
 
   const base = numbered(60);
 

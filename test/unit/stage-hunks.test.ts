@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { stageTask, type StageTaskOptions } from '../../src/stage/hunks';
 import { findOverlaps, rangesTouch } from '../../src/stage/overlap';
@@ -10,44 +9,12 @@ import { headerPath, parsePatch } from '../../src/stage/patch';
 import { StageError } from '../../src/stage/stageError';
 import type { FileHunk, LineHunk, ModeHunk, RenameHunk, StagedFile } from '../../src/stage/staged';
 import { createTaskWorktree, type TaskWorktree } from '../../src/stage/worktree';
+import { gitSandbox, write } from '../fixtures/gitRepo';
+import { editLines, numbered } from '../fixtures/textLines';
 
-// Real git in temporary folders, kept away from the machine's git configuration (see stage-worktree.test.ts).
-let root: string;
-const savedEnv: Record<string, string | undefined> = {};
-const hermetic: Record<string, string> = {};
-
-function sh(cwd: string, ...args: string[]): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...hermetic, GIT_OPTIONAL_LOCKS: '0' };
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[name];
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-}
-
-let counter = 0;
-function folder(name: string): string {
-  const dir = path.join(root, `${++counter}-${name}`);
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-function repoWith(files: Record<string, string | Buffer>): string {
-  const dir = folder('repo');
-  sh(dir, 'init', '-q', '-b', 'main');
-  sh(dir, 'config', 'user.name', 'Test Engineer');
-  sh(dir, 'config', 'user.email', 'engineer@example.invalid');
-  sh(dir, 'config', 'core.autocrlf', 'false');
-  write(dir, files);
-  sh(dir, 'add', '-A');
-  sh(dir, 'commit', '-q', '-m', 'initial');
-  return dir;
-}
-
-function write(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-}
+// Real git in temporary folders, kept away from the machine's git configuration (see test/fixtures/gitRepo.ts).
+const git = gitSandbox('podium-hunks-');
+const { sh, folder, repoWith } = git;
 
 /** A workspace with `files` committed, and a task worktree started from it. */
 async function taskOn(files: Record<string, string | Buffer>, id = 'task'): Promise<{ ws: string; task: TaskWorktree }> {
@@ -70,35 +37,11 @@ function lineHunks(file: StagedFile): LineHunk[] {
   return file.hunks.filter((h): h is LineHunk => h.kind === 'lines');
 }
 
-const numbered = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `line ${i + from}\n`).join('');
-
-function editLines(text: string, edits: Record<number, string>): string {
-  const lines = text.split('\n');
-  for (const [n, replacement] of Object.entries(edits)) lines[Number(n) - 1] = replacement;
-  return lines.join('\n');
-}
-
 describe('stage: hunks', function () {
   this.timeout(60_000);
 
-  before(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-hunks-'));
-    const emptyConfig = path.join(root, 'empty.gitconfig');
-    fs.writeFileSync(emptyConfig, '');
-    Object.assign(hermetic, { GIT_CONFIG_GLOBAL: emptyConfig, GIT_CONFIG_NOSYSTEM: '1', GIT_CEILING_DIRECTORIES: root });
-    for (const [name, value] of Object.entries(hermetic)) {
-      savedEnv[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-
-  after(() => {
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  before(() => git.setUp());
+  after(() => git.tearDown());
 
   describe('what is staged', () => {
     it("stages edits, new, untracked, deleted and committed changes without touching the agent's index", async () => {

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitError, formatGitCommand, runGit } from '../../src/stage/git';
 import {
@@ -14,53 +12,11 @@ import {
   WorktreeError,
   type WorktreeErrorCode,
 } from '../../src/stage/worktree';
+import { gitSandbox, read, write } from '../fixtures/gitRepo';
 
-// Real git in temporary folders. The engineer's global and system git config are kept out so a
-// machine's core.excludesFile, commit.gpgSign or init.defaultBranch can't change what is tested, and
-// git never looks above the temporary root, so a "not a repository" folder stays one even when the
-// temporary folder sits inside some repository.
-let root: string;
-const savedEnv: Record<string, string | undefined> = {};
-const hermetic: Record<string, string> = {};
-
-function sh(cwd: string, ...args: string[]): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...hermetic, GIT_OPTIONAL_LOCKS: '0' };
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[name];
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-let counter = 0;
-/** A fresh folder under the suite's temp root. */
-function folder(name: string): string {
-  const dir = path.join(root, `${++counter}-${name}`);
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-/** A repository with one commit holding `files`; returns its folder. */
-function repoWith(files: Record<string, string | Buffer>): string {
-  const dir = folder('repo');
-  sh(dir, 'init', '-q', '-b', 'main');
-  sh(dir, 'config', 'user.name', 'Test Engineer');
-  sh(dir, 'config', 'user.email', 'engineer@example.invalid');
-  sh(dir, 'config', 'core.autocrlf', 'false');
-  write(dir, files);
-  sh(dir, 'add', '-A');
-  sh(dir, 'commit', '-q', '-m', 'initial');
-  return dir;
-}
-
-function write(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-}
-
-function read(dir: string, name: string): string {
-  return fs.readFileSync(path.join(dir, name), 'utf8');
-}
+// Real git in temporary folders, kept away from the machine's git configuration (see test/fixtures/gitRepo.ts).
+const git = gitSandbox('podium-worktree-');
+const { sh, folder, repoWith } = git;
 
 /** Everything about the engineer's repository that creating a task worktree must not change. */
 function engineerState(dir: string): Record<string, string> {
@@ -96,24 +52,8 @@ function isInside(child: string, parent: string): boolean {
 describe('stage: task worktrees', function () {
   this.timeout(60_000);
 
-  before(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-worktree-'));
-    const emptyConfig = path.join(root, 'empty.gitconfig');
-    fs.writeFileSync(emptyConfig, '');
-    Object.assign(hermetic, { GIT_CONFIG_GLOBAL: emptyConfig, GIT_CONFIG_NOSYSTEM: '1', GIT_CEILING_DIRECTORIES: root });
-    for (const [name, value] of Object.entries(hermetic)) {
-      savedEnv[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-
-  after(() => {
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  before(() => git.setUp());
+  after(() => git.tearDown());
 
   describe('the snapshot', () => {
     it('holds HEAD plus staged, unstaged, untracked and deleted files, and leaves ignored files out', async () => {
@@ -408,7 +348,7 @@ describe('stage: task worktrees', function () {
     it('git that is not installed', async () => {
       const ws = repoWith({ 'a.txt': 'a\n' });
       const error = await rejects(
-        createTaskWorktree({ workspace: ws, storageDir: folder('storage'), taskId: 't', title: 't', gitPath: path.join(root, 'no-git-here') }),
+        createTaskWorktree({ workspace: ws, storageDir: folder('storage'), taskId: 't', title: 't', gitPath: path.join(git.root, 'no-git-here') }),
         'git-missing',
       );
       assert.match(error.message, /Install git/);
