@@ -71,9 +71,13 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     const frame = scoreFrame(p);
     await frame.getByText('Average words per note').first().waitFor({ state: 'visible', timeout: 60_000 });
     // The agent's own entries, streamed live from its process: its plan, a tool call, a file it wrote.
-    await frame.getByText(/^Plan: /).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await frame.getByText('Read src/core/tally.js').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await frame.getByText(/Edited src\/core\/tally\.js/).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The sign-off queue fills the top of the panel, so each is found as a user would: by searching.
+    const search = frame.getByPlaceholder('Search titles and text');
+    for (const [query, shown] of [['Plan:', /^Plan: /], ['Read src/core', /Read src\/core\/tally\.js/], ['Edited src/core', /Edited src\/core\/tally\.js/]] as const) {
+      await search.fill(query);
+      await frame.locator('[role="row"], li, div').getByText(shown).first().waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    await search.fill('');
     mkdirSync(RESULTS, { recursive: true });
     await p.screenshot({ path: path.join(RESULTS, 'e2e-task-from-palette.png') });
   });
