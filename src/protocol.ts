@@ -58,13 +58,19 @@ const UndoHunk = z.strictObject({ type: z.literal('hunk/undo'), hunk: id });
 const OpenHunk = z.strictObject({ type: z.literal('hunk/open'), hunk: id });
 /** Approve every undecided hunk of a task that has no warning (overlap, stale region). */
 const ApproveClean = z.strictObject({ type: z.literal('task/approveClean'), task: id });
+/** Approve every hunk of one file of a task that has no warning. */
+const ApproveFile = z.strictObject({ type: z.literal('file/approve'), task: id, path: z.string().check(z.minLength(1), z.maxLength(4096)) });
+/** Reject every undecided hunk of one file of a task, with one reason. */
+const RejectFile = z.strictObject({ type: z.literal('file/reject'), task: id, path: z.string().check(z.minLength(1), z.maxLength(4096)), reason: z.optional(z.string().check(z.maxLength(10_000))) });
+/** Reject every undecided hunk of a task, with one reason. */
+const RejectAll = z.strictObject({ type: z.literal('task/rejectAll'), task: id, reason: z.optional(z.string().check(z.maxLength(10_000))) });
 /** The engineer's answer to a permission request. */
 const AnswerPermission = z.strictObject({ type: z.literal('permission/answer'), session: id, request: id, optionId: id });
 
 export const FromWebview = z.discriminatedUnion('type', [
   Ready, OpenJournal, RevealJournalFolder, ReportError,
   CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, AnswerPermission,
-  ApproveHunk, RejectHunk, UndoHunk, OpenHunk, ApproveClean,
+  ApproveHunk, RejectHunk, UndoHunk, OpenHunk, ApproveClean, ApproveFile, RejectFile, RejectAll,
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

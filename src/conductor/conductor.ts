@@ -132,10 +132,16 @@ export class Conductor {
     return this.signOff.undo(hunkId);
   }
 
-  /** Approves every undecided hunk of a task that has no overlap and is not stale. */
-  approveClean(taskId: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
+  /** Approves every undecided hunk of a task (or of one file) that has no overlap and is not stale. */
+  approveClean(taskId: string, path?: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
     this.run(taskId);
-    return this.signOff.approveClean(taskId);
+    return this.signOff.approveClean(taskId, path);
+  }
+
+  /** Rejects every undecided hunk of a task (or of one file) with one reason, told to the agent once. */
+  rejectAll(taskId: string, reason?: string, path?: string): Promise<number> {
+    this.run(taskId);
+    return this.signOff.rejectAll(taskId, reason, path);
   }
 
   /** The workspace files that approvals of this task changed, and a commit message drafted from the task. */

@@ -206,6 +206,13 @@ export class SignOff {
     t.feedbackTimer.unref?.();
   }
 
+  /** Rejects every undecided hunk of the task (or of one of its files) with one reason; the agent hears it once. */
+  async rejectAll(task: string, reason?: string, path?: string): Promise<number> {
+    const hunks = this.undecided(task).filter((h) => path === undefined || h.hunk.path === path);
+    for (const h of hunks) await this.reject(h.hunk.id, reason);
+    return hunks.length;
+  }
+
   /** Undoes an approval: the hunk leaves the engineer's file (if that region is still as applied). */
   async undo(hunkId: string): Promise<void> {
     const state = this.deps.state();
@@ -224,12 +231,15 @@ export class SignOff {
     this.refreshOverlaps();
   }
 
-  /** Approves every undecided hunk of the task that has no overlap and is not stale. */
-  async approveClean(task: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
+  /**
+   * Approves every undecided hunk of the task (or of one of its files) that has no overlap and is not
+   * stale: a bulk approval never includes a hunk with a warning; those wait for the engineer.
+   */
+  async approveClean(task: string, path?: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
     let applied = 0;
     let conflicts = 0;
     let skipped = 0;
-    for (const h of this.undecided(task)) {
+    for (const h of this.undecided(task).filter((x) => path === undefined || x.hunk.path === path)) {
       if (h.status !== 'pending' || h.stale || Object.keys(h.overlaps).length > 0) {
         skipped += 1;
         continue;

@@ -111,8 +111,15 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       case 'hunk/open':
         await vscode.commands.executeCommand('podium.openHunk', message.hunk);
         return;
+      case 'file/reject':
+        await theConductor.rejectAll(message.task, message.reason, message.path);
+        return;
+      case 'task/rejectAll':
+        await theConductor.rejectAll(message.task, message.reason);
+        return;
+      case 'file/approve':
       case 'task/approveClean': {
-        const r = await theConductor.approveClean(message.task);
+        const r = await theConductor.approveClean(message.task, message.type === 'file/approve' ? message.path : undefined);
         void vscode.window.showInformationMessage(`Podium applied ${r.applied} change(s)${r.conflicts ? `, ${r.conflicts} conflicted` : ''}${r.skipped ? `; ${r.skipped} with warnings wait for you` : ''}.`);
         return;
       }

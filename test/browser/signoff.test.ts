@@ -290,6 +290,29 @@ describe('The sign-off queue', function () {
     assert.equal(await bulk.isDisabled(), true);
   });
 
+  it('approves a whole file without its warned hunks, and rejects a file or a whole task with one reason', async () => {
+    const view = await openSignOff();
+    await view.load();
+    const task = view.page.locator('.so-task[data-task="t-hyphen"]');
+    const files = task.locator('.so-file');
+    const enabled = await files.getByTestId('approve-file').evaluateAll((els) => els.map((e) => !(e as HTMLButtonElement).disabled));
+    assert.ok(enabled.includes(false), 'a file whose hunks all have warnings cannot be approved in bulk');
+    const safeFile = files.nth(enabled.indexOf(true));
+    const safePath = await safeFile.getAttribute('data-path');
+    await safeFile.getByTestId('approve-file').click();
+    await eventually(async () => assert.deepEqual(await view.sent(), [{ type: 'file/approve', task: 't-hyphen', path: safePath }]));
+    const lastFile = files.last();
+    const lastPath = await lastFile.getAttribute('data-path');
+    await lastFile.getByTestId('reject-file').click();
+    await lastFile.getByPlaceholder('Why? The agent is told (optional)').fill('Wrong file to touch.');
+    await view.page.keyboard.press('Enter');
+    await eventually(async () => assert.deepEqual((await view.sent()).slice(1), [{ type: 'file/reject', task: 't-hyphen', path: lastPath, reason: 'Wrong file to touch.' }]));
+    await task.getByTestId('reject-all').click();
+    await task.locator('.so-task-head').getByPlaceholder('Why? The agent is told (optional)').fill('Start over.');
+    await view.page.keyboard.press('Enter');
+    await eventually(async () => assert.deepEqual((await view.sent()).slice(2), [{ type: 'task/rejectAll', task: 't-hyphen', reason: 'Start over.' }]));
+  });
+
   it('is driven by the keyboard: j/k move, a approves, r takes a reason, o opens, u undoes, ? lists the keys', async () => {
     const view = await openSignOff();
     await view.load();

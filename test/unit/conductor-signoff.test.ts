@@ -124,6 +124,36 @@ describe('sign-off', function () {
   });
 });
 
+describe('deciding a whole file or task', function () {
+  this.timeout(60_000);
+
+  it('rejects every hunk of a task with one reason, told to the agent in one message', async () => {
+    const s = await stageFor();
+    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.restage(id);
+    const before = hunksOf(s, id, 'pending').length;
+    assert.ok(before >= 2);
+    assert.equal(await s.conductor.rejectAll(id, 'Not this way.'), before);
+    assert.equal(hunksOf(s, id, 'rejected').length, before);
+    await eventually(() => sessionEntries(s, id).filter((e) => e.kind === 'prompt' && e.text.includes('Not this way.')).length === 1, 'one feedback prompt', 20_000);
+    const feedback = sessionEntries(s, id).filter((e) => e.kind === 'prompt' && e.title === 'Feedback sent');
+    assert.equal(feedback.length, 1, 'the rejections went back as one message');
+    assert.match(feedback[0]!.text, new RegExp(`rejected ${before === 2 ? 2 : before} of them`));
+  });
+
+  it('approves one file\'s hunks and leaves the other files undecided', async () => {
+    const s = await stageFor();
+    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
+    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    await s.conductor.restage(id);
+    const result = await s.conductor.approveClean(id, 'test/average.test.js');
+    assert.deepEqual(result, { applied: 1, conflicts: 0, skipped: 0 });
+    assert.ok(readFileSync(path.join(s.repo.worktree, 'test/average.test.js'), 'utf8').includes('averageWords'));
+    assert.deepEqual(hunksOf(s, id, 'pending').map((h) => h.hunk.path), [TALLY]);
+  });
+});
+
 describe('committing approved changes', function () {
   this.timeout(60_000);
 

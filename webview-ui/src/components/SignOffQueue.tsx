@@ -6,6 +6,7 @@ import { lastApplied, replacementHunk, signOffQueue, stepHunk, type TaskGroup } 
 import { isSending, useSignOffUi } from '../signOffUi';
 import { useSignOffScore } from '../useSignOff';
 import { usePodium } from '../usePodium';
+import { BulkReject } from './BulkReject';
 import { Codicon } from './Codicon';
 import { DecidedList } from './DecidedList';
 import { HunkCard, type HunkActions } from './HunkCard';
@@ -97,7 +98,7 @@ export function SignOffQueue() {
       const target = next === h.hunk.id ? stepHunk(order, h.hunk.id, -1) : next;
       if (target !== null && target !== h.hunk.id) ui().select(target, focusInside.current);
     };
-    const a: HunkActions & { undo(h: HunkState): void; approveClean(group: TaskGroup): void } = {
+    const a: BulkActions = {
       approve(h) {
         if (!usable(h)) return;
         latest.current.post({ type: 'hunk/approve', hunk: h.hunk.id });
@@ -125,6 +126,25 @@ export function SignOffQueue() {
         if (!usable(h) || h.status !== 'applied') return;
         latest.current.post({ type: 'hunk/undo', hunk: h.hunk.id });
         ui().markSending([h]);
+      },
+      approveFile(group, path) {
+        const take = group.bulkSafe.filter((h) => h.hunk.path === path).filter(usable);
+        if (take.length === 0 || latest.current.blocked !== null) return;
+        latest.current.post({ type: 'file/approve', task: group.task, path });
+        ui().markSending(take);
+      },
+      rejectFile(group, path, reason) {
+        const take = group.awaiting.filter((h) => h.hunk.path === path && h.status === 'pending').filter(usable);
+        if (take.length === 0 || latest.current.blocked !== null) return;
+        latest.current.post(reason ? { type: 'file/reject', task: group.task, path, reason } : { type: 'file/reject', task: group.task, path });
+        ui().markSending(take);
+      },
+      rejectAll(group, reason) {
+        const take = group.awaiting.filter((h) => h.status === 'pending').filter(usable);
+        if (take.length === 0 || latest.current.blocked !== null) return;
+        latest.current.post(reason ? { type: 'task/rejectAll', task: group.task, reason } : { type: 'task/rejectAll', task: group.task });
+        ui().markSending(take);
+        latest.current.announce(`Rejecting ${plural(take.length, 'hunk')} of “${group.title}”.`);
       },
       approveClean(group) {
         const take = group.bulkSafe.filter(usable);
@@ -276,7 +296,7 @@ interface TaskBlockProps {
   rejecting: string | null;
   sending: Record<string, HunkState>;
   blocked: string | null;
-  actions: HunkActions & { undo(h: HunkState): void; approveClean(group: TaskGroup): void };
+  actions: BulkActions;
   cardRef(id: string, el: HTMLElement | null): void;
 }
 
@@ -287,6 +307,14 @@ function bulkLabel(ready: number, awaiting: number, underway: boolean): string {
 }
 
 /** One task's hunks by file, its bulk approval, and its recent decisions. */
+type BulkActions = HunkActions & {
+  undo(h: HunkState): void;
+  approveClean(group: TaskGroup): void;
+  approveFile(group: TaskGroup, path: string): void;
+  rejectFile(group: TaskGroup, path: string, reason: string): void;
+  rejectAll(group: TaskGroup, reason: string): void;
+};
+
 function TaskBlock({ group, position, total, selected, rejecting, sending, blocked, actions, cardRef }: TaskBlockProps) {
   const titleId = useId();
   const noteId = useId();
@@ -336,6 +364,14 @@ function TaskBlock({ group, position, total, selected, rejecting, sending, block
               <Codicon name="check-all" />
               <span>{bulkLabel(safe.length, n, group.bulkSafe.length > safe.length)}</span>
             </button>
+            <BulkReject
+              label="Reject all…"
+              scope={`every hunk of “${group.title}”`}
+              disabled={blocked !== null || !group.awaiting.some((h) => h.status === 'pending')}
+              title={blocked ?? 'Reject every undecided hunk of this task with one reason; the agent is told once.'}
+              onReject={(reason) => actions.rejectAll(group, reason)}
+              testId="reject-all"
+            />
           </span>
         )}
       </div>
@@ -349,6 +385,25 @@ function TaskBlock({ group, position, total, selected, rejecting, sending, block
               {slash > 0 && <span className="so-file-dir">{file.path.slice(0, slash)}</span>}
               <span className="so-spacer" />
               <span className="so-file-count">{plural(file.hunks.length, 'hunk')}</span>
+              <button
+                type="button"
+                className="button small secondary"
+                disabled={blocked !== null || !group.bulkSafe.some((h) => h.hunk.path === file.path)}
+                title={blocked ?? 'Approve every hunk of this file that has no warning (hunks with warnings wait for you).'}
+                data-testid="approve-file"
+                onClick={() => actions.approveFile(group, file.path)}
+              >
+                <Codicon name="check-all" />
+                <span>Approve file</span>
+              </button>
+              <BulkReject
+                label="Reject file…"
+                scope={file.path}
+                disabled={blocked !== null || !file.hunks.some((h) => h.status === 'pending')}
+                title={blocked ?? 'Reject every undecided hunk of this file with one reason.'}
+                onReject={(reason) => actions.rejectFile(group, file.path, reason)}
+                testId="reject-file"
+              />
             </div>
             {file.hunks.map((h) => (
               <HunkCard
