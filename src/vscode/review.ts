@@ -121,9 +121,13 @@ export function registerReview(
   const openHunk = async (id: string) => {
     const h = find(id);
     current = id;
-    const left = reviewUri(h.task, 'base', h.hunk.oldPath ?? h.hunk.path);
+    const taskTitle = conductor().tasks().find((t) => t.id === h.task)?.title ?? h.task;
+    // A conflict is between the engineer's file as it is now and the agent's version: show both sides.
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const conflicted = h.status === 'conflict' && folder !== undefined;
+    const left = conflicted ? vscode.Uri.joinPath(folder, ...h.hunk.path.split('/')) : reviewUri(h.task, 'base', h.hunk.oldPath ?? h.hunk.path);
     const right = reviewUri(h.task, 'agent', h.hunk.path);
-    const title = `${path.basename(h.hunk.path)} (${conductor().tasks().find((t) => t.id === h.task)?.title ?? h.task}) ↔ base`;
+    const title = conflicted ? `${path.basename(h.hunk.path)}: yours ↔ ${taskTitle} (conflict)` : `${path.basename(h.hunk.path)} (${taskTitle}) ↔ base`;
     const line = Math.max(0, (h.hunk.newStart ?? 1) - 1);
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, selection: new vscode.Range(line, 0, line, 0) });
   };
