@@ -30,6 +30,9 @@ export interface PodiumApi {
   source(): SourceInfo;
   problems(): readonly string[];
   panelReady(): boolean;
+  /** Whether the score panel is open and visible, and how many times its page has loaded. */
+  panelVisible(): boolean;
+  panelLoads(): number;
   /** Resolves once the current source has been loaded. */
   loaded(): Promise<void>;
   /** Task ids and phases of this window's conductor. */
@@ -247,6 +250,8 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     source: () => feed.source,
     problems: () => feed.problems,
     panelReady: () => ScorePanel.instance?.isReady ?? false,
+    panelVisible: () => ScorePanel.instance?.panel.visible ?? false,
+    panelLoads: () => ScorePanel.instance?.readyCount ?? 0,
     loaded: () => loading,
     tasks: () => theConductor.tasks(),
   };

@@ -4,9 +4,11 @@
  * - Security: a Content-Security-Policy of `default-src 'none'` plus exactly what the app needs, a
  *   fresh nonce for the one script, `localResourceRoots` narrowed to the built webview assets.
  * - Handshake: the host posts nothing until the app says `ready`; then it sends the whole history
- *   (in slices, so no single message is huge) and afterwards live batches. A hidden panel drops its
- *   page; when it is shown again the app says `ready` again and is sent everything anew, so nothing
- *   shown is lost without keeping a hidden page alive.
+ *   (in slices, so no single message is huge) and afterwards live batches. Whenever the page (re)loads
+ *   (a window reload, or VS Code discarding it) it says `ready` again and is sent everything anew.
+ * - The page is kept while the panel is hidden (`retainContextWhenHidden`): switching tabs must not
+ *   re-fold a long score or lose the timeline's zoom and the queue's selection, and live batches keep
+ *   arriving while it is hidden. The host never stops sending because a panel was hidden.
  * - Every message from the webview is validated (`parseFromWebview`); one that does not validate is
  *   answered with an `error` message and otherwise ignored.
  */
@@ -35,6 +37,7 @@ export class ScorePanel implements vscode.Disposable {
   private static current: ScorePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  private readies = 0;
   private queued: unknown[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -70,10 +73,6 @@ export class ScorePanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidChangeViewState(() => {
-        // A hidden webview's page is discarded; it says `ready` again when shown.
-        if (!panel.visible) this.ready = false;
-      }),
       feed.subscribe((update) => {
         if (!this.ready) return;
         if (update.type === 'reset') this.sendAll();
@@ -91,6 +90,11 @@ export class ScorePanel implements vscode.Disposable {
   /** True once the app has said `ready` and been sent the history. */
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** How many times the page has said `ready` (each is a page load). */
+  get readyCount(): number {
+    return this.readies;
   }
 
   private receive(raw: unknown): void {
@@ -113,6 +117,7 @@ export class ScorePanel implements vscode.Disposable {
           return;
         }
         this.ready = true;
+        this.readies += 1;
         this.sendAll();
         return;
       case 'openJournal':
@@ -175,6 +180,7 @@ export class ScorePanel implements vscode.Disposable {
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
+    retainContextWhenHidden: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
   };
 }

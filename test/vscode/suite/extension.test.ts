@@ -87,15 +87,19 @@ describe('Podium in a real VS Code', () => {
     assert.ok(tab, 'a "Podium Score" tab is open');
   });
 
-  it('keeps the panel working after it is hidden and shown again', async () => {
+  it('keeps the panel and what it shows while it is hidden and shown again, without reloading it', async () => {
     const podium = await api();
     await vscode.commands.executeCommand('podium.openScore');
-    await until('ready', () => podium.panelReady());
+    await until('ready', () => podium.panelReady() && podium.panelVisible());
+    const loads = podium.panelLoads();
     const doc = await vscode.workspace.openTextDocument({ content: 'hide the score', language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: false });
-    await until('the panel to be hidden', () => !podium.panelReady());
+    await until('the panel to be hidden', () => !podium.panelVisible());
+    assert.ok(podium.panelReady(), 'the host keeps sending to a hidden panel');
     await vscode.commands.executeCommand('podium.openScore');
-    await until('the shown panel to say ready again', () => podium.panelReady());
+    await until('the panel to be shown again', () => podium.panelVisible());
+    assert.ok(podium.panelReady());
+    assert.equal(podium.panelLoads(), loads, 'the page was kept, not reloaded and re-folded');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
