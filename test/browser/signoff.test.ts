@@ -361,7 +361,9 @@ describe('The sign-off queue', function () {
     await view.load();
     const { page } = view;
     const seen: string[] = [];
-    for (let i = 0; i < 12; i++) {
+    // Tab on until the first card's controls have been reached (bounded: the header and the file and
+    // task actions come first).
+    for (let i = 0; i < 30 && !seen.includes('Open in diff editor'); i++) {
       await page.keyboard.press('Tab');
       seen.push(
         await page.evaluate(() => {
