@@ -20,7 +20,8 @@ import { JournalWriter } from '../journal';
 import { rehearsalCommand } from '../rehearsal/launch';
 import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
 import { runGit } from '../stage/git';
-import { createTaskWorktree, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
+import { branchSlug, createTaskWorktree, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
+import { messageOf as message } from '../agents/sessionKit';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
 import { SignOff } from './signOff';
@@ -215,7 +216,7 @@ export class Conductor {
     for (const dep of input.waitsFor ?? []) {
       if (!this.runs.has(dep)) throw new Error(`The task waits for "${dep}", which is not a task of this window.`);
     }
-    const id = `${slug(title)}-${randomBytes(3).toString('hex')}`;
+    const id = `${branchSlug(title)}-${randomBytes(3).toString('hex')}`;
     const spec: TaskSpec = { id, title, prompt, agent: profile.id };
     if (input.waitsFor?.length) spec.waitsFor = [...new Set(input.waitsFor)];
     if (input.budgets && Object.keys(input.budgets).length > 0) spec.budgets = input.budgets;
@@ -663,23 +664,8 @@ function rememberKey(ask: PermissionAsk): string {
   return ask.title.trim().toLowerCase();
 }
 
-function slug(title: string): string {
-  const s = title
-    .normalize('NFKD')
-    .replace(/[^\x20-\x7e]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 32)
-    .replace(/-+$/g, '');
-  return s || 'task';
-}
-
 function stamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -14,13 +14,14 @@
  */
 import type { FileContent } from '../stage/apply';
 import { applyHunk, isStale, unapplyHunk } from '../stage/apply';
-import { runGit } from '../stage/git';
+import { readFileAtCommit } from '../stage/blobs';
 import { stageTask } from '../stage/hunks';
 import { findOverlaps } from '../stage/overlap';
 import { revertHunk } from '../stage/revert';
 import { basePath, type Hunk, type StagedFile } from '../stage/staged';
 import type { TaskWorktree } from '../stage/worktree';
 import type { EventBody, HunkState, ScoreState } from '../score';
+import { messageOf as message } from '../agents/sessionKit';
 
 export interface SignOffDeps {
   workspace(): string | undefined;
@@ -130,11 +131,10 @@ export class SignOff {
 
   /** Marks undecided hunks whose region the engineer has edited since the base (and unmarks them). */
   private async refreshStale(task: string, t: Tracked): Promise<void> {
-    const workspace = this.deps.workspace()!;
     for (const h of this.undecided(task)) {
       const hunk = h.hunk as Hunk;
       if (hunk.kind !== 'lines') continue;
-      const [baseText, currentText] = await Promise.all([readAtCommit(workspace, t.worktree.baseCommit, basePath(hunk)), this.deps.readWorkspaceFile(hunk.oldPath ?? hunk.path)]);
+      const { baseText, currentText } = await this.sides(t, hunk, hunk.oldPath ?? hunk.path);
       const stale = isStale({ hunk, baseText, currentText });
       if (stale !== h.stale) this.deps.emit(task, { type: 'hunk.stale', task, hunk: hunk.id, stale });
     }
@@ -172,10 +172,9 @@ export class SignOff {
    */
   async approve(hunkId: string): Promise<'applied' | 'conflict'> {
     const { h, t } = this.decidable(hunkId);
-    const workspace = this.deps.workspace()!;
     const hunk = h.hunk as Hunk;
     await this.deps.emitDurable(h.task, { type: 'hunk.decided', task: h.task, hunk: hunkId, decision: 'approved' });
-    const [baseText, currentText] = await Promise.all([readAtCommit(workspace, t.worktree.baseCommit, basePath(hunk)), this.deps.readWorkspaceFile(hunk.oldPath ?? hunk.path)]);
+    const { baseText, currentText } = await this.sides(t, hunk, hunk.oldPath ?? hunk.path);
     const result = await applyHunk({ hunk, baseText, currentText, repo: t.worktree.dir });
     if (!result.ok) {
       await this.deps.emitDurable(h.task, { type: 'hunk.conflict', task: h.task, hunk: hunkId, message: result.conflict.message });
@@ -220,9 +219,8 @@ export class SignOff {
     const t = h ? this.tasks.get(h.task) : undefined;
     const applied = t?.applied.get(hunkId);
     if (!h || !t || h.status !== 'applied' || !applied) throw new Error('Only an approved and applied hunk of an open task can be undone.');
-    const workspace = this.deps.workspace()!;
     const hunk = h.hunk as Hunk;
-    const [baseText, currentText] = await Promise.all([readAtCommit(workspace, t.worktree.baseCommit, basePath(hunk)), this.deps.readWorkspaceFile(hunk.path)]);
+    const { baseText, currentText } = await this.sides(t, hunk, hunk.path);
     const result = await unapplyHunk({ hunk, appliedText: applied.text, currentText, baseText });
     if (!result.ok) throw new Error(`The approval of ${hunk.path} cannot be undone: ${result.conflict.message}`);
     await this.deps.emitDurable(h.task, { type: 'hunk.undone', task: h.task, hunk: hunkId });
@@ -266,6 +264,15 @@ export class SignOff {
     this.deps.sendFeedback(task, text);
   }
 
+  /** The file at the task's base and as the engineer has it now (unsaved edits included). */
+  private async sides(t: Tracked, hunk: Hunk, currentPath: string): Promise<{ baseText: FileContent; currentText: FileContent }> {
+    const [baseText, currentText] = await Promise.all([
+      readFileAtCommit(this.deps.workspace()!, t.worktree.baseCommit, basePath(hunk)),
+      this.deps.readWorkspaceFile(currentPath),
+    ]);
+    return { baseText, currentText };
+  }
+
   private decidable(hunkId: string): { h: HunkState; t: Tracked } {
     const h = this.deps.state().hunks[hunkId];
     const t = h ? this.tasks.get(h.task) : undefined;
@@ -275,12 +282,3 @@ export class SignOff {
   }
 }
 
-/** A file's text at a commit, or null when the commit has no such file. */
-export async function readAtCommit(repo: string, commit: string, relPath: string): Promise<string | null> {
-  const result = await runGit(['show', `${commit}:${relPath}`], { cwd: repo, okExitCodes: [0, 128] });
-  return result.exitCode === 0 ? result.stdout : null;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

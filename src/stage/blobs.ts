@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runGit } from './git';
 import { stageGit, type GitCallOptions } from './stageError';
 
 /**
@@ -118,4 +119,10 @@ export function pathBatches(paths: readonly string[], maxCount = 100, maxChars =
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/** A file's text at a commit (for example a task's base), or null when the commit has no such file. */
+export async function readFileAtCommit(repo: string, commit: string, relPath: string): Promise<string | null> {
+  const result = await runGit(['show', `${commit}:${relPath}`], { cwd: repo, okExitCodes: [0, 128] });
+  return result.exitCode === 0 ? result.stdout : null;
 }

@@ -106,14 +106,8 @@ export interface RenameHunk extends HunkBase {
 export type Hunk = LineHunk | FileHunk | ModeHunk | RenameHunk;
 export type HunkKind = Hunk['kind'];
 
-export interface StagedFile {
-  path: string;
-  oldPath?: string;
-  status: FileStatus;
-  oldMode?: string;
-  newMode?: string;
-  oldBlob?: string;
-  newBlob?: string;
+/** One changed file: the file fields every hunk of it carries too, and its hunks. */
+export interface StagedFile extends Omit<HunkBase, 'id'> {
   /** Set when the file is offered as one file-level hunk, and why. */
   fileLevel?: FileLevelReason;
   /** In file order: a rename first, then a mode change, then line hunks top to bottom. */

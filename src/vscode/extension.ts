@@ -11,6 +11,7 @@ import { ClaudeAdapter } from '../agents/claude';
 import { CodexAdapter } from '../agents/codex';
 import { CommandAdapter } from '../agents/command';
 import { stopAllProcesses } from '../agents/process';
+import { messageOf as errorText } from '../agents/sessionKit';
 import { Conductor, type ConductorHost } from '../conductor/conductor';
 import { loadJournalFile, loadJournalFolder, rebuildJournalIndex } from '../conductor/journalLibrary';
 import { REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
@@ -282,8 +283,4 @@ async function maybeStartRehearsal(context: vscode.ExtensionContext, conductor: 
     log.error(message);
     void vscode.window.showErrorMessage(message);
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -11,9 +11,9 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Conductor } from '../conductor/conductor';
-import { readAtCommit } from '../conductor/signOff';
 import type { ScoreFeed } from '../conductor/scoreFeed';
 import { hunksAwaitingSignOff, type HunkState } from '../score';
+import { readFileAtCommit } from '../stage/blobs';
 
 export const SCHEME = 'podium';
 
@@ -42,7 +42,7 @@ class ReviewDocuments implements vscode.TextDocumentContentProvider {
     const worktree = parsed ? this.conductor().worktreeOf(parsed.task) : undefined;
     if (!parsed || !worktree) return '';
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    if (parsed.side === 'base') return workspace ? ((await readAtCommit(workspace, worktree.baseCommit, parsed.relPath)) ?? '') : '';
+    if (parsed.side === 'base') return workspace ? ((await readFileAtCommit(workspace, worktree.baseCommit, parsed.relPath)) ?? '') : '';
     try {
       return await readFile(path.join(worktree.dir, parsed.relPath), 'utf8');
     } catch {
