@@ -36,6 +36,8 @@ describe('the conductor', function () {
     const s = await stage();
     const id = await s.conductor.createTask({ title: 'Journal me', prompt: 'Do the feature', agent: 'rehearsal' });
     await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
+    // The turn's end also re-stages the worktree; wait for those hunks to reach the score too.
+    await s.conductor.restage(id);
     await s.conductor.flush();
     const [file] = await listJournals(s.journals);
     assert.ok(file);
