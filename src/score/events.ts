@@ -76,6 +76,24 @@ export interface TaskFinished extends EventBase {
   reason?: string;
 }
 
+/**
+ * The task's worktree exists: where it is and what its changes are measured against. Enough for a
+ * later window to take the task up again (decide its hunks, undo, close it) after a reload.
+ */
+export interface TaskWorktreeReady extends EventBase {
+  type: 'task.worktree';
+  task: string;
+  /** The worktree folder (outside the workspace). */
+  dir: string;
+  /** The folder inside it that matches the workspace folder (the agent's cwd). */
+  workspaceDir: string;
+  branch: string;
+  /** The snapshot commit the task's hunks are staged against. */
+  baseCommit: string;
+  /** The engineer's HEAD when the snapshot was taken. */
+  sourceHead: string;
+}
+
 /** The engineer closed the task: its worktree is gone; its branch is kept unless they chose otherwise. */
 export interface TaskClosed extends EventBase {
   type: 'task.closed';
@@ -217,8 +235,12 @@ export interface HunkDecided extends EventBase {
   decision: 'approved' | 'rejected';
   reason?: string;
 }
-/** An approved hunk reached the workspace file (`how`: direct, merged with the engineer's edits…). */
-export interface HunkApplied extends EventBase { type: 'hunk.applied'; task: string; hunk: string; how: string }
+/**
+ * An approved hunk reached the workspace file (`how`: direct, merged with the engineer's edits…).
+ * `kept` is what undoing the approval needs: the git blob id of the file as the approval left it
+ * (kept alive by a ref under refs/podium/kept/), or null when the approval deleted the file.
+ */
+export interface HunkApplied extends EventBase { type: 'hunk.applied'; task: string; hunk: string; how: string; kept?: string | null }
 /** An approved hunk could not be applied without clobbering the engineer's edits. */
 export interface HunkConflict extends EventBase { type: 'hunk.conflict'; task: string; hunk: string; message: string }
 /** A rejected hunk was taken back out of the task's worktree. */
@@ -251,6 +273,7 @@ export type PodiumEvent =
   | TaskQueued
   | TaskStarted
   | TaskFinished
+  | TaskWorktreeReady
   | TaskClosed
   | SessionSpawned
   | SessionReady
@@ -289,7 +312,7 @@ export type EventType = PodiumEvent['type'];
 export type EventBody = PodiumEvent extends infer E ? (E extends PodiumEvent ? Omit<E, keyof EventBase> : never) : never;
 
 const KNOWN: ReadonlySet<string> = new Set<EventType>([
-  'task.created', 'task.queued', 'task.started', 'task.finished', 'task.closed',
+  'task.created', 'task.queued', 'task.started', 'task.finished', 'task.worktree', 'task.closed',
   'session.spawned', 'session.ready', 'session.waiting', 'session.exited', 'session.failed',
   'prompt.sent', 'agent.message', 'agent.thought', 'agent.plan', 'agent.toolCall',
   'agent.toolCallUpdate', 'agent.command', 'agent.fileEdited', 'agent.output', 'agent.usage',

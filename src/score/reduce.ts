@@ -159,8 +159,14 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       addEntry(b, session, e, 'lifecycle', `Task ${e.outcome}`, e.reason ?? '', { status: e.outcome });
       closeAll(session);
       return;
+    case 'task.worktree': {
+      const { dir, workspaceDir, branch, baseCommit, sourceHead } = e;
+      updateTask(b, s, e.task, session.id, e.ts, (t) => { t.worktree = { dir, workspaceDir, branch, baseCommit, sourceHead }; });
+      addEntry(b, session, e, 'notice', `Working in ${dir} on branch ${branch}.`, 'worktree', { level: 'info' });
+      return;
+    }
     case 'task.closed': {
-      updateTask(b, s, e.task, session.id, e.ts, (t) => { t.status = 'closed'; });
+      updateTask(b, s, e.task, session.id, e.ts, (t) => { t.status = 'closed'; t.worktree = undefined; });
       const branch = e.branch ? (e.branchDeleted ? `branch ${e.branch} deleted` : `branch ${e.branch} kept`) : '';
       addEntry(b, session, e, 'lifecycle', 'Task closed', ['worktree removed', branch].filter(Boolean).join('; '), { status: 'closed' });
       return;
@@ -348,7 +354,7 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       return;
     }
     case 'hunk.applied': {
-      const h = changeHunk(b, s, e.hunk, (h) => { h.status = 'applied'; });
+      const h = changeHunk(b, s, e.hunk, (h) => { h.status = 'applied'; h.kept = e.kept; });
       addEntry(b, session, e, 'decision', `Applied${h ? ` ${hunkPlace(h.hunk)}` : ''} to the workspace`, e.how, { status: 'applied' });
       return;
     }
@@ -361,7 +367,7 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       changeHunk(b, s, e.hunk, (h) => { h.reverted = true; });
       return;
     case 'hunk.undone': {
-      const h = changeHunk(b, s, e.hunk, (h) => { h.status = 'pending'; h.decidedTs = undefined; h.reason = undefined; });
+      const h = changeHunk(b, s, e.hunk, (h) => { h.status = 'pending'; h.decidedTs = undefined; h.reason = undefined; h.kept = undefined; });
       addEntry(b, session, e, 'decision', `Approval undone${h ? ` ${hunkPlace(h.hunk)}` : ''}`, '', { status: 'undone' });
       return;
     }

@@ -104,6 +104,8 @@ export interface TaskState {
   sessions: string[];
   createdTs: number;
   updatedTs: number;
+  /** Where the task works, once its worktree exists (until it is closed). */
+  worktree?: { dir: string; workspaceDir: string; branch: string; baseCommit: string; sourceHead: string };
 }
 
 /**
@@ -124,6 +126,8 @@ export interface HunkState {
   /** Why an approved hunk could not be applied. */
   conflict?: string;
   reverted?: boolean;
+  /** For an applied hunk: the git blob of the file as the approval left it (null: it deleted the file). */
+  kept?: string | null;
   /** The engineer changed this region since the task's base. */
   stale: boolean;
   /** Undecided hunks of other tasks that touch the same lines: hunk id → that task's title. */
