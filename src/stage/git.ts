@@ -35,6 +35,8 @@ export interface GitRunOptions {
 
 export interface GitResult {
   stdout: string;
+  /** stdout byte for byte (for blobs that may not be UTF-8 text). */
+  stdoutBytes: Buffer;
   stderr: string;
   exitCode: number;
 }
@@ -214,7 +216,8 @@ export function runGit(args: readonly string[], options: GitRunOptions): Promise
         const stderr = text(err);
         if (stopped) reject(fail(stopped.failure, null, stderr, stopped.detail));
         else if (code === 0 || (code !== null && options.okExitCodes?.includes(code))) {
-          resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr, exitCode: code });
+          const stdoutBytes = Buffer.concat(out);
+          resolve({ stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr, exitCode: code });
         } else if (code !== null) {
           reject(fail('exit', code, stderr, `failed (exit code ${code})${stderr ? `: ${stderr}` : '.'}`));
         } else reject(fail('exit', null, stderr, `was killed by ${signal ?? 'a signal'}${stderr ? `: ${stderr}` : '.'}`));
