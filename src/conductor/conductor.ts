@@ -20,7 +20,9 @@ import { JournalWriter } from '../journal';
 import { rehearsalCommand } from '../rehearsal/launch';
 import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
 import { runGit } from '../stage/git';
-import { branchSlug, createTaskWorktree, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
+import { releaseKept } from '../stage/keep';
+import { branchSlug, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
+import { JournalLockedError } from '../journal';
 import { messageOf as message } from '../agents/sessionKit';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
@@ -88,6 +90,8 @@ interface TaskRun {
   wallClock?: NodeJS.Timeout;
   /** Rejection feedback waiting for the current turn to end. */
   feedback?: string;
+  /** Taken up from an earlier window, whose worktree is gone (removed by hand): nothing to apply from. */
+  worktreeLost?: boolean;
 }
 
 const STOP_GRACE_MS = 3000;
@@ -310,6 +314,10 @@ export class Conductor {
     const run = this.run(taskId);
     if (run.phase === 'closed') return;
     if (run.phase === 'running' || run.phase === 'starting') throw new Error(`"${run.spec.title}" is playing; stop it before closing it.`);
+    if (run.worktreeLost) {
+      // Nothing can be applied from a worktree that is gone: its undecided hunks leave the queue.
+      for (const h of this.signOff.undecided(taskId)) this.emit(run, { type: 'hunk.superseded', task: taskId, hunk: h.hunk.id, by: [] });
+    }
     const undecided = this.signOff.undecided(taskId).length;
     if (undecided > 0) throw new Error(`"${run.spec.title}" has ${undecided} change(s) awaiting sign-off; decide them before closing the task (its worktree is kept until then).`);
     if (run.phase === 'queued') this.finish(run, 'cancelled', 'Closed before it entered.');
@@ -323,10 +331,70 @@ export class Conductor {
       const removed = await removeTaskWorktree({ workspace, dir: run.worktree.dir, branch: run.worktree.branch, deleteBranch: options.deleteBranch });
       branchDeleted = removed.branchDeleted;
     }
+    if (workspace) {
+      await releaseKept(workspace, taskId).catch((err: unknown) => this.host.log('warn', `Podium could not drop the refs it kept for "${run.spec.title}": ${message(err)}`));
+    }
+    this.signOff.untrack(taskId);
     run.phase = 'closed';
     await this.emitDurable(run, { type: 'task.closed', task: run.spec.id, branch: run.worktree?.branch, branchDeleted });
     await run.session.writer.close();
     this.schedule();
+  }
+
+  /**
+   * Takes up the tasks of earlier windows that were never closed (after a reload or a restart of VS
+   * Code): each gets its journal back (appending to its last session) and its worktree, so its hunks
+   * can be decided, its approvals undone, and the task restarted or closed. The agent itself is gone:
+   * a task that was still playing or waiting is marked as interrupted. A task whose journal another
+   * window is writing stays with that window. Resolves with the ids taken up.
+   */
+  async adopt(): Promise<string[]> {
+    const workspace = this.host.workspace();
+    if (this.disposed || !workspace) return [];
+    const state = this.feed.state;
+    const open = state.taskOrder.map((id) => state.tasks[id]!).filter((t) => t.status !== 'closed' && !this.runs.has(t.spec.id) && t.sessions.length > 0);
+    if (open.length === 0) return [];
+    const listed = await listTaskWorktrees(workspace).catch(() => []);
+    const adopted: string[] = [];
+    for (const task of open) {
+      const sessionId = task.sessions[task.sessions.length - 1]!;
+      let writer: JournalWriter;
+      try {
+        writer = await JournalWriter.open(this.host.journalFolder(), sessionId, {
+          flushIntervalMs: this.host.flushIntervalMs(),
+          onError: (err) => {
+            this.host.log('error', err.message);
+            this.feed.report([err.message]);
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof JournalLockedError)) this.host.log('warn', `Podium could not take up "${task.spec.title}": ${message(err)}`);
+        continue;
+      }
+      if (this.disposed || this.runs.has(task.spec.id)) {
+        await writer.close();
+        continue;
+      }
+      const run: TaskRun = { spec: task.spec, phase: 'finished', outcome: task.outcome ?? 'stopped', session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
+      this.runs.set(task.spec.id, run);
+      this.bySession.set(sessionId, run);
+      adopted.push(task.spec.id);
+      if (task.status !== 'finished') {
+        // The window it played in closed without a word (a crash, a kill): say so on its row.
+        await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'stopped', reason: 'Interrupted: the VS Code window it played in closed. Restart it to run it again.' });
+      }
+      const w = task.worktree;
+      const found = w && listed.find((l) => l.branch === w.branch && !l.missing && samePath(l.dir, w.dir));
+      if (w && found) {
+        run.worktree = { ...w, headCommit: w.baseCommit };
+        this.signOff.track(task.spec.id, run.worktree);
+        await this.signOff.stageNow(task.spec.id);
+      } else if (w) {
+        run.worktreeLost = true;
+        this.emit(run, { type: 'notice', level: 'warning', code: 'worktree-lost', text: `The worktree of "${task.spec.title}" (${w.dir}) is gone, so its undecided changes can no longer be applied. Close the task to clear them.` });
+      }
+    }
+    return adopted;
   }
 
   /** Stops every agent and closes every journal; after it resolves no agent process remains. */
@@ -405,7 +473,8 @@ export class Conductor {
         const workspace = this.host.workspace();
         if (!workspace) throw new Error('No workspace folder is open.');
         run.worktree = await createTaskWorktree({ workspace, storageDir: this.host.storageDir(), taskId: run.spec.id, title: run.spec.title });
-        this.emit(run, { type: 'notice', level: 'info', code: 'worktree', text: `Working in ${run.worktree.dir} on branch ${run.worktree.branch}.` });
+        const { dir, workspaceDir, branch, baseCommit, sourceHead } = run.worktree;
+        await this.emitDurable(run, { type: 'task.worktree', task: run.spec.id, dir, workspaceDir, branch, baseCommit, sourceHead });
       }
       this.signOff.track(run.spec.id, run.worktree);
       launch = await this.launchFor(profile, run);
@@ -658,6 +727,11 @@ function changesFiles(body: EventBody): boolean {
   return body.type === 'agent.fileEdited'
     || (body.type === 'agent.toolCallUpdate' && body.status === 'completed')
     || (body.type === 'agent.command' && body.exitCode !== undefined);
+}
+
+function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => path.resolve(p).replace(/[\\/]+$/, '');
+  return process.platform === 'win32' || process.platform === 'darwin' ? norm(a).toLowerCase() === norm(b).toLowerCase() : norm(a) === norm(b);
 }
 
 function rememberKey(ask: PermissionAsk): string {

@@ -16,6 +16,7 @@ import type { FileContent } from '../stage/apply';
 import { applyHunk, isStale, unapplyHunk } from '../stage/apply';
 import { readFileAtCommit } from '../stage/blobs';
 import { stageTask } from '../stage/hunks';
+import { keepBlob, keepContent, keptRef, readKept } from '../stage/keep';
 import { findOverlaps } from '../stage/overlap';
 import { revertHunk } from '../stage/revert';
 import { basePath, type Hunk, type StagedFile } from '../stage/staged';
@@ -122,7 +123,11 @@ export class SignOff {
     for (const file of result.files) {
       for (const hunk of file.hunks) {
         const known = state.hunks[hunk.id];
-        if (!known || known.status === 'superseded') this.deps.emit(task, { type: 'hunk.staged', task, hunk });
+        if (!known || known.status === 'superseded') {
+          this.deps.emit(task, { type: 'hunk.staged', task, hunk });
+          // A whole-file hunk is applied from its blob: keep it from git gc while the task is open.
+          if (hunk.kind === 'file' && hunk.newBlob && hunk.newMode !== '160000') await keepBlob(t.worktree.dir, keptRef(task, `staged-${hunk.id}`), hunk.newBlob).catch((err: unknown) => this.deps.log('warn', `Podium could not keep the staged content of ${hunk.path}: ${message(err)}`));
+        }
       }
     }
     await this.refreshStale(task, t);
@@ -182,7 +187,12 @@ export class SignOff {
     }
     if (result.how !== 'already') await this.deps.writeWorkspaceFile(hunk.path, result.text);
     t.applied.set(hunkId, { text: result.text });
-    await this.deps.emitDurable(h.task, { type: 'hunk.applied', task: h.task, hunk: hunkId, how: result.how });
+    // What undo needs goes into git (kept by a ref) and its id into the journal, so a later window can undo too.
+    const kept = await keepContent(t.worktree.dir, keptRef(h.task, hunkId), result.text).catch((err: unknown) => {
+      this.deps.log('warn', `Podium could not keep the approved text of ${hunk.path} in git; undo works in this window only: ${message(err)}`);
+      return undefined;
+    });
+    await this.deps.emitDurable(h.task, { type: 'hunk.applied', task: h.task, hunk: hunkId, how: result.how, ...(kept === undefined ? {} : { kept }) });
     this.refreshOverlaps();
     return 'applied';
   }
@@ -217,9 +227,9 @@ export class SignOff {
     const state = this.deps.state();
     const h = state.hunks[hunkId];
     const t = h ? this.tasks.get(h.task) : undefined;
-    const applied = t?.applied.get(hunkId);
-    if (!h || !t || h.status !== 'applied' || !applied) throw new Error('Only an approved and applied hunk of an open task can be undone.');
+    if (!h || !t || h.status !== 'applied') throw new Error('Only an approved and applied hunk of an open task can be undone.');
     const hunk = h.hunk as Hunk;
+    const applied = t.applied.get(hunkId) ?? (await this.keptText(t, hunk, h.kept));
     const { baseText, currentText } = await this.sides(t, hunk, hunk.path);
     const result = await unapplyHunk({ hunk, appliedText: applied.text, currentText, baseText });
     if (!result.ok) throw new Error(`The approval of ${hunk.path} cannot be undone: ${result.conflict.message}`);
@@ -227,6 +237,16 @@ export class SignOff {
     await this.deps.writeWorkspaceFile(hunk.oldPath ?? hunk.path, result.text);
     t.applied.delete(hunkId);
     this.refreshOverlaps();
+  }
+
+  /** What an approval left in the file, read back from git (an approval made in an earlier window). */
+  private async keptText(t: Tracked, hunk: Hunk, kept: string | null | undefined): Promise<{ text: FileContent }> {
+    if (kept === undefined) throw new Error(`The approval of ${hunk.path} was made before Podium kept what undoing it needs; undo it by hand (the hunk is in the task's worktree).`);
+    if (kept === null) return { text: null };
+    const bytes = await readKept(t.worktree.dir, kept).catch((err: unknown) => {
+      throw new Error(`The approval of ${hunk.path} cannot be undone: git no longer has what it wrote (${message(err)}).`);
+    });
+    return { text: hunk.kind === 'file' ? bytes : bytes.toString('utf8') };
   }
 
   /**
@@ -246,6 +266,16 @@ export class SignOff {
       else conflicts += 1;
     }
     return { applied, conflicts, skipped };
+  }
+
+  /** Forgets a closed task: no more staging, and it no longer counts for overlaps. */
+  untrack(task: string): void {
+    const t = this.tasks.get(task);
+    if (!t) return;
+    if (t.timer) clearTimeout(t.timer);
+    // Feedback still gathering has no agent left to hear it; each rejection's reason is in the journal.
+    if (t.feedbackTimer) clearTimeout(t.feedbackTimer);
+    this.tasks.delete(task);
   }
 
   dispose(): void {

@@ -138,11 +138,23 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       feed.reset({ folder, label: 'Workspace journals', readOnly: false }, result.events, result.problems);
       for (const p of result.problems) log.warn(p);
       log.info(`Loaded ${result.sessions} session(s), ${result.events.length} events from ${folder}`);
+      await adoptOpenTasks();
     })().catch((err: unknown) => {
       const message = `Podium could not read the journal folder: ${errorText(err)}`;
       log.error(message);
       feed.report([message]);
     }));
+
+  // Tasks of earlier windows that were never closed come back to this one, so their changes can still
+  // be decided. Staging runs git in the workspace, so only once the workspace is trusted.
+  const adoptOpenTasks = async (): Promise<void> => {
+    if (!vscode.workspace.isTrusted || feed.source.readOnly) return;
+    const ids = await theConductor.adopt().catch((err: unknown) => {
+      log.error(`Podium could not take up the open tasks of earlier windows: ${errorText(err)}`);
+      return [];
+    });
+    if (ids.length) log.info(`Took up ${ids.length} open task(s) of earlier windows: ${ids.join(', ')}`);
+  };
 
   const openJournal = async (): Promise<void> => {
     const picked = await vscode.window.showOpenDialog({
@@ -238,7 +250,10 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
         for (const p of agentSettings().problems) log.warn(p);
       }
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => ScorePanel.instance?.postConfig()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      ScorePanel.instance?.postConfig();
+      void adoptOpenTasks();
+    }),
     ...registerTaskCommands(context, () => theConductor),
     { dispose: () => ScorePanel.instance?.dispose() },
   );

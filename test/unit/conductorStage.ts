@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { AcpAdapter } from '../../src/agents/acp';
 import type { PermissionAsk } from '../../src/agents/adapter';
 import { Conductor, type ConductorHost } from '../../src/conductor/conductor';
+import { loadJournalFolder } from '../../src/conductor/journalLibrary';
 import { DEFAULT_PROFILES, type AgentProfile } from '../../src/conductor/profiles';
 import { ScoreFeed } from '../../src/conductor/scoreFeed';
 import { type PodiumEvent, type SessionState } from '../../src/score';
@@ -78,8 +79,8 @@ export async function stageFor(options: { cap?: number; trusted?: boolean; profi
   const conductor = new Conductor(host, feed, { acp, rehearsal: acp });
   const s: Stage = {
     repo, storage, journals, feed, conductor, asked, host,
-    events: () => feed.history() as PodiumEvent[],
-    rehearsalLog: (task) => path.join(storage, 'rehearsal-logs', `${feed.state.tasks[task]!.sessions[0]}.jsonl`),
+    events: () => s.feed.history() as PodiumEvent[],
+    rehearsalLog: (task) => path.join(storage, 'rehearsal-logs', `${s.feed.state.tasks[task]!.sessions[0]}.jsonl`),
   };
   stages.push(s);
   return s;
@@ -92,6 +93,21 @@ afterEach(async () => {
     rmSync(s.storage, { recursive: true, force: true });
   }
 });
+
+/**
+ * The window closes and a new one opens on the same workspace: the conductor is disposed (agents
+ * stopped, journals closed), a new score is read from the journal folder, and a new conductor takes
+ * up the open tasks. Resolves with the ids it took up.
+ */
+export async function reopenWindow(s: Stage): Promise<string[]> {
+  await s.conductor.dispose();
+  const loaded = await loadJournalFolder(s.journals);
+  s.feed = new ScoreFeed({ folder: s.journals, label: 'test', readOnly: false });
+  s.feed.reset(s.feed.source, loaded.events, loaded.problems);
+  const acp = new AcpAdapter({ graceMs: 1000 });
+  s.conductor = new Conductor(s.host, s.feed, { acp, rehearsal: acp });
+  return s.conductor.adopt();
+}
 
 export function sessionOf(s: Stage, taskId: string): SessionState {
   const task = s.feed.state.tasks[taskId];
