@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -25,7 +25,7 @@ describe('end to end: signing off a change in a real VS Code', function () {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('approves a hunk into a file with unsaved edits, keeps them, and Ctrl+Z takes the approval back', async function () {
+  it('approves a hunk into a file with unsaved edits, keeps them, Ctrl+Z takes the approval back, and a reload strands nothing', async function () {
     const extensionsDir = await installPackagedExtension();
     workspace = mkdtempSync(path.join(tmpdir(), 'podium-e2e-signoff-'));
     cpSync(path.join(ROOT, 'demo', 'template'), workspace, { recursive: true });
@@ -89,5 +89,27 @@ describe('end to end: signing off a change in a real VS Code', function () {
     await p.keyboard.press('Control+Z');
     await lines.getByText('averageWords', { exact: false }).first().waitFor({ state: 'detached', timeout: 10_000 });
     await lines.getByText('UNSAVED NOTE', { exact: false }).first().waitFor();
+
+    // The window reloads with changes still waiting: the task is taken up again, the count comes
+    // back, and a waiting change (the agent's new test file) can still be approved into the workspace.
+    await p.keyboard.press('Control+S');
+    await p.locator('.tab.dirty', { hasText: 'tally.js' }).waitFor({ state: 'detached' });
+    const waiting = Number((await status.first().textContent())?.match(/\d+/)?.[0]);
+    assert.ok(waiting >= 1, `changes still wait before the reload (${waiting})`);
+    await runCommand(p, 'Developer: Reload Window');
+    await p.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await status.filter({ hasText: String(waiting) }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const newFile = path.join(workspace, 'test', 'average.test.js');
+    assert.equal(existsSync(newFile), false);
+    for (let i = 0; i < waiting + 1; i++) {
+      await runCommand(p, 'Podium: Open Next Change');
+      if ((await p.locator('.tab.active').textContent())?.includes('average.test.js')) break;
+    }
+    await runCommand(p, 'Podium: Approve Current Change');
+    if (waiting > 1) await status.filter({ hasText: String(waiting - 1) }).first().waitFor({ timeout: 20_000 });
+    else await status.first().waitFor({ state: 'hidden', timeout: 20_000 });
+    for (let i = 0; i < 100 && !existsSync(newFile); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(existsSync(newFile), 'the approved new file is in the workspace after the reload');
+    assert.match(readFileSync(newFile, 'utf8'), /averageWords/);
   });
 });

@@ -84,7 +84,7 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
 
   it('opens the demo with its rehearsal tasks playing; overlaps are flagged, an approval lands, a rejection is heard', async function () {
     const p = await open(true);
-    // Opening the workspace activates Podium (workspaceContains:.podium/rehearsal.json), which hands
+    // Opening the workspace activates Podium (workspaceContains:.podium), which hands
     // out the plan's four tasks and opens the score by itself.
     const frame = scoreFrame(p);
     for (const title of ['Average words per note', 'Show the summary in the core', 'Ignore punctuation in word counts', 'Count words with a regular expression']) {
