@@ -9,14 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { JournalWriter, listJournals, readJournal } from '../../src/journal';
-import { type HunkState, type PodiumEvent } from '../../src/score';
-import { eventually } from '../fixtures/agents/harness';
-import { reopenWindow, sessionOf, stageFor, taskStatus, type Stage } from './conductorStage';
-
-function hunksOf(s: Stage, task: string, status?: HunkState['status']): HunkState[] {
-  const st = s.feed.state;
-  return st.hunkOrder.map((id) => st.hunks[id]!).filter((h) => h.task === task && (!status || h.status === status));
-}
+import { type PodiumEvent } from '../../src/score';
+import { hunksOf, playTurn, reopenWindow, sessionOf, stageFor, taskStatus } from './conductorStage';
 
 function keptRefs(repo: string): string[] {
   return execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/podium/'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -29,9 +23,7 @@ describe('a new window takes up the open tasks of the last one', function () {
 
   it('decides the hunks left waiting, undoes an approval made before the reload, and closes the task', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Average words');
     const file = path.join(s.repo.worktree, TALLY);
     const before = readFileSync(file, 'utf8');
     const tallyHunk = hunksOf(s, id, 'pending').find((h) => h.hunk.path === TALLY)!;

@@ -8,14 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { listJournals, readJournal } from '../../src/journal';
-import { fold, type HunkState } from '../../src/score';
+import { fold } from '../../src/score';
 import { eventually } from '../fixtures/agents/harness';
-import { stageFor, taskStatus, type Stage } from './conductorStage';
-
-function hunksOf(s: Stage, task: string, status?: HunkState['status']): HunkState[] {
-  const st = s.feed.state;
-  return st.hunkOrder.map((id) => st.hunks[id]!).filter((h) => h.task === task && (!status || h.status === status));
-}
+import { hunksOf, playTurn, stageFor, taskStatus, type Stage } from './conductorStage';
 
 const TALLY = 'src/core/tally.js';
 
@@ -24,9 +19,7 @@ describe('sign-off', function () {
 
   it('stages the agent\'s changes as hunks, and an approval reaches the file merged with the engineer\'s own edits', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Average words');
     const pending = hunksOf(s, id, 'pending');
     const tallyHunk = pending.find((h) => h.hunk.path === TALLY);
     assert.ok(tallyHunk, 'the edit of tally.js awaits sign-off');
@@ -45,9 +38,7 @@ describe('sign-off', function () {
 
   it('shows a conflict, and changes nothing, when the engineer edited the same lines', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Punctuation', prompt: 'a', agent: 'rehearsal-conflict-a' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Punctuation', 'rehearsal-conflict-a', 'a');
     const hunk = hunksOf(s, id, 'pending').find((h) => h.hunk.path === TALLY)!;
     const file = path.join(s.repo.worktree, TALLY);
     const mine = readFileSync(file, 'utf8').replace('return text.split(/\\s+/).filter(Boolean).length;', 'return text.trim().split(/\\s+/).length; // mine');
@@ -61,9 +52,7 @@ describe('sign-off', function () {
 
   it('reverts a rejected hunk in the worktree and tells the agent why, in its own protocol', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Average words');
     const testFile = hunksOf(s, id, 'pending').find((h) => h.hunk.path === 'test/average.test.js')!;
     await s.conductor.reject(testFile.hunk.id, 'Put the test next to the existing tally tests.');
     assert.equal(s.feed.state.hunks[testFile.hunk.id]!.status, 'rejected');
@@ -94,9 +83,7 @@ describe('sign-off', function () {
 
   it('undoes an approval while the task is open', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Average words');
     const file = path.join(s.repo.worktree, TALLY);
     const before = readFileSync(file, 'utf8');
     const hunk = hunksOf(s, id, 'pending').find((h) => h.hunk.path === TALLY)!;
@@ -109,9 +96,7 @@ describe('sign-off', function () {
 
   it('keeps the worktree while changes are undecided, and the journal replays to the same decisions', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Average words');
     const [first, second] = hunksOf(s, id, 'pending');
     await s.conductor.approve(first!.hunk.id);
     await assert.rejects(s.conductor.close(id, { deleteBranch: false }), /awaiting sign-off/);
@@ -129,9 +114,7 @@ describe('deciding a whole file or task', function () {
 
   it('rejects every hunk of a task with one reason, told to the agent in one message', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Average words');
     const before = hunksOf(s, id, 'pending').length;
     assert.ok(before >= 2);
     assert.equal(await s.conductor.rejectAll(id, 'Not this way.'), before);
@@ -144,9 +127,7 @@ describe('deciding a whole file or task', function () {
 
   it('approves one file\'s hunks and leaves the other files undecided', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'feature', agent: 'rehearsal' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Average words');
     const result = await s.conductor.approveClean(id, 'test/average.test.js');
     assert.deepEqual(result, { applied: 1, conflicts: 0, skipped: 0 });
     assert.ok(readFileSync(path.join(s.repo.worktree, 'test/average.test.js'), 'utf8').includes('averageWords'));
@@ -159,9 +140,7 @@ describe('committing approved changes', function () {
 
   it('commits only the files approvals changed, with a message drafted from the task, when asked', async () => {
     const s = await stageFor();
-    const id = await s.conductor.createTask({ title: 'Average words', prompt: 'Add averageWords', agent: 'rehearsal' });
-    await eventually(() => taskStatus(s, id) === 'finished:done', 'the turn to end', 30_000);
-    await s.conductor.restage(id);
+    const id = await playTurn(s, 'Average words', 'rehearsal', 'Add averageWords');
     const tally = hunksOf(s, id, 'pending').find((h) => h.hunk.path === TALLY)!;
     writeFileSync(path.join(s.repo.worktree, 'README.md'), 'an unrelated edit of the engineer\n');
     await s.conductor.approve(tally.hunk.id);

@@ -15,8 +15,8 @@ import { Conductor, type ConductorHost } from '../../src/conductor/conductor';
 import { loadJournalFolder } from '../../src/conductor/journalLibrary';
 import { DEFAULT_PROFILES, type AgentProfile } from '../../src/conductor/profiles';
 import { ScoreFeed } from '../../src/conductor/scoreFeed';
-import { type PodiumEvent, type SessionState } from '../../src/score';
-import { FIXTURE_SCRIPTS, rehearsalEntry, SHIPPED_SCRIPTS, tempRepo, type TempRepo } from '../fixtures/agents/harness';
+import { type HunkState, type PodiumEvent, type SessionState } from '../../src/score';
+import { eventually, FIXTURE_SCRIPTS, rehearsalEntry, SHIPPED_SCRIPTS, tempRepo, type TempRepo } from '../fixtures/agents/harness';
 
 export interface Stage {
   repo: TempRepo;
@@ -107,6 +107,20 @@ export async function reopenWindow(s: Stage): Promise<string[]> {
   const acp = new AcpAdapter({ graceMs: 1000 });
   s.conductor = new Conductor(s.host, s.feed, { acp, rehearsal: acp });
   return s.conductor.adopt();
+}
+
+/** Hands out a task and waits until its turn has ended and its hunks are on the score; resolves with its id. */
+export async function playTurn(s: Stage, title: string, agent = 'rehearsal', prompt = 'feature'): Promise<string> {
+  const id = await s.conductor.createTask({ title, prompt, agent });
+  await eventually(() => taskStatus(s, id) === 'finished:done', `"${title}" to end its turn`, 30_000);
+  await s.conductor.restage(id);
+  return id;
+}
+
+/** The task's hunks in staging order, optionally only those with `status`. */
+export function hunksOf(s: Stage, task: string, status?: HunkState['status']): HunkState[] {
+  const st = s.feed.state;
+  return st.hunkOrder.map((id) => st.hunks[id]!).filter((h) => h.task === task && (!status || h.status === status));
 }
 
 export function sessionOf(s: Stage, taskId: string): SessionState {
