@@ -375,13 +375,16 @@ export class Conductor {
         await writer.close();
         continue;
       }
-      const run: TaskRun = { spec: task.spec, phase: 'finished', outcome: task.outcome ?? 'stopped', session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
+      const run: TaskRun = { spec: task.spec, phase: 'finished', outcome: task.status === 'finished' ? task.outcome : 'stopped', session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
       this.runs.set(task.spec.id, run);
       this.bySession.set(sessionId, run);
       adopted.push(task.spec.id);
-      if (task.status !== 'finished') {
+      if (task.status === 'running') {
         // The window it played in closed without a word (a crash, a kill): say so on its row.
         await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'stopped', reason: 'Interrupted: the VS Code window it played in closed. Restart it to run it again.' });
+      } else if (task.status !== 'finished') {
+        run.outcome = 'cancelled';
+        await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'cancelled', reason: 'The VS Code window closed before it entered. Restart it to run it.' });
       }
       const w = task.worktree;
       const found = w && listed.find((l) => l.branch === w.branch && !l.missing && samePath(l.dir, w.dir));

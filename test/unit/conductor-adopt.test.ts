@@ -64,7 +64,7 @@ describe('a new window takes up the open tasks of the last one', function () {
     assert.ok(events.some((e) => (e as PodiumEvent).type === 'task.closed'));
   });
 
-  it('marks a task whose window died mid-turn as interrupted, and lets a task whose worktree is gone be closed', async () => {
+  it('marks a task whose window died mid-turn as interrupted, one still queued as cancelled, and lets a task whose worktree is gone be closed', async () => {
     const s = await stageFor();
     // The journal a window leaves when it dies mid-turn: the task entered, and nothing after.
     const session = '20261124-101500-crashed-task-aa11-0001';
@@ -75,8 +75,14 @@ describe('a new window takes up the open tasks of the last one', function () {
     w.append({ type: 'task.worktree', task: spec.id, dir: path.join(s.storage, 'worktrees', spec.id), workspaceDir: path.join(s.storage, 'worktrees', spec.id), branch: 'podium/crashed-task', baseCommit: 'a'.repeat(40), sourceHead: 'a'.repeat(40) });
     w.append({ type: 'hunk.staged', task: spec.id, hunk: { id: 'h1', kind: 'lines', path: TALLY, status: 'modified', oldStart: 1, oldCount: 1, newStart: 1, newCount: 1, oldLines: ['a\n'], newLines: ['b\n'], contextBefore: [], contextAfter: [] } as never });
     await w.close();
+    // And one that was still in the queue.
+    const queued = await JournalWriter.open(s.journals, '20261124-101501-queued-task-cc33-0001', { flushIntervalMs: 0 });
+    queued.append({ type: 'task.created', task: { id: 'queued-task-cc33', title: 'Queued task', prompt: 'later', agent: 'rehearsal' } });
+    queued.append({ type: 'task.queued', task: 'queued-task-cc33' });
+    await queued.close();
 
-    assert.deepEqual(await reopenWindow(s), [spec.id]);
+    assert.deepEqual((await reopenWindow(s)).sort(), [spec.id, 'queued-task-cc33']);
+    assert.equal(taskStatus(s, 'queued-task-cc33'), 'finished:cancelled', 'a queued task is not started behind the engineer\'s back');
     assert.equal(taskStatus(s, spec.id), 'finished:stopped');
     const entries = sessionOf(s, spec.id).entries;
     assert.match(entries.find((e) => e.title === 'Task stopped')!.text, /Interrupted/);
