@@ -88,6 +88,31 @@ export function reduceAll(state: ScoreState, events: Iterable<unknown>): ScoreSt
   return draft ?? state;
 }
 
+/**
+ * A fold fed in pieces, for loading a journal as it is read: the pieces are reduced as one batch, so
+ * nothing is copied twice however small they are, and each piece's events can be dropped as soon as
+ * it is added. The price: `state` is only stable once the last piece is in; a state read between
+ * pieces must not be kept (the next piece may change it in place).
+ */
+export class Folding {
+  private readonly batch = new Batch();
+  private draft: ScoreState | undefined;
+
+  constructor(private readonly start: ScoreState = emptyScore()) {}
+
+  add(events: Iterable<unknown>): void {
+    for (const event of events) {
+      if (isDuplicate(this.draft ?? this.start, event)) continue;
+      this.draft ??= this.batch.own(this.start);
+      apply(this.batch, this.draft, event);
+    }
+  }
+
+  get state(): ScoreState {
+    return this.draft ?? this.start;
+  }
+}
+
 /** Folds events from nothing: the score of a whole journal, or of a replay up to some point. */
 export function fold(events: Iterable<unknown>): ScoreState {
   return reduceAll(emptyScore(), events);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   emptyScore,
   fold,
+  Folding,
   MAX_ENTRY_TEXT,
   reduce,
   reduceAll,
@@ -80,15 +81,28 @@ describe('the score reducer', () => {
       fc.property(fc.array(fc.integer({ min: 1, max: all.length }), { maxLength: 20 }), (cuts) => {
         const points = [...new Set(cuts)].sort((x, y) => x - y);
         let state = emptyScore();
+        const folding = new Folding(fold(all.slice(0, 3)));
         let from = 0;
         for (const p of [...points, all.length]) {
           state = reduceAll(state, all.slice(from, p));
+          folding.add(all.slice(Math.max(from, 3), Math.max(p, 3)));
           from = p;
         }
         assert.deepEqual(state, whole);
+        assert.deepEqual(folding.state, whole, 'a Folding fed the same pieces (after a start state) agrees');
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('leaves the state a Folding starts from as it was', () => {
+    const events = session('s1', featureTask);
+    const half = fold(events.slice(0, 10));
+    const snapshot = structuredClone(half);
+    const folding = new Folding(half);
+    folding.add(events.slice(10));
+    assert.deepEqual(half, snapshot);
+    assert.deepEqual(folding.state, fold(events));
   });
 
   it('never mutates the state it is given', () => {
