@@ -246,9 +246,11 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       const kind: EntryKind = e.type === 'agent.message' ? 'message' : 'thought';
       const entry = openEntry(b, session, e.entry);
       if (entry && entry.kind === kind) {
+        const before = entry.text.length;
         appendText(entry, e.text);
-        // The title is the first line: a bounded prefix holds it, so a long stream stays linear.
-        entry.title = firstLine(entry.text.slice(0, 400));
+        // The title is the first line, found in the first 400 characters; once those are in, it is
+        // settled (and reading a prefix of a long streamed text would flatten all of it, per chunk).
+        if (before < 400) entry.title = firstLine(entry.text.slice(0, 400));
         entry.updatedTs = e.ts;
       } else {
         addEntry(b, session, e, kind, firstLine(e.text.slice(0, 400)), e.text, {}, e.entry);
