@@ -15,7 +15,7 @@ import { StoreContext, usePodium } from '../../webview-ui/src/usePodium';
 import { hostApi } from '../../webview-ui/src/vscodeApi';
 
 const store = createPodiumStore(hostApi());
-window.addEventListener('message', (event: MessageEvent) => store.getState().receive(event.data));
+window.addEventListener('message', (event: MessageEvent) => store.getState().receiveEvent(event));
 
 /** What the tests wait on: how many events the store has folded. */
 function EventCount() {

@@ -17,7 +17,7 @@ const host = hostApi();
 const store = createPodiumStore(host);
 
 // Listen before saying ready, so the host's first answer cannot be missed.
-window.addEventListener('message', (event: MessageEvent) => store.getState().receive(event.data));
+window.addEventListener('message', (event: MessageEvent) => store.getState().receiveEvent(event));
 
 // Errors outside React's render (event handlers, timers) go to the host too; the page stays usable.
 const report = (message: string, stack?: string) =>

@@ -85,6 +85,12 @@ export interface PodiumState {
   /** Queues a message from the host; it is applied on the next frame. */
   receive(message: unknown): void;
   /**
+   * Queues a `message` event from the host without reading its data yet. Reading `event.data`
+   * is what deserialises it (a 5,000-event batch takes milliseconds), so a burst of batches is
+   * read frame by frame, within the frame budget, instead of all at once before the first paint.
+   */
+  receiveEvent(event: { readonly data: unknown }): void;
+  /**
    * Applies queued host messages now, up to a frame's worth of folding; anything left is applied in
    * the next frames (the frame callback; tests and teardown may call it too).
    */
@@ -127,8 +133,13 @@ const defaultUi: UiState = {
   sourceFolder: null,
 };
 
+/** A host message as queued: read (deserialised) only when it is applied. */
+interface Queued {
+  read(): unknown;
+}
+
 export function createPodiumStore(host: HostApi): PodiumStore {
-  let queue: unknown[] = [];
+  let queue: Queued[] = [];
   /** The pending flush's ticket (0: none), so a fallback timer from an earlier frame cannot fire it. */
   let scheduled = 0;
   let tickets = 0;
@@ -168,7 +179,12 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       post: (message) => host.postMessage(message),
 
       receive(message) {
-        queue.push(message);
+        queue.push({ read: () => message });
+        schedule();
+      },
+
+      receiveEvent(event) {
+        queue.push({ read: () => event.data });
         schedule();
       },
 
@@ -177,7 +193,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
         if (queue.length === 0) return;
         const messages = queue;
         queue = [];
-        let rest: unknown[] = [];
+        let rest: Queued[] = [];
         set((state) => {
           const applied = applyHostMessages(state, messages, performance.now() + FRAME_BUDGET_MS);
           rest = applied.rest;
@@ -260,7 +276,7 @@ type Applied = Pick<
  * Stops once `deadline` (a performance.now() time) has passed and returns the messages not yet
  * applied, in order, as `rest`.
  */
-function applyHostMessages(state: PodiumState, messages: unknown[], deadline: number): { next: Partial<PodiumState>; rest: unknown[] } {
+function applyHostMessages(state: PodiumState, messages: Queued[], deadline: number): { next: Partial<PodiumState>; rest: Queued[] } {
   const next: Applied = {
     score: state.score,
     source: state.source,
@@ -282,9 +298,15 @@ function applyHostMessages(state: PodiumState, messages: unknown[], deadline: nu
     pending = [];
   };
 
-  let rest: unknown[] = [];
+  let rest: Queued[] = [];
   for (let index = 0; index < messages.length; index++) {
-    const message = messages[index];
+    // Out of time: the messages not yet read wait for the next frame (the first is always read,
+    // so every frame makes progress).
+    if (index > 0 && performance.now() > deadline) {
+      rest = messages.slice(index);
+      break;
+    }
+    const message = messages[index]!.read();
     if (typeof message !== 'object' || message === null) continue;
     const m = message as Record<string, unknown>;
     switch (m.type) {
@@ -315,7 +337,8 @@ function applyHostMessages(state: PodiumState, messages: unknown[], deadline: nu
           if (pending.length < FOLD_CHUNK) break;
           reducePending();
           if (performance.now() > deadline && (from < events.length || index < messages.length - 1)) {
-            rest = [...(from < events.length ? [{ type: 'events', events: events.slice(from) }] : []), ...messages.slice(index + 1)];
+            const left = events.slice(from);
+            rest = [...(from < events.length ? [{ read: () => ({ type: 'events', events: left }) }] : []), ...messages.slice(index + 1)];
             break;
           }
         }

@@ -1,28 +1,36 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { Entry } from '../../../src/score';
 import { indexOfEntry, positionOf } from '../selection';
 import type { RevealRequest } from '../store';
 import { usePodium } from '../usePodium';
 import { EntryRow } from './EntryRow';
 
-/** Every entry row has this height, so the virtualizer never has to measure. */
+/** Every entry row has this height, so the window is arithmetic: nothing is ever measured. */
 export const ROW_HEIGHT = 22;
 
 /**
- * Lists to scroll to their end once the current commit is done. Ten live sessions each following
- * their newest entry then cost one layout between them, not one each.
+ * Rows rendered beyond each edge of the view. A lane shows a handful of rows; a few more cover
+ * fast scrolling, and each is a row to mount when a following list slides on.
  */
-const toFollow = new Set<HTMLElement>();
+const OVERSCAN = 4;
+/** The view's height assumed until the list has been laid out once (a lane's usual share). */
+const INITIAL_VIEW = 12 * ROW_HEIGHT;
 
-function followToEnd(list: HTMLElement): void {
+/**
+ * Lists to scroll to their end once the current commit is done, each to its known end (rows times
+ * their height; nothing is read from the DOM). Ten live sessions each following their newest entry
+ * then cost one layout between them, not one each.
+ */
+const toFollow = new Map<HTMLElement, number>();
+
+function followToEnd(list: HTMLElement, top: number): void {
   if (toFollow.size === 0) {
     queueMicrotask(() => {
-      for (const el of toFollow) el.scrollTop = el.scrollHeight;
+      for (const [el, at] of toFollow) el.scrollTop = at;
       toFollow.clear();
     });
   }
-  toFollow.add(list);
+  toFollow.set(list, top);
 }
 
 /** The last reveal request an entry list acted on (ids only grow). */
@@ -41,15 +49,73 @@ interface Props {
   follow: boolean;
 }
 
+interface View {
+  /** scrollTop and clientHeight as last seen (from scroll and resize events, never read in render). */
+  top: number;
+  height: number;
+}
+
+/**
+ * Where a fixed-height list is scrolled and how tall its view is, from scroll events and a
+ * ResizeObserver (never read during render). The returned view is current; the list re-renders
+ * only when a scroll crosses a row boundary, and not at all for a scroll `quiet` says it made
+ * itself (following a live session, which already rendered the rows it scrolled to).
+ */
+function useView(
+  scrollRef: RefObject<HTMLDivElement | null>,
+  quiet: (top: number, height: number, scrolled: boolean) => boolean,
+): [View, (top: number) => void] {
+  const [, setTick] = useState(0);
+  const quietRef = useRef(quiet);
+  quietRef.current = quiet;
+  const latest = useRef<View>({ top: 0, height: INITIAL_VIEW });
+  const update = useCallback((top: number, height: number, scrolled: boolean) => {
+    const prev = latest.current;
+    latest.current = { top, height };
+    if (quietRef.current(top, height, scrolled)) return;
+    if (Math.floor(prev.top / ROW_HEIGHT) === Math.floor(top / ROW_HEIGHT) && prev.height === height) return;
+    setTick((n) => n + 1);
+  }, []);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScrollEvent = () => update(el.scrollTop, latest.current.height, true);
+    el.addEventListener('scroll', onScrollEvent, { passive: true });
+    const observer = new ResizeObserver((records) => {
+      const box = records[records.length - 1]!.contentRect;
+      update(el.scrollTop, box.height, false);
+    });
+    observer.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScrollEvent);
+      observer.disconnect();
+    };
+  }, [scrollRef, update]);
+  const scrollTo = useCallback(
+    (top: number) => {
+      const el = scrollRef.current;
+      if (!el) return;
+      el.scrollTop = top;
+      // Render the new window now rather than when the scroll event comes, a frame later.
+      update(el.scrollTop, latest.current.height, false);
+    },
+    [scrollRef, update],
+  );
+  return [latest.current, scrollTo];
+}
+
 /**
  * A session's entries, windowed: only the rows in view (plus a few) are in the DOM, so a session
- * with 100k entries scrolls like one with ten. Keyboard: one tab stop per session (roving
- * tabindex); arrows, Page Up/Down, Home/End move; Enter or Space opens the detail; Escape closes it.
+ * with 100k entries scrolls like one with ten. Rows have one fixed height, so which rows are in
+ * view is arithmetic on the scroll offset, and a batch of new entries costs the rows it adds.
+ * Keyboard: one tab stop per session (roving tabindex); arrows, Page Up/Down, Home/End move;
+ * Enter or Space opens the detail; Escape closes it.
  */
 export function EntryList({ sessionId, label, entries, indices, selectedEntry, reveal, follow }: Props) {
   const select = usePodium((s) => s.select);
   const count = indices ? indices.length : entries.length;
   const entryAt = (pos: number) => entries[indices ? indices[pos]! : pos]!;
+  const totalSize = count * ROW_HEIGHT;
 
   const selectedPos = selectedEntry === null ? -1 : positionOf(indices, indexOfEntry(entries, selectedEntry));
   const [active, setActive] = useState(() => Math.max(0, selectedPos));
@@ -60,22 +126,66 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
   }, [selectedPos]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  const innerRef = useRef<HTMLDivElement>(null);
+  /** Whether the engineer is at the bottom (so a live session keeps its newest entry in view). */
   const atBottom = useRef(true);
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    // A lane shows a handful of rows; a few more either side cover fast scrolling, and every extra
-    // row is re-rendered when a streaming session's count changes (aria-setsize).
-    overscan: 4,
-    // A scroll and a batch of events in the same frame then render the list once, not twice.
-    useFlushSync: false,
-    onChange: (instance, scrolling) => {
-      // Whether the engineer is at the bottom, from the virtualizer's own figures: reading the DOM
-      // here would force a layout per list per frame while sessions stream.
-      if (scrolling) atBottom.current = (instance.scrollOffset ?? 0) + (instance.scrollRect?.height ?? 0) >= instance.getTotalSize() - ROW_HEIGHT / 2;
-    },
+  /** The offset this list last scrolled itself to while following, to tell it from the engineer's scrolling. */
+  const followedTo = useRef(-1);
+  const countRef = useRef(count);
+  countRef.current = count;
+  const [view, scrollTo] = useView(scrollRef, (top, height, scrolled) => {
+    // The list's own scroll to its end while following: its rows are already rendered.
+    if (scrolled && Math.abs(top - followedTo.current) < 1 && height === heightRef.current) return true;
+    // Only a scroll says where the engineer wants to be; a resize (the first layout included) does not.
+    if (scrolled) atBottom.current = top + height >= countRef.current * ROW_HEIGHT - ROW_HEIGHT / 2;
+    return false;
   });
+  const heightRef = useRef(view.height);
+  heightRef.current = view.height;
+
+  // While following, the window is the list's end from the start of this render: the new rows and
+  // the scroll that shows them land in the same frame.
+  const following = follow && atBottom.current && count > 0;
+  const top = following ? Math.max(0, totalSize - view.height) : Math.min(view.top, Math.max(0, totalSize - view.height));
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(count - 1, Math.ceil((top + view.height) / ROW_HEIGHT) + OVERSCAN - 1);
+
+  useLayoutEffect(() => {
+    if (!following || !scrollRef.current) return;
+    const end = Math.max(0, totalSize - view.height);
+    if (followedTo.current === end) return;
+    followedTo.current = end;
+    followToEnd(scrollRef.current, end);
+  }, [following, totalSize, view.height]);
+
+  // aria-setsize is set here rather than rendered: a streaming session changes it with every batch,
+  // and rendering it would re-render every row in view for one number.
+  useLayoutEffect(() => {
+    const rows = innerRef.current?.children;
+    if (!rows) return;
+    const size = String(count);
+    for (let i = 0; i < rows.length; i++) if (rows[i]!.getAttribute('aria-setsize') !== size) rows[i]!.setAttribute('aria-setsize', size);
+  });
+
+  /** Scrolls row `pos` into view: centred, or (`nearest`) only as far as needed. */
+  const scrollToPos = useCallback(
+    (pos: number, align: 'center' | 'nearest') => {
+      const el = scrollRef.current;
+      if (!el) return;
+      const height = el.clientHeight;
+      const rowTop = pos * ROW_HEIGHT;
+      let target = el.scrollTop;
+      if (align === 'center') target = rowTop - (height - ROW_HEIGHT) / 2;
+      else if (rowTop < target) target = rowTop;
+      else if (rowTop + ROW_HEIGHT > target + height) target = rowTop + ROW_HEIGHT - height;
+      target = Math.max(0, Math.min(target, countRef.current * ROW_HEIGHT - height));
+      if (target !== el.scrollTop) {
+        atBottom.current = target + height >= countRef.current * ROW_HEIGHT - ROW_HEIGHT / 2;
+        scrollTo(target);
+      }
+    },
+    [scrollTo],
+  );
 
   // Moving with the keyboard may target a row that is not rendered yet: scroll it in, and focus it
   // once it is.
@@ -90,10 +200,6 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
     }
   });
 
-  useLayoutEffect(() => {
-    if (follow && atBottom.current && count > 0 && scrollRef.current) followToEnd(scrollRef.current);
-  }, [count, follow]);
-
   // Keyed on the request id only: a reveal scrolls once, then the engineer's scrolling wins.
   const revealPos = reveal?.entry ? positionOf(indices, indexOfEntry(entries, reveal.entry)) : -1;
   const revealPosRef = useRef(revealPos);
@@ -105,27 +211,32 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
     lastReveal = reveal.id;
     setActive(pos);
     atBottom.current = false;
-    virtualizer.scrollToIndex(pos, { align: 'center' });
-    // A list that has just unfolded has not been measured yet; try again once it has.
-    const frame = requestAnimationFrame(() => virtualizer.scrollToIndex(pos, { align: 'center' }));
+    scrollToPos(pos, 'center');
+    // A list that has just unfolded has not been laid out yet; try again once it has.
+    const frame = requestAnimationFrame(() => scrollToPos(pos, 'center'));
     return () => cancelAnimationFrame(frame);
-  }, [reveal, virtualizer]);
+  }, [reveal, scrollToPos]);
 
+  // The rows' click handler reads the latest entries through a ref: one function for the list's
+  // life, so a batch of new entries does not re-render the rows already in view.
+  const latest = useRef({ entries, indices, sessionId });
+  latest.current = { entries, indices, sessionId };
   const open = useCallback(
     (pos: number) => {
+      const { entries, indices, sessionId } = latest.current;
       const entry = entries[indices ? indices[pos]! : pos];
       if (!entry) return;
       setActive(pos);
       select({ session: sessionId, entry: entry.id });
     },
-    [entries, indices, select, sessionId],
+    [select],
   );
 
   const moveTo = (pos: number) => {
     const next = Math.max(0, Math.min(count - 1, pos));
     setActive(next);
     focusPending.current = next;
-    virtualizer.scrollToIndex(next, { align: 'auto' });
+    scrollToPos(next, 'nearest');
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -163,8 +274,14 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
     e.preventDefault();
   };
 
-  const items = virtualizer.getVirtualItems();
-  const activeRendered = items.some((item) => item.index === activePos);
+  const activeRendered = activePos >= first && activePos <= last;
+  const rows = [];
+  for (let pos = first; pos <= last; pos++) {
+    const entry = entryAt(pos);
+    rows.push(
+      <EntryRow key={entry.id} entry={entry} pos={pos} start={pos * ROW_HEIGHT} selected={pos === selectedPos} tabbable={pos === activePos} onOpen={open} />,
+    );
+  }
 
   return (
     <div
@@ -180,19 +297,8 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
       }}
       onKeyDown={onKeyDown}
     >
-      <div className="lane-entries-inner" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => (
-          <EntryRow
-            key={entryAt(item.index).id}
-            entry={entryAt(item.index)}
-            pos={item.index}
-            setSize={count}
-            start={item.start}
-            selected={item.index === selectedPos}
-            tabbable={item.index === activePos}
-            onOpen={open}
-          />
-        ))}
+      <div ref={innerRef} className="lane-entries-inner" style={{ height: totalSize }}>
+        {rows}
       </div>
     </div>
   );

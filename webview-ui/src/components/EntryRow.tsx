@@ -9,15 +9,17 @@ interface Props {
   entry: Entry;
   /** Position among the shown entries (0-based), for keyboard moves and aria-posinset. */
   pos: number;
-  setSize: number;
   start: number;
   selected: boolean;
   tabbable: boolean;
   onOpen: (pos: number) => void;
 }
 
-/** One line of a session: time, kind (icon and word), title, and a status when there is one. */
-export const EntryRow = memo(function EntryRow({ entry, pos, setSize, start, selected, tabbable, onOpen }: Props) {
+/**
+ * One line of a session: time, kind (icon and word), title, and a status when there is one. Its
+ * aria-setsize is set by the list (EntryList), which changes it without re-rendering the row.
+ */
+export const EntryRow = memo(function EntryRow({ entry, pos, start, selected, tabbable, onOpen }: Props) {
   const look = KIND_LOOK[entry.kind];
   const status = entryStatus(entry);
   const excerpt = entryExcerpt(entry);
@@ -27,7 +29,6 @@ export const EntryRow = memo(function EntryRow({ entry, pos, setSize, start, sel
       className={`entry${selected ? ' selected' : ''}${entry.kind === 'permission' && entry.status === 'pending' ? ' pending' : ''}`}
       aria-selected={selected}
       aria-posinset={pos + 1}
-      aria-setsize={setSize}
       tabIndex={tabbable ? 0 : -1}
       data-pos={pos}
       data-entry={entry.id}
