@@ -418,6 +418,68 @@ describe('The sign-off queue', function () {
     assert.deepEqual(await view.page.locator('.so-wp-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.hunk)), ['h-b2', 'h-a4']);
   });
 
+  it('keeps 2,000 waiting hunks to a window of cards, and j/k/End still reach, show and focus any of them', async () => {
+    const HUNKS = 2_000;
+    const session = 'sess-big';
+    let seq = 1;
+    const ts = Date.UTC(2026, 0, 5, 9);
+    const events: Fixture['events'] = [
+      { v: 1, session, seq: seq++, ts, type: 'task.created', task: { id: 't-big', title: 'Rename the handlers', prompt: 'Rename every handler.', agent: 'rehearsal' } },
+    ];
+    for (let i = 0; i < HUNKS; i++) {
+      const file = `src/handlers/h${String(Math.floor(i / 4)).padStart(3, '0')}.ts`;
+      const line = 10 + (i % 4) * 20;
+      events.push({
+        v: 1,
+        session,
+        seq: seq++,
+        ts: ts + i,
+        type: 'hunk.staged',
+        task: 't-big',
+        hunk: {
+          id: `hb-${i}`, path: file, status: 'modified', kind: 'lines',
+          oldStart: line, oldCount: 1, newStart: line, newCount: 1,
+          oldLines: [`export function handler${i}() {\n`], newLines: [`export function onEvent${i}() {\n`],
+          contextBefore: ['// handlers\n'], contextAfter: ['  return true;\n'],
+        },
+      });
+    }
+    const view = await openSignOff();
+    await view.load({ source: fixture.source, events });
+    const { page } = view;
+    assert.equal(await page.getByTestId('signoff-count').textContent(), String(HUNKS));
+    const rendered = await page.locator('.so-hunk').count();
+    assert.ok(rendered > 0 && rendered < 100, `only a window of cards is in the page, not all ${HUNKS} (found ${rendered})`);
+
+    const first = view.card('hb-0');
+    await first.focus();
+    assert.equal(await focused(page), 'Hunk 1 of 2000, src/handlers/h000.ts line 10');
+    // End goes to the last hunk, far outside the window: it is rendered, scrolled into view and focused.
+    await page.keyboard.press('End');
+    await eventually(async () => assert.equal(await focused(page), 'Hunk 2000 of 2000, src/handlers/h499.ts line 70'));
+    await view.card('hb-1999').evaluate((card) => {
+      const box = card.getBoundingClientRect();
+      const body = card.closest('.so-body')!.getBoundingClientRect();
+      if (box.top < body.top - 1 || box.bottom > body.bottom + 1) throw new Error(`card at ${box.top}–${box.bottom}, view ${body.top}–${body.bottom}`);
+    });
+    assert.equal(await first.count(), 0, 'the first card has left the page');
+    // k and j walk from there, card by card, the focus on the hunk the keys act on.
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    await eventually(async () => assert.equal(await focused(page), 'Hunk 1998 of 2000, src/handlers/h499.ts line 30'));
+    await page.keyboard.press('j');
+    await eventually(async () => assert.equal(await focused(page), 'Hunk 1999 of 2000, src/handlers/h499.ts line 50'));
+    // Home goes all the way back, and the file and task the card belongs to are still named around it.
+    await page.keyboard.press('Home');
+    await eventually(async () => assert.equal(await focused(page), 'Hunk 1 of 2000, src/handlers/h000.ts line 10'));
+    assert.equal(await first.evaluate((card) => card.closest('.so-file')?.getAttribute('aria-label')), 'src/handlers/h000.ts, 4 hunks');
+    assert.equal(await first.evaluate((card) => card.closest('.so-task')?.getAttribute('aria-label')), 'Rename the handlers');
+    assert.ok((await page.locator('.so-hunk').count()) < 100);
+    await page.keyboard.press('a');
+    await eventually(async () => assert.deepEqual(await view.sent(), [{ type: 'hunk/approve', hunk: 'hb-0' }]));
+    assert.deepEqual(view.errors, []);
+  });
+
   it('needs nothing the webview’s Content Security Policy forbids, in dark and light themes', async () => {
     for (const theme of ['dark', 'light'] as const) {
       const view = await openSignOff(theme);

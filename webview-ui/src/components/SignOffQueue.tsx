@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useId, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import type { HunkState } from '../../../src/score';
 import '../signOff.css';
 import { plural } from '../format';
-import { lastApplied, replacementHunk, signOffQueue, stepHunk, type TaskGroup } from '../signOff';
+import { lastApplied, replacementHunk, signOffQueue, stepHunk, type FileGroup, type TaskGroup } from '../signOff';
 import { isSending, useSignOffUi } from '../signOffUi';
 import { useSignOffScore } from '../useSignOff';
 import { usePodium } from '../usePodium';
@@ -13,6 +14,51 @@ import { HunkCard, type HunkActions } from './HunkCard';
 import { KeyboardHelp } from './KeyboardHelp';
 
 const READ_ONLY = 'Another VS Code window runs these agents; decide there.';
+
+/**
+ * The queue as one flat list of rows, what the virtualizer windows: each task's header, each
+ * file's header, each hunk card, and each task's recent decisions. Only the rows in view (plus a
+ * few) are rendered, regrouped into their task and file blocks, so 2,000 waiting hunks cost the
+ * dozen cards on screen.
+ */
+type Row =
+  | { kind: 'task'; key: string; group: TaskGroup }
+  | { kind: 'file'; key: string; group: TaskGroup; file: FileGroup }
+  | { kind: 'hunk'; key: string; group: TaskGroup; file: FileGroup; h: HunkState }
+  | { kind: 'decided'; key: string; group: TaskGroup };
+
+function queueRows(tasks: TaskGroup[]): Row[] {
+  const rows: Row[] = [];
+  for (const group of tasks) {
+    rows.push({ kind: 'task', key: `t:${group.task}`, group });
+    for (const file of group.files) {
+      rows.push({ kind: 'file', key: `f:${group.task}:${file.path}`, group, file });
+      for (const h of file.hunks) rows.push({ kind: 'hunk', key: `h:${h.hunk.id}`, group, file, h });
+    }
+    if (group.decided.length > 0) rows.push({ kind: 'decided', key: `d:${group.task}`, group });
+  }
+  return rows;
+}
+
+/** Up to this many rows the queue is simply rendered whole. */
+const WHOLE_QUEUE_ROWS = 60;
+
+/** A first guess at a row's height, until it has been rendered and measured. */
+function estimateRow(row: Row): number {
+  switch (row.kind) {
+    case 'task':
+      return 40;
+    case 'file':
+      return 32;
+    case 'decided':
+      return 34 + 24 * Math.min(5, row.group.decided.length);
+    case 'hunk': {
+      const h = row.h.hunk;
+      const lines = h.kind === 'lines' ? (h.contextBefore?.length ?? 0) + (h.oldLines?.length ?? 0) + (h.newLines?.length ?? 0) + (h.contextAfter?.length ?? 0) : 1;
+      return 48 + 19 * lines;
+    }
+  }
+}
 
 /**
  * The changes waiting for the engineer's sign-off, by task and then by file, each hunk with its
@@ -43,6 +89,18 @@ export function SignOffQueue() {
   const headingId = useId();
   const queue = useMemo(() => signOffQueue(score), [score]);
   const position = useMemo(() => new Map(queue.order.map((h, i) => [h.hunk.id, i])), [queue.order]);
+  const rows = useMemo(() => queueRows(queue.tasks), [queue.tasks]);
+  const rowOf = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows]);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => bodyRef.current,
+    estimateSize: (i) => estimateRow(rows[i]!),
+    getItemKey: (i) => rows[i]!.key,
+    // A queue of a few dozen rows is rendered whole (the window is everything); past that, a few
+    // rows either side of the view cover fast scrolling.
+    overscan: rows.length <= WHOLE_QUEUE_ROWS ? rows.length : 6,
+  });
   const cards = useRef(new Map<string, HTMLElement>());
   const cardRef = useCallback((id: string, el: HTMLElement | null) => {
     if (el) cards.current.set(id, el);
@@ -67,16 +125,37 @@ export function SignOffQueue() {
     if (next !== selected) select(next, lostFocus);
   }, [queue.order, position, selected, select]);
 
-  useEffect(() => {
-    if (focusRequest === 0) return;
-    const id = useSignOffUi.getState().selected;
-    const card = id === null ? undefined : cards.current.get(id);
-    if (!card) return;
+  // A hunk to focus once its card is rendered: moving far (End, or j/k past the window) first
+  // scrolls the virtualizer to it, and the card only exists once that has rendered.
+  const focusPending = useRef<string | null>(null);
+  const focusCard = useCallback((id: string): boolean => {
+    const card = cards.current.get(id);
+    if (!card) return false;
     // focus() alone may centre the card or tuck its header under the task's sticky header;
     // scrollIntoView honours the card's scroll-margin and moves only as far as needed.
     card.focus({ preventScroll: true });
     card.scrollIntoView({ block: 'nearest' });
-  }, [focusRequest]);
+    return true;
+  }, []);
+  const rowOfRef = useRef(rowOf);
+  rowOfRef.current = rowOf;
+  useEffect(() => {
+    if (focusRequest === 0) return;
+    const id = useSignOffUi.getState().selected;
+    if (id === null) return;
+    if (focusCard(id)) {
+      focusPending.current = null;
+      return;
+    }
+    const row = rowOfRef.current.get(`h:${id}`);
+    if (row === undefined) return;
+    focusPending.current = id;
+    virtualizer.scrollToIndex(row, { align: 'center' });
+  }, [focusRequest, focusCard, virtualizer]);
+  useLayoutEffect(() => {
+    const id = focusPending.current;
+    if (id !== null && focusCard(id)) focusPending.current = null;
+  });
 
   // The host refused an intent: the buttons held for it come back.
   useEffect(() => {
@@ -246,22 +325,16 @@ export function SignOffQueue() {
         </button>
       </div>
       {open && (
-        <div className="section-body so-body">
+        <div className="section-body so-body" ref={bodyRef}>
           {total === 0 && <p className="section-empty">Nothing awaits your sign-off. New changes appear here as the agents make them.</p>}
-          {queue.tasks.map((group) => (
-            <TaskBlock
-              key={group.task}
-              group={group}
-              position={position}
-              total={total}
-              selected={selected}
-              rejecting={rejecting}
-              sending={sending}
-              blocked={blocked}
-              actions={actions}
-              cardRef={cardRef}
-            />
-          ))}
+          <QueueWindow
+            rows={rows}
+            items={virtualizer.getVirtualItems()}
+            totalSize={virtualizer.getTotalSize()}
+            sizeOf={(i) => virtualizer.measurementsCache[i]?.size ?? estimateRow(rows[i]!)}
+            measure={virtualizer.measureElement}
+            blockProps={{ position, total, selected, rejecting, sending, blocked, actions, cardRef }}
+          />
         </div>
       )}
       {helpOpen && <KeyboardHelp onClose={() => setHelpOpen(false)} />}
@@ -288,8 +361,7 @@ function undoTarget(target: HTMLElement, tasks: TaskGroup[], current: HunkState 
   return best;
 }
 
-interface TaskBlockProps {
-  group: TaskGroup;
+interface BlockProps {
   position: Map<string, number>;
   total: number;
   selected: string | null;
@@ -315,114 +387,220 @@ type BulkActions = HunkActions & {
   rejectAll(group: TaskGroup, reason: string): void;
 };
 
-function TaskBlock({ group, position, total, selected, rejecting, sending, blocked, actions, cardRef }: TaskBlockProps) {
-  const titleId = useId();
+/**
+ * The rows in view, regrouped into their task and file blocks (so a screen reader still hears a
+ * card inside its task and file group), between two spacers that stand for the rows above and
+ * below. The first task's header is always rendered, so it stays stuck to the top however far into
+ * the task the engineer has scrolled.
+ */
+function QueueWindow({
+  rows,
+  items,
+  totalSize,
+  sizeOf,
+  measure,
+  blockProps,
+}: {
+  rows: Row[];
+  items: VirtualItem[];
+  totalSize: number;
+  /** A row's height as measured (or estimated). */
+  sizeOf: (index: number) => number;
+  measure: (el: Element | null) => void;
+  blockProps: BlockProps;
+}) {
+  if (items.length === 0) return null;
+  const firstItem = items[0]!;
+  const lastItem = items[items.length - 1]!;
+  // The header of the task the window starts in, rendered ahead of the window when it lies above it.
+  let headIndex = -1;
+  for (let i = firstItem.index; i >= 0; i--) {
+    if (rows[i]!.kind === 'task') {
+      headIndex = i;
+      break;
+    }
+  }
+  const shown: { index: number; row: Row }[] = [];
+  if (headIndex >= 0 && headIndex < firstItem.index) shown.push({ index: headIndex, row: rows[headIndex]! });
+  for (const item of items) shown.push({ index: item.index, row: rows[item.index]! });
+  // It takes its own height from the spacer above, so the rows in view stay where they are.
+  const headSize = headIndex >= 0 && headIndex < firstItem.index ? sizeOf(headIndex) : 0;
+
+  // Regroup: task blocks holding file blocks holding cards.
+  const blocks: { group: TaskGroup; head: number | null; files: { file: FileGroup; head: number | null; cards: { index: number; h: HunkState }[] }[]; decided: number | null }[] = [];
+  for (const { index, row } of shown) {
+    let block = blocks[blocks.length - 1];
+    if (!block || block.group.task !== row.group.task) blocks.push((block = { group: row.group, head: null, files: [], decided: null }));
+    if (row.kind === 'task') block.head = index;
+    else if (row.kind === 'decided') block.decided = index;
+    else {
+      let file = block.files[block.files.length - 1];
+      if (!file || file.file.path !== row.file.path) block.files.push((file = { file: row.file, head: null, cards: [] }));
+      if (row.kind === 'file') file.head = index;
+      else file.cards.push({ index, h: row.h });
+    }
+  }
+
+  return (
+    <>
+      <div aria-hidden="true" style={{ height: Math.max(0, firstItem.start - headSize) }} />
+      {blocks.map((block) => (
+        <TaskBlock key={block.group.task} group={block.group} head={block.head} decided={block.decided} measure={measure} {...blockProps}>
+          {block.files.map(({ file, head, cards }) => (
+            <FileBlock key={file.path} group={block.group} file={file} head={head} measure={measure} blocked={blockProps.blocked} actions={blockProps.actions}>
+              {cards.map(({ index, h }) => (
+                <div key={h.hunk.id} className="so-hunk-slot" data-index={index} ref={measure}>
+                  <HunkCard
+                    h={h}
+                    index={blockProps.position.get(h.hunk.id) ?? 0}
+                    total={blockProps.total}
+                    selected={blockProps.selected === h.hunk.id}
+                    sending={isSending(blockProps.sending, h)}
+                    rejecting={blockProps.rejecting === h.hunk.id}
+                    blocked={blockProps.blocked}
+                    actions={blockProps.actions}
+                    cardRef={blockProps.cardRef}
+                  />
+                </div>
+              ))}
+            </FileBlock>
+          ))}
+        </TaskBlock>
+      ))}
+      <div aria-hidden="true" style={{ height: Math.max(0, totalSize - lastItem.end) }} />
+    </>
+  );
+}
+
+function TaskBlock({
+  group,
+  head,
+  decided,
+  measure,
+  sending,
+  blocked,
+  actions,
+  children,
+}: BlockProps & { group: TaskGroup; head: number | null; decided: number | null; measure: (el: Element | null) => void; children: ReactNode }) {
   const noteId = useId();
   const safe = group.bulkSafe.filter((h) => !isSending(sending, h));
   const n = group.awaiting.length;
 
   return (
-    <div className="so-task" role="group" aria-labelledby={titleId} data-task={group.task}>
-      <div className="so-task-head">
-        <Codicon name="tasklist" className="so-task-icon" />
-        <h3 id={titleId} className="so-task-title" title={group.title}>
-          {group.title}
-        </h3>
-        <span className="so-task-count" data-testid="task-count">
-          {n === 0 ? 'all decided' : `${plural(n, 'hunk')} in ${plural(group.files.length, 'file')}`}
-        </span>
-        <span className="so-spacer" />
-        {n > 0 && (
-          <span className="so-bulk">
-            <span className="so-bulk-note" id={noteId}>
-              {group.warned.length === n ? (
-                <>
-                  <Codicon name="shield" />
-                  Every hunk here has a warning: decide each one
-                </>
-              ) : group.warned.length > 0 ? (
-                <>
-                  <Codicon name="shield" />
-                  Never includes the {plural(group.warned.length, 'hunk')} with warnings
-                </>
-              ) : (
-                'No hunk here has a warning'
-              )}
-            </span>
-            <button
-              type="button"
-              className="button small"
-              disabled={safe.length === 0 || blocked !== null}
-              aria-describedby={noteId}
-              title={
-                blocked ??
-                'Approves every hunk of this task that has no warning. A conflict, an overlap with another task or a region you edited always leaves a hunk out, for you to decide.'
-              }
-              data-testid="approve-clean"
-              onClick={() => actions.approveClean(group)}
-            >
-              <Codicon name="check-all" />
-              <span>{bulkLabel(safe.length, n, group.bulkSafe.length > safe.length)}</span>
-            </button>
-            <BulkReject
-              label="Reject all…"
-              scope={`every hunk of “${group.title}”`}
-              disabled={blocked !== null || !group.awaiting.some((h) => h.status === 'pending')}
-              title={blocked ?? 'Reject every undecided hunk of this task with one reason; the agent is told once.'}
-              onReject={(reason) => actions.rejectAll(group, reason)}
-              testId="reject-all"
-            />
+    <div className="so-task" role="group" aria-label={group.title} data-task={group.task}>
+      {head !== null && (
+        <div className="so-task-head" data-index={head} ref={measure}>
+          <Codicon name="tasklist" className="so-task-icon" />
+          <h3 className="so-task-title" title={group.title}>
+            {group.title}
+          </h3>
+          <span className="so-task-count" data-testid="task-count">
+            {n === 0 ? 'all decided' : `${plural(n, 'hunk')} in ${plural(group.files.length, 'file')}`}
           </span>
-        )}
-      </div>
-      {group.files.map((file) => {
-        const slash = file.path.lastIndexOf('/');
-        return (
-          <div key={file.path} className="so-file" role="group" aria-label={`${file.path}, ${plural(file.hunks.length, 'hunk')}`} data-path={file.path}>
-            <div className="so-file-head">
-              <Codicon name="file" />
-              <span className="so-file-name">{file.path.slice(slash + 1)}</span>
-              {slash > 0 && <span className="so-file-dir">{file.path.slice(0, slash)}</span>}
-              <span className="so-spacer" />
-              <span className="so-file-count">{plural(file.hunks.length, 'hunk')}</span>
+          <span className="so-spacer" />
+          {n > 0 && (
+            <span className="so-bulk">
+              <span className="so-bulk-note" id={noteId}>
+                {group.warned.length === n ? (
+                  <>
+                    <Codicon name="shield" />
+                    Every hunk here has a warning: decide each one
+                  </>
+                ) : group.warned.length > 0 ? (
+                  <>
+                    <Codicon name="shield" />
+                    Never includes the {plural(group.warned.length, 'hunk')} with warnings
+                  </>
+                ) : (
+                  'No hunk here has a warning'
+                )}
+              </span>
               <button
                 type="button"
-                className="button small secondary"
-                disabled={blocked !== null || !group.bulkSafe.some((h) => h.hunk.path === file.path)}
-                title={blocked ?? 'Approve every hunk of this file that has no warning (hunks with warnings wait for you).'}
-                data-testid="approve-file"
-                onClick={() => actions.approveFile(group, file.path)}
+                className="button small"
+                disabled={safe.length === 0 || blocked !== null}
+                aria-describedby={noteId}
+                title={
+                  blocked ??
+                  'Approves every hunk of this task that has no warning. A conflict, an overlap with another task or a region you edited always leaves a hunk out, for you to decide.'
+                }
+                data-testid="approve-clean"
+                onClick={() => actions.approveClean(group)}
               >
                 <Codicon name="check-all" />
-                <span>Approve file</span>
+                <span>{bulkLabel(safe.length, n, group.bulkSafe.length > safe.length)}</span>
               </button>
               <BulkReject
-                label="Reject file…"
-                scope={file.path}
-                disabled={blocked !== null || !file.hunks.some((h) => h.status === 'pending')}
-                title={blocked ?? 'Reject every undecided hunk of this file with one reason.'}
-                onReject={(reason) => actions.rejectFile(group, file.path, reason)}
-                testId="reject-file"
+                label="Reject all…"
+                scope={`every hunk of “${group.title}”`}
+                disabled={blocked !== null || !group.awaiting.some((h) => h.status === 'pending')}
+                title={blocked ?? 'Reject every undecided hunk of this task with one reason; the agent is told once.'}
+                onReject={(reason) => actions.rejectAll(group, reason)}
+                testId="reject-all"
               />
-            </div>
-            {file.hunks.map((h) => (
-              <HunkCard
-                key={h.hunk.id}
-                h={h}
-                index={position.get(h.hunk.id) ?? 0}
-                total={total}
-                selected={selected === h.hunk.id}
-                sending={isSending(sending, h)}
-                rejecting={rejecting === h.hunk.id}
-                blocked={blocked}
-                actions={actions}
-                cardRef={cardRef}
-              />
-            ))}
-          </div>
-        );
-      })}
-      <DecidedList decided={group.decided} blocked={blocked} sending={(h) => isSending(sending, h)} onUndo={actions.undo} />
+            </span>
+          )}
+        </div>
+      )}
+      {children}
+      {decided !== null && (
+        <div data-index={decided} ref={measure}>
+          <DecidedList decided={group.decided} blocked={blocked} sending={(h) => isSending(sending, h)} onUndo={actions.undo} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function FileBlock({
+  group,
+  file,
+  head,
+  measure,
+  blocked,
+  actions,
+  children,
+}: {
+  group: TaskGroup;
+  file: FileGroup;
+  head: number | null;
+  measure: (el: Element | null) => void;
+  blocked: string | null;
+  actions: BulkActions;
+  children: ReactNode;
+}) {
+  const slash = file.path.lastIndexOf('/');
+  return (
+    <div className="so-file" role="group" aria-label={`${file.path}, ${plural(file.hunks.length, 'hunk')}`} data-path={file.path}>
+      {head !== null && (
+        <div className="so-file-head" data-index={head} ref={measure}>
+          <Codicon name="file" />
+          <span className="so-file-name">{file.path.slice(slash + 1)}</span>
+          {slash > 0 && <span className="so-file-dir">{file.path.slice(0, slash)}</span>}
+          <span className="so-spacer" />
+          <span className="so-file-count">{plural(file.hunks.length, 'hunk')}</span>
+          <button
+            type="button"
+            className="button small secondary"
+            disabled={blocked !== null || !group.bulkSafe.some((h) => h.hunk.path === file.path)}
+            title={blocked ?? 'Approve every hunk of this file that has no warning (hunks with warnings wait for you).'}
+            data-testid="approve-file"
+            onClick={() => actions.approveFile(group, file.path)}
+          >
+            <Codicon name="check-all" />
+            <span>Approve file</span>
+          </button>
+          <BulkReject
+            label="Reject file…"
+            scope={file.path}
+            disabled={blocked !== null || !file.hunks.some((h) => h.status === 'pending')}
+            title={blocked ?? 'Reject every undecided hunk of this file with one reason.'}
+            onReject={(reason) => actions.rejectFile(group, file.path, reason)}
+            testId="reject-file"
+          />
+        </div>
+      )}
+      {children}
     </div>
   );
 }
