@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { Entry } from '../../../src/score';
 import { indexOfEntry, positionOf } from '../selection';
 import type { RevealRequest } from '../store';
 import { usePodium } from '../usePodium';
 import { EntryRow } from './EntryRow';
 
-/** Every entry row has this height, so the window is arithmetic: nothing is ever measured. */
+/** Every entry row has this height, so the virtualizer never has to measure. */
 export const ROW_HEIGHT = 22;
 
 /**
@@ -13,8 +14,13 @@ export const ROW_HEIGHT = 22;
  * fast scrolling, and each is a row to mount when a following list slides on.
  */
 const OVERSCAN = 4;
-/** The view's height assumed until the list has been laid out once (a lane's usual share). */
-const INITIAL_VIEW = 12 * ROW_HEIGHT;
+/**
+ * The virtualizer is told the row count rounded up to this: it rebuilds its table of row offsets
+ * (a pass over every row) whenever the count it is given changes, which for ten streaming sessions
+ * of 10k rows each was most of a frame's script time. Rounded, it rebuilds once per 256 new rows;
+ * the rows past the real count are never rendered and the list is only as tall as its real rows.
+ */
+const COUNT_STEP = 256;
 
 /**
  * Lists to scroll to their end once the current commit is done, each to its known end (rows times
@@ -49,67 +55,11 @@ interface Props {
   follow: boolean;
 }
 
-interface View {
-  /** scrollTop and clientHeight as last seen (from scroll and resize events, never read in render). */
-  top: number;
-  height: number;
-}
-
-/**
- * Where a fixed-height list is scrolled and how tall its view is, from scroll events and a
- * ResizeObserver (never read during render). The returned view is current; the list re-renders
- * only when a scroll crosses a row boundary, and not at all for a scroll `quiet` says it made
- * itself (following a live session, which already rendered the rows it scrolled to).
- */
-function useView(
-  scrollRef: RefObject<HTMLDivElement | null>,
-  quiet: (top: number, height: number, scrolled: boolean) => boolean,
-): [View, (top: number) => void] {
-  const [, setTick] = useState(0);
-  const quietRef = useRef(quiet);
-  quietRef.current = quiet;
-  const latest = useRef<View>({ top: 0, height: INITIAL_VIEW });
-  const update = useCallback((top: number, height: number, scrolled: boolean) => {
-    const prev = latest.current;
-    latest.current = { top, height };
-    if (quietRef.current(top, height, scrolled)) return;
-    if (Math.floor(prev.top / ROW_HEIGHT) === Math.floor(top / ROW_HEIGHT) && prev.height === height) return;
-    setTick((n) => n + 1);
-  }, []);
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    const onScrollEvent = () => update(el.scrollTop, latest.current.height, true);
-    el.addEventListener('scroll', onScrollEvent, { passive: true });
-    const observer = new ResizeObserver((records) => {
-      const box = records[records.length - 1]!.contentRect;
-      update(el.scrollTop, box.height, false);
-    });
-    observer.observe(el);
-    return () => {
-      el.removeEventListener('scroll', onScrollEvent);
-      observer.disconnect();
-    };
-  }, [scrollRef, update]);
-  const scrollTo = useCallback(
-    (top: number) => {
-      const el = scrollRef.current;
-      if (!el) return;
-      el.scrollTop = top;
-      // Render the new window now rather than when the scroll event comes, a frame later.
-      update(el.scrollTop, latest.current.height, false);
-    },
-    [scrollRef, update],
-  );
-  return [latest.current, scrollTo];
-}
-
 /**
  * A session's entries, windowed: only the rows in view (plus a few) are in the DOM, so a session
- * with 100k entries scrolls like one with ten. Rows have one fixed height, so which rows are in
- * view is arithmetic on the scroll offset, and a batch of new entries costs the rows it adds.
- * Keyboard: one tab stop per session (roving tabindex); arrows, Page Up/Down, Home/End move;
- * Enter or Space opens the detail; Escape closes it.
+ * with 100k entries scrolls like one with ten (@tanstack/react-virtual), and a batch of new entries
+ * costs the rows it adds. Keyboard: one tab stop per session (roving tabindex); arrows, Page
+ * Up/Down, Home/End move; Enter or Space opens the detail; Escape closes it.
  */
 export function EntryList({ sessionId, label, entries, indices, selectedEntry, reveal, follow }: Props) {
   const select = usePodium((s) => s.select);
@@ -129,34 +79,44 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
   const innerRef = useRef<HTMLDivElement>(null);
   /** Whether the engineer is at the bottom (so a live session keeps its newest entry in view). */
   const atBottom = useRef(true);
-  /** The offset this list last scrolled itself to while following, to tell it from the engineer's scrolling. */
-  const followedTo = useRef(-1);
   const countRef = useRef(count);
   countRef.current = count;
-  const [view, scrollTo] = useView(scrollRef, (top, height, scrolled) => {
-    // The list's own scroll to its end while following: its rows are already rendered.
-    if (scrolled && Math.abs(top - followedTo.current) < 1 && height === heightRef.current) return true;
-    // Only a scroll says where the engineer wants to be; a resize (the first layout included) does not.
-    if (scrolled) atBottom.current = top + height >= countRef.current * ROW_HEIGHT - ROW_HEIGHT / 2;
-    return false;
+  /** Whether this render shows the list's end (a live session the engineer has not scrolled away from). */
+  const followingRef = useRef(false);
+  const virtualizer = useVirtualizer({
+    count: Math.ceil(count / COUNT_STEP) * COUNT_STEP,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    // A lane's usual height until the list is laid out, so the first render already has rows.
+    initialRect: { width: 0, height: 12 * ROW_HEIGHT },
+    // A scroll and a batch of events in the same frame then render the list once, not twice.
+    useFlushSync: false,
+    rangeExtractor: (range: Range) => {
+      const n = countRef.current;
+      // While following, the rows are the list's end from this very render: the new rows and the
+      // scroll that shows them land in the same frame, not one frame apart.
+      const from = followingRef.current
+        ? n - Math.ceil((range.endIndex - range.startIndex + 1) + range.overscan)
+        : range.startIndex - range.overscan;
+      const to = followingRef.current ? n - 1 : Math.min(n - 1, range.endIndex + range.overscan);
+      const rows: number[] = [];
+      for (let i = Math.max(0, from); i <= to; i++) rows.push(i);
+      return rows;
+    },
+    onChange: (instance, scrolling) => {
+      // Only a scroll says where the engineer wants to be (a resize does not); judged from the
+      // virtualizer's own figures, as reading the DOM here would force a layout per list per frame.
+      if (scrolling) atBottom.current = (instance.scrollOffset ?? 0) + (instance.scrollRect?.height ?? 0) >= countRef.current * ROW_HEIGHT - ROW_HEIGHT / 2;
+    },
   });
-  const heightRef = useRef(view.height);
-  heightRef.current = view.height;
-
-  // While following, the window is the list's end from the start of this render: the new rows and
-  // the scroll that shows them land in the same frame.
   const following = follow && atBottom.current && count > 0;
-  const top = following ? Math.max(0, totalSize - view.height) : Math.min(view.top, Math.max(0, totalSize - view.height));
-  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(count - 1, Math.ceil((top + view.height) / ROW_HEIGHT) + OVERSCAN - 1);
+  followingRef.current = following;
+  const viewHeight = virtualizer.scrollRect?.height ?? 0;
 
   useLayoutEffect(() => {
-    if (!following || !scrollRef.current) return;
-    const end = Math.max(0, totalSize - view.height);
-    if (followedTo.current === end) return;
-    followedTo.current = end;
-    followToEnd(scrollRef.current, end);
-  }, [following, totalSize, view.height]);
+    if (following && scrollRef.current) followToEnd(scrollRef.current, Math.max(0, totalSize - viewHeight));
+  }, [following, totalSize, viewHeight]);
 
   // aria-setsize is set here rather than rendered: a streaming session changes it with every batch,
   // and rendering it would re-render every row in view for one number.
@@ -167,24 +127,19 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
     for (let i = 0; i < rows.length; i++) if (rows[i]!.getAttribute('aria-setsize') !== size) rows[i]!.setAttribute('aria-setsize', size);
   });
 
-  /** Scrolls row `pos` into view: centred, or (`nearest`) only as far as needed. */
+  /** Scrolls row `pos` into view: centred, or (`auto`) only as far as needed. */
   const scrollToPos = useCallback(
-    (pos: number, align: 'center' | 'nearest') => {
+    (pos: number, align: 'center' | 'auto') => {
       const el = scrollRef.current;
       if (!el) return;
-      const height = el.clientHeight;
       const rowTop = pos * ROW_HEIGHT;
-      let target = el.scrollTop;
-      if (align === 'center') target = rowTop - (height - ROW_HEIGHT) / 2;
-      else if (rowTop < target) target = rowTop;
-      else if (rowTop + ROW_HEIGHT > target + height) target = rowTop + ROW_HEIGHT - height;
-      target = Math.max(0, Math.min(target, countRef.current * ROW_HEIGHT - height));
-      if (target !== el.scrollTop) {
-        atBottom.current = target + height >= countRef.current * ROW_HEIGHT - ROW_HEIGHT / 2;
-        scrollTo(target);
-      }
+      const height = el.clientHeight;
+      const target = align === 'center' ? rowTop - (height - ROW_HEIGHT) / 2 : rowTop < el.scrollTop ? rowTop : rowTop + ROW_HEIGHT > el.scrollTop + height ? rowTop + ROW_HEIGHT - height : el.scrollTop;
+      const max = Math.max(0, countRef.current * ROW_HEIGHT - height);
+      atBottom.current = Math.min(Math.max(0, target), max) >= max - ROW_HEIGHT / 2;
+      virtualizer.scrollToIndex(pos, { align });
     },
-    [scrollTo],
+    [virtualizer],
   );
 
   // Moving with the keyboard may target a row that is not rendered yet: scroll it in, and focus it
@@ -236,7 +191,7 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
     const next = Math.max(0, Math.min(count - 1, pos));
     setActive(next);
     focusPending.current = next;
-    scrollToPos(next, 'nearest');
+    scrollToPos(next, 'auto');
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -274,14 +229,12 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
     e.preventDefault();
   };
 
-  const activeRendered = activePos >= first && activePos <= last;
-  const rows = [];
-  for (let pos = first; pos <= last; pos++) {
-    const entry = entryAt(pos);
-    rows.push(
-      <EntryRow key={entry.id} entry={entry} pos={pos} start={pos * ROW_HEIGHT} selected={pos === selectedPos} tabbable={pos === activePos} onOpen={open} />,
-    );
-  }
+  const items = virtualizer.getVirtualItems();
+  const activeRendered = items.some((item) => item.index === activePos);
+  const rows = items.map((item) => {
+    const entry = entryAt(item.index);
+    return <EntryRow key={entry.id} entry={entry} pos={item.index} start={item.index * ROW_HEIGHT} selected={item.index === selectedPos} tabbable={item.index === activePos} onOpen={open} />;
+  });
 
   return (
     <div
