@@ -106,7 +106,9 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     await tallyCard.getByRole('button', { name: /^Reject/ }).click();
     await feature.locator('.so-reject input, .so-reject textarea').first().fill('Keep averages out of the core for now.');
     await p.keyboard.press('Enter');
-    await frame.getByText('I will take this into account', { exact: false }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    // Find the agent's answer the way an engineer would in a long score: search the entries.
+    await frame.locator('vscode-textfield.search input').fill('take this into account');
+    await frame.locator('.lane-entries .entry', { hasText: 'I will take this into account' }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
     mkdirSync(RESULTS, { recursive: true });
     const shot = path.join(RESULTS, 'e2e-demo-rehearsal.png');
