@@ -180,12 +180,14 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    // Each step has a short timeout and the whole sequence is retried: an editor that finishes
+    // opening after the palette did takes the focus back and closes the palette.
     try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${title}`, { timeout: 3000 });
       await row.waitFor({ state: 'visible', timeout: 3000 });
-      await row.click();
+      await row.click({ timeout: 3000 });
       return;
     } catch (err) {
       if (Date.now() > deadline) throw new Error(`The command palette never offered "${title}"`, { cause: err });
