@@ -21,7 +21,7 @@ import { rehearsalCommand } from '../rehearsal/launch';
 import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
 import { runGit } from '../stage/git';
 import { releaseKept } from '../stage/keep';
-import { branchSlug, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
+import { branchSlug, canonicalPath, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, samePath, type TaskWorktree } from '../stage/worktree';
 import { JournalLockedError } from '../journal';
 import { messageOf as message } from '../agents/sessionKit';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
@@ -360,13 +360,7 @@ export class Conductor {
       const sessionId = task.sessions[task.sessions.length - 1]!;
       let writer: JournalWriter;
       try {
-        writer = await JournalWriter.open(this.host.journalFolder(), sessionId, {
-          flushIntervalMs: this.host.flushIntervalMs(),
-          onError: (err) => {
-            this.host.log('error', err.message);
-            this.feed.report([err.message]);
-          },
-        });
+        writer = await this.openWriter(sessionId);
       } catch (err) {
         if (!(err instanceof JournalLockedError)) this.host.log('warn', `Podium could not take up "${task.spec.title}": ${message(err)}`);
         continue;
@@ -387,7 +381,8 @@ export class Conductor {
         await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'cancelled', reason: 'The VS Code window closed before it entered. Restart it to run it.' });
       }
       const w = task.worktree;
-      const found = w && listed.find((l) => l.branch === w.branch && !l.missing && samePath(l.dir, w.dir));
+      const target = w && (await canonicalPath(w.dir));
+      const found = w && listed.find((l) => l.branch === w.branch && !l.missing && samePath(l.canonicalDir, target!));
       if (w && found) {
         run.worktree = { ...w, headCommit: w.baseCommit };
         this.signOff.track(task.spec.id, run.worktree);
@@ -593,15 +588,18 @@ export class Conductor {
   private async openSession(spec: TaskSpec): Promise<SessionRun> {
     // Unique even for two sessions of one task started within the same second (a quick restart).
     const id = `${stamp(new Date())}-${spec.id}`.slice(0, 110) + `-${randomBytes(2).toString('hex')}`;
-    const writer = await JournalWriter.open(this.host.journalFolder(), id, {
+    return { id, writer: await this.openWriter(id), pending: new Map() };
+  }
+
+  /** The session's journal, opened for appending; write errors go to the log and the score. */
+  private openWriter(sessionId: string): Promise<JournalWriter> {
+    return JournalWriter.open(this.host.journalFolder(), sessionId, {
       flushIntervalMs: this.host.flushIntervalMs(),
       onError: (err) => {
         this.host.log('error', err.message);
         this.feed.report([err.message]);
       },
     });
-    const session: SessionRun = { id, writer, pending: new Map() };
-    return session;
   }
 
   private sinkFor(run: TaskRun) {
@@ -730,11 +728,6 @@ function changesFiles(body: EventBody): boolean {
   return body.type === 'agent.fileEdited'
     || (body.type === 'agent.toolCallUpdate' && body.status === 'completed')
     || (body.type === 'agent.command' && body.exitCode !== undefined);
-}
-
-function samePath(a: string, b: string): boolean {
-  const norm = (p: string) => path.resolve(p).replace(/[\\/]+$/, '');
-  return process.platform === 'win32' || process.platform === 'darwin' ? norm(a).toLowerCase() === norm(b).toLowerCase() : norm(a) === norm(b);
 }
 
 function rememberKey(ask: PermissionAsk): string {

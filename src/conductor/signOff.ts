@@ -185,13 +185,15 @@ export class SignOff {
       await this.deps.emitDurable(h.task, { type: 'hunk.conflict', task: h.task, hunk: hunkId, message: result.conflict.message });
       return 'conflict';
     }
-    if (result.how !== 'already') await this.deps.writeWorkspaceFile(hunk.path, result.text);
-    t.applied.set(hunkId, { text: result.text });
-    // What undo needs goes into git (kept by a ref) and its id into the journal, so a later window can undo too.
-    const kept = await keepContent(t.worktree.dir, keptRef(h.task, hunkId), result.text).catch((err: unknown) => {
+    // What undo needs goes into git (kept by a ref) while the editor writes, and its id into the
+    // journal, so a later window can undo too.
+    const keeping = keepContent(t.worktree.dir, keptRef(h.task, hunkId), result.text).catch((err: unknown) => {
       this.deps.log('warn', `Podium could not keep the approved text of ${hunk.path} in git; undo works in this window only: ${message(err)}`);
       return undefined;
     });
+    if (result.how !== 'already') await this.deps.writeWorkspaceFile(hunk.path, result.text);
+    t.applied.set(hunkId, { text: result.text });
+    const kept = await keeping;
     await this.deps.emitDurable(h.task, { type: 'hunk.applied', task: h.task, hunk: hunkId, how: result.how, ...(kept === undefined ? {} : { kept }) });
     this.refreshOverlaps();
     return 'applied';

@@ -73,21 +73,6 @@ class Batch {
   }
 }
 
-export function reduce(state: ScoreState, event: unknown): ScoreState {
-  return reduceAll(state, [event]);
-}
-
-export function reduceAll(state: ScoreState, events: Iterable<unknown>): ScoreState {
-  const batch = new Batch();
-  let draft: ScoreState | undefined;
-  for (const event of events) {
-    if (isDuplicate(draft ?? state, event)) continue;
-    draft ??= batch.own(state);
-    apply(batch, draft, event);
-  }
-  return draft ?? state;
-}
-
 /**
  * A fold fed in pieces, for loading a journal as it is read: the pieces are reduced as one batch, so
  * nothing is copied twice however small they are, and each piece's events can be dropped as soon as
@@ -111,6 +96,16 @@ export class Folding {
   get state(): ScoreState {
     return this.draft ?? this.start;
   }
+}
+
+export function reduce(state: ScoreState, event: unknown): ScoreState {
+  return reduceAll(state, [event]);
+}
+
+export function reduceAll(state: ScoreState, events: Iterable<unknown>): ScoreState {
+  const folding = new Folding(state);
+  folding.add(events);
+  return folding.state;
 }
 
 /** Folds events from nothing: the score of a whole journal, or of a replay up to some point. */

@@ -268,6 +268,8 @@ async function removeLocked(repo: Repository, target: string, options: RemoveTas
 
 export interface ListedTaskWorktree {
   dir: string;
+  /** `dir` with symbolic links resolved, to compare with `samePath`. */
+  canonicalDir: string;
   /** `podium/<slug>`. */
   branch: string;
   /** The commit the worktree has checked out. */
@@ -291,7 +293,7 @@ export async function listTaskWorktrees(
   for (const w of all.slice(1)) {
     const branch = w.branch?.startsWith('refs/heads/') ? w.branch.slice('refs/heads/'.length) : undefined;
     if (!branch || !isPodiumBranch(branch)) continue;
-    result.push({ dir: w.dir, branch, head: w.head, locked: w.locked, missing: !(await exists(w.dir)) });
+    result.push({ dir: w.dir, canonicalDir: w.canonicalDir, branch, head: w.head, locked: w.locked, missing: !(await exists(w.dir)) });
   }
   return result;
 }
@@ -601,7 +603,7 @@ function trimSlug(slug: string, max: number): string {
  * The absolute path with symlinks resolved as far as the path exists (a storage folder may not exist
  * yet), so `/tmp/x` and `/private/tmp/x` compare equal.
  */
-async function canonicalPath(p: string): Promise<string> {
+export async function canonicalPath(p: string): Promise<string> {
   let head = path.resolve(p);
   const tail: string[] = [];
   for (;;) {
@@ -623,7 +625,8 @@ function comparable(p: string): string {
   return foldCase ? p.toLowerCase() : p;
 }
 
-function samePath(a: string, b: string): boolean {
+/** Whether two canonical paths name the same folder (case folded where the file system usually is). */
+export function samePath(a: string, b: string): boolean {
   return comparable(a) === comparable(b);
 }
 

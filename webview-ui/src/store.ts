@@ -82,10 +82,9 @@ export interface PodiumState {
 
   /** Sends an intent to the host (open a journal, report an error…); never changes the score. */
   post(message: FromWebview): void;
-  /** Queues a message from the host; it is applied on the next frame. */
-  receive(message: unknown): void;
   /**
-   * Queues a `message` event from the host without reading its data yet. Reading `event.data`
+   * Queues a `message` event from the host, applied from the next frame on, without reading its
+   * data yet. Reading `event.data`
    * is what deserialises it (a 5,000-event batch takes milliseconds), so a burst of batches is
    * read frame by frame, within the frame budget, instead of all at once before the first paint.
    */
@@ -177,11 +176,6 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       taskFormOpen: false,
 
       post: (message) => host.postMessage(message),
-
-      receive(message) {
-        queue.push({ read: () => message });
-        schedule();
-      },
 
       receiveEvent(event) {
         queue.push({ read: () => event.data });
