@@ -191,6 +191,16 @@ describe('The tasks bar', () => {
     assert.match(await view.page.getByTestId('ledger-total').innerText(), /Claude Code \$0\.2688\s*·?\s*Codex \$0\.0412/);
     // The header's totals are the same ledger.
     assert.match(await view.page.locator('header').innerText(), new RegExp(`Tokens\\s*${count(total.inputTokens + total.outputTokens)}`, 'i'));
+
+    // A narrow panel drops the agent and cost columns (the cost moves into the tokens' tooltip);
+    // widened again, they come back.
+    const headers = () => view.page.getByRole('table', { name: 'Tasks and what they cost' }).getByRole('columnheader').allTextContents();
+    assert.deepEqual((await headers()).slice(0, 5), ['Task', 'State', 'Agent', 'Tokens', 'Cost']);
+    await view.page.setViewportSize({ width: 600, height: 900 });
+    await eventually(async () => assert.deepEqual((await headers()).slice(0, 3), ['Task', 'State', 'Tokens']));
+    assert.equal(await taskRow(view, 't-parser').locator('td.num').count(), 1);
+    await view.page.setViewportSize({ width: 1280, height: 900 });
+    await eventually(async () => assert.deepEqual((await headers()).slice(0, 5), ['Task', 'State', 'Agent', 'Tokens', 'Cost']));
   });
 });
 

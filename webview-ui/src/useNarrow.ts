@@ -3,16 +3,36 @@ import { useSyncExternalStore } from 'react';
 /** The width below which the view drops secondary columns; styles.css uses the same breakpoint. */
 const NARROW = '(max-width: 720px)';
 
+/**
+ * One query for the whole view, its answer kept from its `change` events: asking `matchMedia`
+ * on every render parses the query and builds a MediaQueryList each time, which showed in the
+ * streaming frames of the UI bench.
+ */
+let query: MediaQueryList | null = null;
+let narrow = false;
+const listeners = new Set<() => void>();
+
+function onChange(e: MediaQueryListEvent): void {
+  narrow = e.matches;
+  for (const l of listeners) l();
+}
+
 const subscribe = (changed: () => void) => {
-  const query = window.matchMedia(NARROW);
-  query.addEventListener('change', changed);
-  return () => query.removeEventListener('change', changed);
+  if (!query) {
+    query = window.matchMedia(NARROW);
+    narrow = query.matches;
+    query.addEventListener('change', onChange);
+  }
+  listeners.add(changed);
+  return () => listeners.delete(changed);
 };
+
+const snapshot = () => (query ? narrow : window.matchMedia(NARROW).matches);
 
 /**
  * True while the panel is narrow. For layout a stylesheet cannot express: a table whose columns
  * must leave the DOM (hiding cells with CSS breaks a fixed-layout table's column widths).
  */
 export function useNarrow(): boolean {
-  return useSyncExternalStore(subscribe, () => window.matchMedia(NARROW).matches);
+  return useSyncExternalStore(subscribe, snapshot);
 }
