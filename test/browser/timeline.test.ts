@@ -185,6 +185,61 @@ describe('The timeline', () => {
     });
   });
 
+  it('draws a streaming lane piece by piece exactly as it draws it whole', async () => {
+    // While sessions stream, a lane is drawn again only from its first changed column on (often
+    // not at all). This score streamed a batch per frame must end in the very pixels of the same
+    // score drawn in one go: marks that crowd into ticks, ticks that turn into glyphs, tool calls
+    // whose bars grow, permission requests answered long after they were asked.
+    const events = streamedScore();
+    const lanes = async (view: ScoreView) => {
+      await view.page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
+      await eventually(async () => assert.equal(await plotOf(view).getAttribute('data-drawn-events'), String(events.length)));
+      await view.page.evaluate(() => new Promise((resolve) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => resolve(null))));
+      return plotOf(view)
+        .locator('canvas[data-session]')
+        .evaluateAll((canvases) =>
+          canvases.map((c) => {
+            const canvas = c as unknown as { dataset: { session: string }; width: number; height: number; getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+            return { session: canvas.dataset.session, width: canvas.width, pixels: Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data) };
+          }),
+        );
+    };
+    const source = { folder: '/w/.podium/journals', label: 'Workspace journals', readOnly: false };
+
+    const streamed = await openScore({ width: 800, height: 900 });
+    await streamed.post({ type: 'reset', source, total: events.length });
+    // Three events a frame, each batch drawn before the next is posted.
+    await streamed.page.evaluate(
+      `(async (events) => {
+        const plot = () => document.querySelector('[data-testid="timeline-plot"]');
+        for (let i = 0; i < events.length; i += 3) {
+          window.postMessage({ type: 'events', events: events.slice(i, i + 3) }, '*');
+          await new Promise((r) => setTimeout(r, 0));
+          const want = Math.min(events.length, i + 3);
+          while (!plot() || Number(plot().dataset.drawnEvents) < want) await new Promise((r) => requestAnimationFrame(r));
+        }
+      })(${JSON.stringify(events)})`,
+    );
+    const piece = await lanes(streamed);
+    await streamed.page.context().close();
+
+    const whole = await openScore({ width: 800, height: 900 });
+    await whole.post({ type: 'reset', source, total: events.length });
+    await whole.post({ type: 'events', events });
+    const once = await lanes(whole);
+
+    assert.deepEqual(piece.map((l) => l.session), once.map((l) => l.session));
+    assert.ok(once.every((l) => l.pixels.some((v, i) => i % 4 === 3 && v > 0)), 'every lane has something drawn');
+    for (let k = 0; k < once.length; k++) {
+      const a = piece[k]!.pixels;
+      const b = once[k]!.pixels;
+      const width = once[k]!.width;
+      const columns = new Set<number>();
+      for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) columns.add(Math.floor(i / 4) % width);
+      assert.equal(columns.size, 0, `lane ${once[k]!.session} differs in ${columns.size} columns, from x=${Math.min(...columns)} to x=${Math.max(...columns)}`);
+    }
+  });
+
   it('follows now while a session is live', async () => {
     const view = await openScore({ width: 1280, height: 800 });
     const now = Date.now();
@@ -242,6 +297,38 @@ describe('A score of 100,000 entries in 10 sessions', () => {
     assert.ok(paint.all < 20_000, 'painted at all within twenty seconds');
   });
 });
+
+/**
+ * The recorded conductor score, interleaved with a busy session of its own: tool calls that run
+ * for seconds (bars), outputs crowded into neighbouring pixels (ticks, and past a third of the
+ * plot's width, shorter ticks), messages that stream in pieces, a permission request answered ten
+ * seconds later. A session asleep at both ends of the recording fixes the axis, so every batch
+ * after the first lands in a view that did not move.
+ */
+function streamedScore(): Array<Record<string, unknown> & { ts: number }> {
+  const recorded = fixture.events;
+  const first = recorded[0]!.ts;
+  const last = recorded.at(-1)!.ts;
+  const busy: Array<Record<string, unknown> & { ts: number }> = [];
+  let seq = 1;
+  const add = (ts: number, event: Record<string, unknown>) => busy.push({ v: 1, session: 'sess-busy', seq: seq++, ts, ...event });
+  add(first + 50, { type: 'session.spawned', agent: { kind: 'acp', label: 'Rehearsal' }, command: ['podium-rehearsal'], cwd: '/w' });
+  add(first + 80, { type: 'session.ready' });
+  for (let t = first + 100, j = 0; t < last - 500; t += 120, j++) {
+    if (j % 40 === 5) add(t, { type: 'agent.toolCall', entry: `tc-${j}`, title: `Run step ${j}`, toolKind: 'execute', status: 'in_progress' });
+    else if (j % 40 === 25) add(t, { type: 'agent.toolCallUpdate', entry: `tc-${j - 20}`, status: j % 80 === 25 ? 'completed' : 'failed' });
+    else if (j === 30) add(t, { type: 'permission.requested', request: 'perm-busy', title: 'Run the migration', options: [{ id: 'ok', name: 'Allow once', kind: 'allow_once' }] });
+    else if (j === 130) add(t, { type: 'permission.resolved', request: 'perm-busy', optionId: 'ok', by: 'engineer' });
+    else if (j % 9 === 0) add(t, { type: 'agent.message', entry: `m-${Math.floor(j / 27)}`, text: `part ${j} ` });
+    else if (j % 17 === 0) add(t, { type: 'notice', level: 'warning', code: 'bench', text: `Slow step ${j}` });
+    else if (j % 3 !== 1 || j > 200) add(t, { type: 'agent.output', stream: 'stdout', text: `line ${j}` });
+  }
+  const anchor = [
+    { v: 1, session: 'sess-anchor', seq: 1, ts: first, type: 'session.spawned', agent: { kind: 'acp', label: 'Anchor' }, command: ['anchor'], cwd: '/w' },
+    { v: 1, session: 'sess-anchor', seq: 2, ts: last, type: 'agent.output', stream: 'stdout', text: 'the end of the axis' },
+  ];
+  return [...anchor, ...[...recorded, ...busy].sort((a, b) => a.ts - b.ts)];
+}
 
 /**
  * Page code that builds `sessions` × `per` events, each one entry (outputs, finished tool calls,

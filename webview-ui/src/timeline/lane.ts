@@ -158,6 +158,12 @@ export class LaneIndex {
   private isLasting = new Uint8Array(256);
   private open: Readonly<Record<string, number>> = {};
   private pending: Readonly<Record<string, number>> = {};
+  /**
+   * The lowest index appended or replaced since the plot last took it (`takeChangedFrom`): with
+   * the running-max times, every change lies at or right of that entry's column, so a plot whose
+   * range did not move redraws only from there on.
+   */
+  private changedFrom = 0;
 
   get size(): number {
     return this.length;
@@ -165,6 +171,13 @@ export class LaneIndex {
 
   entry(i: number): Entry {
     return this.entries[i]!;
+  }
+
+  /** The lowest index changed since the last call (`size` when nothing was). */
+  takeChangedFrom(): number {
+    const from = this.changedFrom;
+    this.changedFrom = this.length;
+    return from;
   }
 
   /**
@@ -194,8 +207,10 @@ export class LaneIndex {
           break check;
         }
         this.set(i, entries[i]!);
+        if (i < this.changedFrom) this.changedFrom = i;
       }
     }
+    if (known < this.changedFrom) this.changedFrom = known;
     if (known === 0) {
       this.phases = [];
       this.lasting = [];
@@ -268,24 +283,29 @@ export class LaneIndex {
   /**
    * Which entry to draw in each pixel column of a plot `width` px wide showing `range`: the one
    * with the highest priority, the later on ties. Entries the filter hides (`matches[i] === 0`) are
-   * skipped. One pass over the entries in view; nothing allocated but what `out` lacks.
+   * skipped. One pass over the entries in view; nothing allocated but what `out` lacks. With
+   * `fromX`, only the columns from there on are worked out again (`out` holds the rest already).
    */
-  columns(range: Range, width: number, matches: Uint8Array | null, out: Columns): void {
-    out.reset(width);
-    const from = this.lowerBound(range.start - ((range.end - range.start) / width) * 0.5);
+  columns(range: Range, width: number, matches: Uint8Array | null, out: Columns, fromX = 0): void {
+    fromX = Math.max(0, Math.floor(fromX));
+    if (fromX === 0) out.reset(width);
+    else out.clearFrom(fromX);
     const scale = width / (range.end - range.start);
+    const from = this.lowerBound(range.start + (fromX - 0.5) / scale);
     const best = out.best;
     const pri = out.priority;
+    const look = out.style;
     for (let i = from; i < this.length; i++) {
       const t = this.ts[i]!;
       if (t > range.end) break;
       if (matches && matches[i] !== 1) continue;
       const x = Math.floor((t - range.start) * scale);
-      if (x < 0 || x >= width) continue;
+      if (x < fromX || x >= width) continue;
       const p = STYLES[this.style[i]!]!.priority + 1;
       if (p >= pri[x]!) {
         pri[x] = p;
         best[x] = i;
+        look[x] = this.style[i]!;
       }
     }
   }
@@ -299,15 +319,24 @@ function sameEntry(a: Entry, b: Entry): boolean {
 export class Columns {
   best = new Int32Array(0);
   priority = new Uint8Array(0);
+  /** The style of each column's entry when it was worked out (-1: empty): what was drawn there. */
+  style = new Int16Array(0);
   width = 0;
 
   reset(width: number): void {
     if (this.best.length < width) {
       this.best = new Int32Array(width);
       this.priority = new Uint8Array(width);
+      this.style = new Int16Array(width);
     }
     this.width = width;
-    this.best.fill(-1, 0, width);
-    this.priority.fill(0, 0, width);
+    this.clearFrom(0);
+  }
+
+  /** Empties the columns from `x` on, to be worked out again. */
+  clearFrom(x: number): void {
+    this.best.fill(-1, x, this.width);
+    this.priority.fill(0, x, this.width);
+    this.style.fill(-1, x, this.width);
   }
 }

@@ -73,6 +73,9 @@ interface LaneCacheEntry {
   width: number;
   dpr: number;
   palette: number;
+  /** How many lifecycle phases the staff was drawn with, and how tall the ticks were. */
+  phases: number;
+  tall: number;
 }
 
 /** What the React shell shows around the plot; replaced (never mutated) when it changes. */
@@ -133,6 +136,8 @@ export class TimelinePlot {
   private readonly layerKeys = { under: '', over: '', axis: '' };
   private occupied = new Int32Array(0);
   private tickStyle = new Int16Array(0);
+  /** Scratch: the styles a lane's columns had before they were worked out again (see changedX). */
+  private drawnStyle = new Int16Array(0);
 
   constructor(
     private readonly els: PlotElements,
@@ -702,7 +707,10 @@ export class TimelinePlot {
   /**
    * Draws one lane's staff, bars and marks on its own canvas, unless nothing it shows changed (its
    * entries, the filter, the range, the size, the theme, where it ends): a lane that got no new
-   * entries costs nothing.
+   * entries costs nothing. When only entries changed and the view did not move (the usual frame
+   * while sessions stream), only the columns from the first changed entry on are worked out again,
+   * and only the pixels whose drawing changed are drawn again: often none, as a new entry mostly
+   * lands in a column whose mark already outranks it.
    */
   private drawLane(
     data: LaneData,
@@ -719,7 +727,7 @@ export class TimelinePlot {
       canvas.className = 'timeline-lane';
       canvas.dataset.session = data.id;
       canvas.setAttribute('aria-hidden', 'true');
-      cache = { canvas, top: -1, version: -1, matches: null, laneEnd: 0, start: 0, end: 0, width: 0, dpr: 0, palette: -1 };
+      cache = { canvas, top: -1, version: -1, matches: null, laneEnd: 0, start: 0, end: 0, width: 0, dpr: 0, palette: -1, phases: 0, tall: 0 };
       this.laneCache.set(data.id, cache);
     }
     const c = cache.canvas;
@@ -730,30 +738,205 @@ export class TimelinePlot {
       const before = this.els.lanes.children[li] ?? null;
       if (before !== c) this.els.lanes.insertBefore(c, before);
     }
-    if (
-      cache.version === idx.version &&
+    const sameView =
       cache.matches === data.matches &&
-      cache.laneEnd === laneEnd &&
       cache.start === key.start &&
       cache.end === key.end &&
       cache.width === key.width &&
       cache.dpr === key.dpr &&
       cache.palette === key.palette &&
-      cols.width === key.width
-    ) {
-      return;
+      cols.width === key.width;
+    if (sameView && cache.version === idx.version && cache.laneEnd === laneEnd) return;
+    const changedFrom = idx.takeChangedFrom();
+    const width = key.width;
+    const scale = width / span(r);
+    const X = (t: number) => (t - r.start) * scale;
+    let fromX = 0;
+    // Drawn whole: a new view, a lane whose entries were replaced from the start, and a staff that
+    // got its first lifecycle phase (until then it was drawn as running throughout).
+    const phasesGrew = idx.phases.length >= cache.phases && (cache.phases > 0 || idx.phases.length === 0);
+    if (sameView && changedFrom > 0 && phasesGrew) {
+      fromX = this.changedX(idx, cols, data.matches, r, changedFrom, laneEnd, cache, X);
+    } else {
+      idx.columns(r, width, data.matches, cols);
     }
-    Object.assign(cache, { version: idx.version, matches: data.matches, laneEnd }, key);
-    fitCanvas(c, key.width, LANE_HEIGHT, key.dpr);
+    const n = this.occupy(cols);
+    const tall = n > width / 3 ? 8 : 12;
+    // Crowding changes every tick's size: all of the lane is drawn again.
+    if (tall !== cache.tall) fromX = 0;
+    Object.assign(cache, { version: idx.version, matches: data.matches, laneEnd, phases: idx.phases.length, tall }, key);
+    if (fromX === Infinity) return;
+    const glyphs = this.classify(idx, cols, n);
+    const clipX = this.clipFor(fromX, n);
+    fitCanvas(c, width, LANE_HEIGHT, key.dpr);
     const ctx = c.getContext('2d')!;
     ctx.setTransform(key.dpr, 0, 0, key.dpr, 0, 0);
-    ctx.clearRect(0, 0, key.width, LANE_HEIGHT);
-    const scale = key.width / span(r);
-    const X = (t: number) => (t - r.start) * scale;
-    this.drawStaff(ctx, idx, laneEnd, X, 0, key.width);
-    idx.columns(r, key.width, data.matches, cols);
+    if (clipX > 0) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(clipX, 0, width - clipX, LANE_HEIGHT);
+      ctx.clip();
+    }
+    ctx.clearRect(clipX, 0, width - clipX, LANE_HEIGHT);
+    this.drawStaff(ctx, idx, laneEnd, X, 0, width);
     this.drawBars(ctx, idx, data.matches, r, laneEnd, X, LANE_HEIGHT / 2);
-    this.drawMarks(ctx, idx, cols, 0, LANE_HEIGHT / 2);
+    this.drawMarks(ctx, idx, cols, n, glyphs, tall, clipX, LANE_HEIGHT / 2);
+    if (clipX > 0) ctx.restore();
+  }
+
+  /**
+   * With the view unchanged and entries changed from `changedFrom` on: works the columns out again
+   * from the first changed entry's, and returns the first pixel whose drawing changed (a column's
+   * mark, a bar, the staff), or Infinity when none did.
+   */
+  private changedX(
+    idx: LaneIndex,
+    cols: Columns,
+    matches: Uint8Array | null,
+    r: Range,
+    changedFrom: number,
+    laneEnd: number,
+    cache: LaneCacheEntry,
+    X: (t: number) => number,
+  ): number {
+    const width = cols.width;
+    let dirty = Infinity;
+    if (changedFrom < idx.size) {
+      // Times are a running maximum: every changed entry is at or right of this column.
+      const fromX = Math.max(0, Math.floor(X(idx.ts[changedFrom]!)));
+      if (fromX < width) {
+        if (this.drawnStyle.length < width) this.drawnStyle = new Int16Array(width);
+        const drawn = this.drawnStyle;
+        drawn.set(cols.style.subarray(fromX, width));
+        idx.columns(r, width, matches, cols, fromX);
+        for (let x = fromX; x < width; x++) {
+          if (cols.style[x] !== drawn[x - fromX]) {
+            dirty = x;
+            break;
+          }
+        }
+      }
+      // A changed tool call or command may have a new or longer bar.
+      const lasting = idx.lasting;
+      for (let k = lasting.length - 1; k >= 0 && lasting[k]! >= changedFrom; k--) dirty = Math.min(dirty, X(idx.ts[lasting[k]!]!));
+    }
+    // A new lifecycle phase changes the staff from its time on; a new end, from the nearer end on.
+    const phases = idx.phases;
+    for (let k = cache.phases; k < phases.length; k++) dirty = Math.min(dirty, X(phases[k]!.ts));
+    if (laneEnd !== cache.laneEnd) dirty = Math.min(dirty, X(Math.min(laneEnd, cache.laneEnd)));
+    return dirty === Infinity ? dirty : Math.max(0, dirty);
+  }
+
+  /** Lists the occupied columns, in order, in `this.occupied`; returns how many there are. */
+  private occupy(cols: Columns): number {
+    const width = cols.width;
+    if (this.occupied.length < width) this.occupied = new Int32Array(width);
+    const xs = this.occupied;
+    const best = cols.best;
+    let n = 0;
+    for (let x = 0; x < width; x++) if (best[x]! >= 0) xs[n++] = x;
+    return n;
+  }
+
+  /**
+   * Decides, per occupied column, whether its mark is its kind's glyph (isolated: no neighbour
+   * within ISOLATED_PX) or a tick in its style, in `this.tickStyle` (-1: a glyph). Returns how many
+   * glyphs there are.
+   */
+  private classify(idx: LaneIndex, cols: Columns, n: number): number {
+    const p = this.palette;
+    const xs = this.occupied;
+    if (this.tickStyle.length < cols.width) this.tickStyle = new Int16Array(cols.width);
+    const tick = this.tickStyle;
+    let glyphs = 0;
+    for (let k = 0; k < n; k++) {
+      const x = xs[k]!;
+      const sid = idx.style[cols.best[x]!]!;
+      const isolated = (k === 0 || x - xs[k - 1]! >= ISOLATED_PX) && (k === n - 1 || xs[k + 1]! - x >= ISOLATED_PX);
+      if (isolated && p.glyphsReady && p.glyph.has(STYLES[sid]!.icon)) {
+        tick[x] = -1;
+        glyphs++;
+      } else {
+        tick[x] = sid;
+      }
+    }
+    return glyphs;
+  }
+
+  /**
+   * Where to clip a redraw of the pixels from `fromX` on: far enough left to take in every mark
+   * whose look a change there can alter (a glyph or a halo spreads 9 px either side, and whether a
+   * mark is a glyph depends on its neighbours within ISOLATED_PX), and never through a glyph, whose
+   * anti-aliased edge would then be drawn differently from a whole redraw.
+   */
+  private clipFor(fromX: number, n: number): number {
+    let clip = Math.floor(fromX) - ISOLATED_PX - 10;
+    const xs = this.occupied;
+    const tick = this.tickStyle;
+    let k = n - 1;
+    while (k >= 0 && xs[k]! - 8 >= clip) k--;
+    for (; k >= 0 && xs[k]! + 9 >= clip; k--) if (tick[xs[k]!] === -1) clip = xs[k]! - 8;
+    return Math.max(0, clip);
+  }
+
+  /**
+   * The marks of the `n` occupied columns listed by `occupy`, as `classify` decided: ticks `tall`
+   * px high, or glyphs. Marks that cannot reach past `clipX` are skipped. Ticks are filled one
+   * path per style, the least important first, so where crowded ticks overlap the more important
+   * one shows, whichever part of the lane is drawn.
+   */
+  private drawMarks(ctx: CanvasRenderingContext2D, idx: LaneIndex, cols: Columns, n: number, glyphs: number, tall: number, clipX: number, cy: number): void {
+    const p = this.palette;
+    const best = cols.best;
+    const xs = this.occupied;
+    const tick = this.tickStyle;
+    let first = 0;
+    while (first < n && xs[first]! + 9 < clipX) first++;
+    const used = new Set<number>();
+    for (let k = first; k < n; k++) {
+      const x = xs[k]!;
+      const sid = idx.style[best[x]!]!;
+      if (tick[x] !== -1) used.add(sid);
+      if (STYLES[sid]!.urgent) {
+        ctx.globalAlpha = 0.3;
+        ctx.fillStyle = p.tone.yellow;
+        ctx.fillRect(x - 8, 2, 17, LANE_HEIGHT - 4);
+        ctx.globalAlpha = 1;
+      }
+    }
+    // One path per style: a lane of a thousand crowded marks is a handful of fills.
+    const thick = tall > 10 ? 3 : 2;
+    const order = [...used].sort((a, b) => STYLES[a]!.priority - STYLES[b]!.priority || a - b);
+    for (const sid of order) {
+      ctx.fillStyle = p.tone[STYLES[sid]!.tone];
+      ctx.beginPath();
+      for (let k = first; k < n; k++) {
+        const x = xs[k]!;
+        if (tick[x] === sid) ctx.rect(x, cy - tall / 2, thick, tall);
+      }
+      ctx.fill();
+    }
+    if (glyphs > 0) {
+      let fontSet = false;
+      for (let k = first; k < n; k++) {
+        const x = xs[k]!;
+        if (tick[x] !== -1) continue;
+        if (!fontSet) {
+          ctx.font = '14px codicon';
+          ctx.textAlign = 'center';
+          ctx.textBaseline = 'middle';
+          fontSet = true;
+        }
+        const style = STYLES[idx.style[best[x]!]!]!;
+        // A disc of the background under the glyph keeps the staff line from crossing it.
+        ctx.fillStyle = p.ink.background;
+        ctx.beginPath();
+        ctx.arc(x + 0.5, cy, 7.5, 0, Math.PI * 2);
+        ctx.fill();
+        ctx.fillStyle = p.tone[style.tone];
+        ctx.fillText(p.glyph.get(style.icon)!, x + 0.5, cy + 0.5);
+      }
+    }
   }
 
   /** The lane's staff line: the session's lifecycle, dashed while created or queued, coloured while it runs or waits. */
@@ -825,70 +1008,6 @@ export class TimelinePlot {
       drawn++;
     }
     ctx.globalAlpha = 1;
-  }
-
-  private drawMarks(ctx: CanvasRenderingContext2D, idx: LaneIndex, cols: Columns, y0: number, cy: number): void {
-    const p = this.palette;
-    const width = cols.width;
-    const best = cols.best;
-    // Occupied columns, in order, to tell isolated marks from crowded ones; reused between lanes.
-    if (this.occupied.length < width) this.occupied = new Int32Array(width);
-    const xs = this.occupied;
-    let n = 0;
-    for (let x = 0; x < width; x++) if (best[x]! >= 0) xs[n++] = x;
-    // Per column: its style, or -1 when the mark is drawn as a glyph rather than a tick.
-    if (this.tickStyle.length < width) this.tickStyle = new Int16Array(width);
-    const tick = this.tickStyle;
-    const used = new Set<number>();
-    let glyphs = 0;
-    for (let k = 0; k < n; k++) {
-      const x = xs[k]!;
-      const sid = idx.style[best[x]!]!;
-      const style = STYLES[sid]!;
-      if (style.urgent) {
-        ctx.globalAlpha = 0.3;
-        ctx.fillStyle = p.tone.yellow;
-        ctx.fillRect(x - 8, y0 + 2, 17, LANE_HEIGHT - 4);
-        ctx.globalAlpha = 1;
-      }
-      const isolated = (k === 0 || x - xs[k - 1]! >= ISOLATED_PX) && (k === n - 1 || xs[k + 1]! - x >= ISOLATED_PX);
-      if (isolated && p.glyphsReady && p.glyph.has(style.icon)) {
-        tick[x] = -1;
-        glyphs++;
-      } else {
-        tick[x] = sid;
-        used.add(sid);
-      }
-    }
-    // One path per style: a lane of a thousand crowded marks is a handful of fills.
-    const tall = n > width / 3 ? 8 : 12;
-    const thick = tall > 10 ? 3 : 2;
-    for (const sid of used) {
-      ctx.fillStyle = p.tone[STYLES[sid]!.tone];
-      ctx.beginPath();
-      for (let k = 0; k < n; k++) {
-        const x = xs[k]!;
-        if (tick[x] === sid) ctx.rect(x, cy - tall / 2, thick, tall);
-      }
-      ctx.fill();
-    }
-    if (glyphs > 0) {
-      ctx.font = '14px codicon';
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'middle';
-      for (let k = 0; k < n; k++) {
-        const x = xs[k]!;
-        if (tick[x] !== -1) continue;
-        const style = STYLES[idx.style[best[x]!]!]!;
-        // A disc of the background under the glyph keeps the staff line from crossing it.
-        ctx.fillStyle = p.ink.background;
-        ctx.beginPath();
-        ctx.arc(x + 0.5, cy, 7.5, 0, Math.PI * 2);
-        ctx.fill();
-        ctx.fillStyle = p.tone[style.tone];
-        ctx.fillText(p.glyph.get(style.icon)!, x + 0.5, cy + 0.5);
-      }
-    }
   }
 
   private drawAxis(ctx: CanvasRenderingContext2D, dpr: number, width: number, r: Range, grid: { step: number; times: number[] }, nowX: number | null): void {
