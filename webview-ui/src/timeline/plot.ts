@@ -33,6 +33,8 @@ const ISOLATED_PX = 15;
  * coming: the latest within this long.
  */
 const STALE_MS = 15 * 60_000;
+/** Live, "show everything" moves its end this many pixels at a time (see `fitted`). */
+const FIT_STEP_PX = 16;
 /** Bars drawn per lane at most: past this a lane is a solid band anyway. */
 const MAX_BARS = 4096;
 
@@ -245,14 +247,27 @@ export class TimelinePlot {
     return d.mayBeLive && d.lanes.some((l) => l.live) && now - d.lastTs < STALE_MS;
   }
 
-  private extent(now: number): Range {
+  /**
+   * The time the score covers. Live, the end moves with every event and every tick of the clock;
+   * rounded up to about `pixels` pixels' worth, the range (and so every lane's drawing) stays put
+   * until it has moved that far.
+   */
+  private extent(now: number, pixels = 1): Range {
     const d = this.data;
     if (!this.isLive(now)) return { start: d.firstTs, end: d.lastTs };
-    // Live, the end moves with every event and every tick of the clock; rounded up to about a
-    // pixel, the range (and so every lane's drawing) stays put until it has moved that far.
-    const step = this.pixelStep();
+    const step = this.pixelStep() * pixels;
     const end = Math.max(d.lastTs, now);
     return { start: d.firstTs, end: step > 1 ? Math.ceil(end / step) * step : end };
+  }
+
+  /**
+   * The whole score, as "show everything" frames it. Its end is rounded to FIT_STEP_PX pixels: a
+   * fitted plot squeezes every mark a little whenever its end moves, so every lane is drawn again,
+   * and ten live lanes drawn again each pixel (every couple of seconds on an hour's score) were the
+   * slowest frames while sessions stream. Now runs on into the room that leaves.
+   */
+  private fitted(now: number): Range {
+    return fitRange(this.extent(now, FIT_STEP_PX));
   }
 
   /**
@@ -266,8 +281,8 @@ export class TimelinePlot {
   }
 
   private current(now: number): Range {
+    if (this.mode === 'fit') return this.fitted(now);
     const extent = this.extent(now);
-    if (this.mode === 'fit') return fitRange(extent);
     if (this.mode === 'follow') {
       // A little room after now, so the newest marks are not on the very edge.
       const end = extent.end + this.followSpan * 0.03;
@@ -280,7 +295,7 @@ export class TimelinePlot {
   private setRange(next: Range): void {
     const now = Date.now();
     const extent = this.extent(now);
-    const fit = fitRange(extent);
+    const fit = this.fitted(now);
     if (span(next) >= span(fit) * 0.999) {
       this.mode = 'fit';
     } else if (this.isLive(now) && next.end >= extent.end) {
