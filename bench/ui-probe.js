@@ -41,7 +41,10 @@
       var session = 'sess-' + s;
       var t0 = endTs - per * step;
       all.push({ v: 1, session: session, seq: 1, ts: t0 + s * 17, type: 'session.spawned', agent: { kind: s % 3 === 0 ? 'codex' : 'claude', label: s % 3 === 0 ? 'Codex' : 'Claude Code' }, command: ['agent'], cwd: '/w' });
-      for (var j = 1; j < per; j++) all.push(entryEvent(session, j + 1, t0 + j * step + s * 17, j));
+      // Ready, as every agent is a moment after it starts: the sessions stream as running ones,
+      // not as ones forever starting (whose spinners a running session does not show).
+      all.push({ v: 1, session: session, seq: 2, ts: t0 + s * 17 + 1, type: 'session.ready' });
+      for (var j = 1; j < per - 1; j++) all.push(entryEvent(session, j + 2, t0 + j * step + s * 17, j));
     }
     all.sort(function (a, b) { return a.ts - b.ts; });
     return all;
