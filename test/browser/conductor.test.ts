@@ -192,13 +192,21 @@ describe('The tasks bar', () => {
     // The header's totals are the same ledger.
     assert.match(await view.page.locator('header').innerText(), new RegExp(`Tokens\\s*${count(total.inputTokens + total.outputTokens)}`, 'i'));
 
-    // A narrow panel drops the agent and cost columns (the cost moves into the tokens' tooltip);
-    // widened again, they come back.
+    // A panel under 1080 px drops the agent and cost columns (the cost moves into the tokens'
+    // tooltip), so every task's title keeps room to be read; widened again, they come back.
     const headers = () => view.page.getByRole('table', { name: 'Tasks and what they cost' }).getByRole('columnheader').allTextContents();
+    const titleWidth = async () => (await taskRow(view, 't-parser').locator('th').boundingBox())!.width;
     assert.deepEqual((await headers()).slice(0, 5), ['Task', 'State', 'Agent', 'Tokens', 'Cost']);
-    await view.page.setViewportSize({ width: 600, height: 900 });
-    await eventually(async () => assert.deepEqual((await headers()).slice(0, 3), ['Task', 'State', 'Tokens']));
-    assert.equal(await taskRow(view, 't-parser').locator('td.num').count(), 1);
+    assert.ok((await titleWidth()) > 250, `the title has ${await titleWidth()} px at 1280 px`);
+    for (const width of [1000, 800, 600]) {
+      await view.page.setViewportSize({ width, height: 900 });
+      await eventually(async () => assert.deepEqual((await headers()).slice(0, 3), ['Task', 'State', 'Tokens']));
+      assert.equal(await taskRow(view, 't-parser').locator('td.num').count(), 1);
+      assert.ok((await titleWidth()) > 150, `the title has ${await titleWidth()} px at ${width} px`);
+      assert.match(await taskRow(view, 't-parser').locator('th').innerText(), /Speed up/);
+      const send = (await taskRow(view, 't-types').getByRole('button', { name: /Send follow-up/ }).boundingBox())!;
+      assert.ok(send.x + send.width <= width, `the follow-up's send button ends at ${send.x + send.width} px, inside ${width} px`);
+    }
     await view.page.setViewportSize({ width: 1280, height: 900 });
     await eventually(async () => assert.deepEqual((await headers()).slice(0, 5), ['Task', 'State', 'Agent', 'Tokens', 'Cost']));
   });

@@ -1,7 +1,11 @@
 import { useSyncExternalStore } from 'react';
 
-/** The width below which the view drops secondary columns; styles.css uses the same breakpoint. */
-const NARROW = '(max-width: 720px)';
+/**
+ * The width below which the tasks table drops its agent and cost columns (styles.css uses the same
+ * breakpoint for the columns that stay): with all seven columns, the task's own title would be left
+ * less than 200 px, or nothing at all in an 800 px panel.
+ */
+const NARROW = '(max-width: 1079px)';
 
 /**
  * One query for the whole view, its answer kept from its `change` events: asking `matchMedia`
@@ -30,8 +34,9 @@ const subscribe = (changed: () => void) => {
 const snapshot = () => (query ? narrow : window.matchMedia(NARROW).matches);
 
 /**
- * True while the panel is narrow. For layout a stylesheet cannot express: a table whose columns
- * must leave the DOM (hiding cells with CSS breaks a fixed-layout table's column widths).
+ * True while the panel is too narrow for the whole tasks table. For layout a stylesheet cannot
+ * express: a table whose columns must leave the DOM (hiding cells with CSS breaks a fixed-layout
+ * table's column widths).
  */
 export function useNarrow(): boolean {
   return useSyncExternalStore(subscribe, snapshot);

@@ -115,8 +115,8 @@ function summarise(rows: TaskRow[]): string {
 
 function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnType<typeof ledger>; g: Gate; config: HostConfig | null }) {
   const titles = useMemo(() => new Map(rows.map((r) => [r.id, r.task.spec.title])), [rows]);
-  // A narrow panel keeps the task, its state, tokens, actions and follow-up; the agent and the
-  // cost move into the tokens cell's tooltip.
+  // A panel under 1080 px keeps the task, its state, tokens, actions and follow-up; the agent and
+  // the cost move into the tokens cell's tooltip.
   const wide = !useNarrow();
   return (
     <table className="tasks-table" aria-label="Tasks and what they cost">
