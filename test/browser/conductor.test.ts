@@ -198,15 +198,24 @@ describe('The tasks bar', () => {
     const titleWidth = async () => (await taskRow(view, 't-parser').locator('th').boundingBox())!.width;
     assert.deepEqual((await headers()).slice(0, 5), ['Task', 'State', 'Agent', 'Tokens', 'Cost']);
     assert.ok((await titleWidth()) > 250, `the title has ${await titleWidth()} px at 1280 px`);
-    for (const width of [1000, 800, 600]) {
+    // Under 560 px (a side bar) the follow-up column leaves too: only the task waiting for input
+    // has a follow-up box, on a line of its own.
+    const sendTypes = view.page.getByRole('button', { name: `Send follow-up to ${expected.tasks['t-types']!.spec.title}` });
+    for (const width of [1000, 800, 600, 420]) {
       await view.page.setViewportSize({ width, height: 900 });
-      await eventually(async () => assert.deepEqual((await headers()).slice(0, 3), ['Task', 'State', 'Tokens']));
+      const columns = width > 560 ? ['Task', 'State', 'Tokens', 'Actions', 'Follow-up'] : ['Task', 'State', 'Tokens', 'Actions'];
+      await eventually(async () => assert.deepEqual(await headers(), columns));
       assert.equal(await taskRow(view, 't-parser').locator('td.num').count(), 1);
-      assert.ok((await titleWidth()) > 150, `the title has ${await titleWidth()} px at ${width} px`);
+      assert.ok((await titleWidth()) > 140, `the title has ${await titleWidth()} px at ${width} px`);
       assert.match(await taskRow(view, 't-parser').locator('th').innerText(), /Speed up/);
-      const send = (await taskRow(view, 't-types').getByRole('button', { name: /Send follow-up/ }).boundingBox())!;
+      const send = (await sendTypes.boundingBox())!;
       assert.ok(send.x + send.width <= width, `the follow-up's send button ends at ${send.x + send.width} px, inside ${width} px`);
+      assert.equal(await view.page.getByRole('button', { name: /Send follow-up/ }).count(), width > 560 ? expected.taskOrder.length : 1);
     }
+    const box = view.page.getByRole('textbox', { name: /Follow-up for Tighten the types/ });
+    await box.fill('Also cover the 404 case.');
+    await sendTypes.click();
+    assert.deepEqual(await lastSent(view), { type: 'task/followUp', task: 't-types', text: 'Also cover the 404 case.' });
     await view.page.setViewportSize({ width: 1280, height: 900 });
     await eventually(async () => assert.deepEqual((await headers()).slice(0, 5), ['Task', 'State', 'Agent', 'Tokens', 'Cost']));
   });

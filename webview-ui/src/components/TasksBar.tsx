@@ -4,7 +4,7 @@ import type { HostConfig } from '../../../src/protocol';
 import { count, plural, usd } from '../format';
 import { gate, ledger, taskActions, taskLook, tokens, type Action, type Gate, type TaskRow } from '../tasks';
 import { usePodium } from '../usePodium';
-import { useNarrow } from '../useNarrow';
+import { COMPACT, TINY, useMedia } from '../useMedia';
 import { Codicon } from './Codicon';
 import { NewTaskForm } from './NewTaskForm';
 import { StatusPill } from './StatusPill';
@@ -116,8 +116,10 @@ function summarise(rows: TaskRow[]): string {
 function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnType<typeof ledger>; g: Gate; config: HostConfig | null }) {
   const titles = useMemo(() => new Map(rows.map((r) => [r.id, r.task.spec.title])), [rows]);
   // A panel under 1080 px keeps the task, its state, tokens, actions and follow-up; the agent and
-  // the cost move into the tokens cell's tooltip.
-  const wide = !useNarrow();
+  // the cost move into the tokens cell's tooltip. Under 560 px the follow-up box is shown only for
+  // a task that waits for input, on a line of its own.
+  const wide = !useMedia(COMPACT);
+  const tiny = useMedia(TINY);
   return (
     <table className="tasks-table" aria-label="Tasks and what they cost">
       <thead>
@@ -142,14 +144,16 @@ function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnTyp
           <th scope="col" className="col-actions">
             <span className="sr-only">Actions</span>
           </th>
-          <th scope="col" className="col-followup">
-            Follow-up
-          </th>
+          {!tiny && (
+            <th scope="col" className="col-followup">
+              Follow-up
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
         {rows.map((row) => (
-          <TaskRowView key={row.id} row={row} g={g} config={config} titles={titles} wide={wide} />
+          <TaskRowView key={row.id} row={row} g={g} config={config} titles={titles} wide={wide} tiny={tiny} />
         ))}
         {book.untaskedSessions > 0 && (
           <tr className="task-row untasked">
@@ -163,7 +167,7 @@ function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnTyp
             </td>
             {wide && <td className="num">{usd(book.untasked.costUsd)}</td>}
             <td />
-            <td className="col-followup" />
+            {!tiny && <td className="col-followup" />}
           </tr>
         )}
       </tbody>
@@ -177,7 +181,7 @@ function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnTyp
           {wide && <td className="num">{usd(book.total.costUsd)}</td>}
           {/* One ledger whatever the agent: the same totals split by agent kind. */}
           <td
-            colSpan={2}
+            colSpan={tiny ? 1 : 2}
             className="ledger-kinds"
             title={book.byKind.map((k) => `${k.label}: ${count(tokens(k.usage))} tokens, ${usd(k.usage.costUsd)}`).join('\n')}
           >
@@ -194,7 +198,7 @@ function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnTyp
   );
 }
 
-function TaskRowView({ row, g, config, titles, wide }: { row: TaskRow; g: Gate; config: HostConfig | null; titles: Map<string, string>; wide: boolean }) {
+function TaskRowView({ row, g, config, titles, wide, tiny }: { row: TaskRow; g: Gate; config: HostConfig | null; titles: Map<string, string>; wide: boolean; tiny: boolean }) {
   const post = usePodium((s) => s.post);
   const revealSession = usePodium((s) => s.revealSession);
   const { task } = row;
@@ -207,7 +211,7 @@ function TaskRowView({ row, g, config, titles, wide }: { row: TaskRow; g: Gate; 
   const waitsFor = (spec.waitsFor ?? []).map((id) => titles.get(id) ?? id);
   const stateHint = [task.reason, task.status !== 'finished' && waitsFor.length ? `Waits for ${waitsFor.join(', ')}` : ''].filter(Boolean).join('. ');
 
-  return (
+  const main = (
     <tr className={`task-row status-${task.status}`} data-task={row.id}>
       <th scope="row" className="task-title">
         {row.current ? (
@@ -248,10 +252,23 @@ function TaskRowView({ row, g, config, titles, wide }: { row: TaskRow; g: Gate; 
         <ActionButton icon="circle-slash" label={`Cancel ${spec.title}`} action={actions.cancel} onClick={() => post({ type: 'task/cancel', task: row.id })} />
         <ActionButton icon="debug-restart" label={`Restart ${spec.title}`} action={actions.restart} onClick={() => post({ type: 'task/restart', task: row.id })} />
       </td>
-      <td className="col-followup">
-        <FollowUp task={row.id} title={spec.title} action={actions.followUp} />
-      </td>
+      {!tiny && (
+        <td className="col-followup">
+          <FollowUp task={row.id} title={spec.title} action={actions.followUp} />
+        </td>
+      )}
     </tr>
+  );
+  if (!tiny || !actions.followUp.enabled) return main;
+  return (
+    <>
+      {main}
+      <tr className="task-followup-row" data-task={row.id}>
+        <td colSpan={4}>
+          <FollowUp task={row.id} title={spec.title} action={actions.followUp} />
+        </td>
+      </tr>
+    </>
   );
 }
 
