@@ -373,6 +373,14 @@ export class Conductor {
       this.runs.set(task.spec.id, run);
       this.bySession.set(sessionId, run);
       adopted.push(task.spec.id);
+      // The agent went with the window that ran it: its session ends here, and a permission it was
+      // asking for can no longer be answered (its buttons would wait for nobody).
+      const session = state.sessions[sessionId];
+      if (session && session.status !== 'exited' && session.status !== 'failed') {
+        for (const request of Object.keys(session.pendingPermissions)) this.emit(run, { type: 'permission.resolved', request, optionId: null, by: 'cancelled' });
+        if (session.status === 'waiting') this.emit(run, { type: 'session.exited', code: null, signal: null });
+        else this.emit(run, { type: 'session.failed', reason: 'Interrupted: the VS Code window it ran in closed, and the agent with it.' });
+      }
       if (task.status === 'running') {
         // The window it played in closed without a word (a crash, a kill): say so on its row.
         await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'stopped', reason: 'Interrupted: the VS Code window it played in closed. Restart it to run it again.' });

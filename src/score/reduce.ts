@@ -221,8 +221,9 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       session.status = session.status === 'failed' ? 'failed' : 'exited';
       session.exit = { code: e.code, signal: e.signal, stderrTail: e.stderrTail };
       closeAll(session);
-      const how = e.signal ? `signal ${e.signal}` : `code ${e.code}`;
-      addEntry(b, session, e, 'lifecycle', `Exited (${how})`, e.stderrTail ?? '', { exitCode: e.code });
+      // Neither code nor signal: it ended unseen (with the window that ran it).
+      const how = e.signal ? ` (signal ${e.signal})` : e.code !== null ? ` (code ${e.code})` : '';
+      addEntry(b, session, e, 'lifecycle', `Exited${how}`, e.stderrTail ?? '', { exitCode: e.code });
       return;
     }
     case 'session.failed':

@@ -74,18 +74,43 @@ describe('a new window takes up the open tasks of the last one', function () {
     w.append({ type: 'task.started', task: spec.id });
     w.append({ type: 'task.worktree', task: spec.id, dir: path.join(s.storage, 'worktrees', spec.id), workspaceDir: path.join(s.storage, 'worktrees', spec.id), branch: 'podium/crashed-task', baseCommit: 'a'.repeat(40), sourceHead: 'a'.repeat(40) });
     w.append({ type: 'hunk.staged', task: spec.id, hunk: { id: 'h1', kind: 'lines', path: TALLY, status: 'modified', oldStart: 1, oldCount: 1, newStart: 1, newCount: 1, oldLines: ['a\n'], newLines: ['b\n'], contextBefore: [], contextAfter: [] } as never });
+    w.append({ type: 'session.spawned', task: spec.id, agent: { kind: 'rehearsal', label: 'Rehearsal' }, command: ['podium-rehearsal'], cwd: '/w' });
+    w.append({ type: 'session.ready' });
+    w.append({ type: 'permission.requested', request: 'p1', title: 'Run the migration', options: [{ id: 'ok', name: 'Allow once', kind: 'allow_once' }] });
     await w.close();
+    // And one whose turn was over, its agent idle, waiting for a follow-up.
+    const idle = await JournalWriter.open(s.journals, '20261124-101502-idle-task-dd44-0001', { flushIntervalMs: 0 });
+    idle.append({ type: 'task.created', task: { id: 'idle-task-dd44', title: 'Idle task', prompt: 'done soon', agent: 'rehearsal' } });
+    idle.append({ type: 'task.started', task: 'idle-task-dd44' });
+    idle.append({ type: 'session.spawned', task: 'idle-task-dd44', agent: { kind: 'rehearsal', label: 'Rehearsal' }, command: ['podium-rehearsal'], cwd: '/w' });
+    idle.append({ type: 'session.ready' });
+    idle.append({ type: 'session.waiting' });
+    idle.append({ type: 'task.finished', task: 'idle-task-dd44', outcome: 'done' });
+    await idle.close();
     // And one that was still in the queue.
     const queued = await JournalWriter.open(s.journals, '20261124-101501-queued-task-cc33-0001', { flushIntervalMs: 0 });
     queued.append({ type: 'task.created', task: { id: 'queued-task-cc33', title: 'Queued task', prompt: 'later', agent: 'rehearsal' } });
     queued.append({ type: 'task.queued', task: 'queued-task-cc33' });
     await queued.close();
 
-    assert.deepEqual((await reopenWindow(s)).sort(), [spec.id, 'queued-task-cc33']);
+    assert.deepEqual((await reopenWindow(s)).sort(), [spec.id, 'idle-task-dd44', 'queued-task-cc33']);
     assert.equal(taskStatus(s, 'queued-task-cc33'), 'finished:cancelled', 'a queued task is not started behind the engineer\'s back');
     assert.equal(taskStatus(s, spec.id), 'finished:stopped');
     const entries = sessionOf(s, spec.id).entries;
     assert.match(entries.find((e) => e.title === 'Task stopped')!.text, /Interrupted/);
+    // Its agent went with the window: the session ended, and the permission it asked for no longer
+    // waits for an answer nobody could receive.
+    const crashed = sessionOf(s, spec.id);
+    assert.equal(crashed.status, 'failed');
+    assert.match(crashed.failure!, /Interrupted: the VS Code window it ran in closed/);
+    assert.deepEqual(crashed.pendingPermissions, {});
+    assert.equal(entries.find((e) => e.kind === 'permission')!.status, 'cancelled');
+    // The idle one ended quietly: its turn was done, only the agent waiting for more is gone.
+    assert.equal(taskStatus(s, 'idle-task-dd44'), 'finished:done');
+    const ended = sessionOf(s, 'idle-task-dd44');
+    assert.equal(ended.status, 'exited');
+    assert.deepEqual(ended.exit, { code: null, signal: null, stderrTail: undefined });
+    assert.equal(ended.entries.at(-1)!.title, 'Exited');
     assert.match(entries.find((e) => e.kind === 'notice' && e.text === 'worktree-lost')!.title, /is gone/);
 
     // Its one waiting hunk cannot be applied from anywhere; closing the task clears it.

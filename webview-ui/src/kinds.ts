@@ -144,6 +144,8 @@ export function sessionStatus(session: SessionState): StatusLook {
     case 'exited': {
       const code = session.exit?.code;
       if (session.exit?.signal) return { text: `Stopped (${session.exit.signal})`, tone: 'muted', icon: 'debug-stop' };
+      // No code and no signal: it ended unseen, with the window that ran it.
+      if (session.exit && session.exit.code === null) return { text: 'Ended', tone: 'muted', icon: 'debug-disconnect' };
       return code === 0 ? { text: 'Exited', tone: 'green', icon: 'pass' } : { text: `Exited (${code ?? '?'})`, tone: 'red', icon: 'error' };
     }
   }
