@@ -14,13 +14,15 @@ export function fullTime(ts: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clockTime(ts)}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-/** A span like "4m 12s" or "1h 03m", for how long a session ran. */
+/** A span like "4m 12s", "1h 03m" or "3d 04h", for how long a session ran. */
 export function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${pad(s % 60)}s`;
-  return `${Math.floor(m / 60)}h ${pad(m % 60)}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${pad(m % 60)}m`;
+  return `${Math.floor(h / 24)}d ${pad(h % 24)}h`;
 }
 
 const integer = new Intl.NumberFormat();

@@ -4,7 +4,7 @@ import { isLive, sessionLabel } from '../../../src/score';
 import { fullTime } from '../format';
 import { runNumber, sessionLook } from '../tasks';
 import { TimelinePlot, LANE_HEIGHT, type LaneData, type PlotState } from '../timeline/plot';
-import { spanText, tickLabel } from '../timeline/view';
+import { rangeText, spanText } from '../timeline/view';
 import { usePodium } from '../usePodium';
 import { sessionFilter, visibleSessionIds } from '../visible';
 import { Codicon } from './Codicon';
@@ -46,7 +46,7 @@ export function Timeline() {
         </button>
         {open && plot && span > 0 && (
           <span className="section-summary timeline-range" data-testid="timeline-range" title={`${fullTime(state.start)} to ${fullTime(state.end)}`}>
-            {tickLabel(state.start, span < 10_000 ? 1 : 1_000)} – {tickLabel(state.end, span < 10_000 ? 1 : 1_000)} · {spanText(span)}
+            {rangeText(state.start, state.end)} · {spanText(span)}
             {state.mode === 'follow' ? ' · following now' : ''}
           </span>
         )}

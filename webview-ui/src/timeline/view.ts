@@ -81,17 +81,46 @@ export function ticks(r: Range, widthPx: number, minPx = 96): { step: number; ti
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+const DAY = 86_400_000;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A tick's label, as precise as its step needs: 09:12, 09:12:05, 09:12:05.250. */
+/** "14 Mar", or "14 Mar 2025". */
+function dayLabel(d: Date, withYear: boolean): string {
+  return `${d.getDate()} ${MONTHS[d.getMonth()]}${withYear ? ` ${d.getFullYear()}` : ''}`;
+}
+
+const hourMinute = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+
+/**
+ * A tick's label, as precise as its step needs: 09:12, 09:12:05, 09:12:05.250; a day's first tick
+ * says which day it is ("15 Mar"), and steps of days are dates (with the year once they are weeks
+ * long), so a score that spans days never reads as a row of "00:00".
+ */
 export function tickLabel(ts: number, step: number): string {
   const d = new Date(ts);
-  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  if (step >= 60_000) return hm;
+  if (step >= DAY) return dayLabel(d, step >= 28 * DAY);
+  const hm = hourMinute(d);
+  if (step >= 60_000) return d.getHours() === 0 && d.getMinutes() === 0 ? dayLabel(d, false) : hm;
   if (step >= 1_000) return `${hm}:${pad(d.getSeconds())}`;
   return `${hm}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-/** A span as the range readout says it: "35 s", "4 min 12 s", "1.5 s", "250 ms". */
+/**
+ * The range readout above the plot: times alone within a day ("09:29:59 – 09:30:41"), with their
+ * days when it spans more ("14 Mar 09:29 – 24 Nov 06:21"), and years when those differ.
+ */
+export function rangeText(start: number, end: number): string {
+  const a = new Date(start);
+  const b = new Date(end);
+  if (end - start < DAY && a.toDateString() === b.toDateString()) {
+    const step = end - start < 10_000 ? 1 : 1_000;
+    return `${tickLabel(start, step)} – ${tickLabel(end, step)}`;
+  }
+  const withYear = a.getFullYear() !== b.getFullYear();
+  return `${dayLabel(a, withYear)} ${hourMinute(a)} – ${dayLabel(b, withYear)} ${hourMinute(b)}`;
+}
+
+/** A span as the range readout says it: "35 s", "4 min 12 s", "1.5 s", "250 ms", "3 h 5 min", "12 days 4 h". */
 export function spanText(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;
   if (ms < 10_000) return `${(ms / 1_000).toFixed(1)} s`;
@@ -100,5 +129,7 @@ export function spanText(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min${s % 60 ? ` ${s % 60} s` : ''}`;
   const h = Math.floor(m / 60);
-  return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
+  if (h < 48) return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
+  const d = Math.floor(h / 24);
+  return `${d} days${h % 24 ? ` ${h % 24} h` : ''}`;
 }
