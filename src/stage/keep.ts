@@ -1,8 +1,9 @@
 /**
- * Content Podium must be able to read back later, even after a reload: the file text an approval left
- * (what undoing it needs), and the new content of a whole-file hunk (what approving it needs). It goes into the repository's object store as a blob, byte for byte (no
- * filters, no line-ending conversion), and a ref under `refs/podium/kept/<task>/` keeps it from
- * `git gc`. The refs of a task go when the task is closed.
+ * Content Podium must be able to read back later, even after a reload: the file text an approval
+ * left (what undoing it needs), and the new content of a whole-file hunk (what approving it needs).
+ * It goes into the repository's object store as a blob, byte for byte (no filters, no line-ending
+ * conversion), and a ref under `refs/podium/kept/<task>/` keeps it from `git gc`. The refs of a task
+ * go when the task is closed.
  *
  * Refs may point at blobs; nothing shows them in `git log` or `git branch`, and `git gc` treats them
  * as roots like any other ref.

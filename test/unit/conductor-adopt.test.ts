@@ -10,13 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { JournalWriter, listJournals, readJournal } from '../../src/journal';
 import { type PodiumEvent } from '../../src/score';
-import { hunksOf, playTurn, reopenWindow, sessionOf, stageFor, taskStatus } from './conductorStage';
+import { hunksOf, playTurn, reopenWindow, sessionOf, stageFor, TALLY, taskStatus } from './conductorStage';
 
 function keptRefs(repo: string): string[] {
   return execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/podium/'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean);
 }
-
-const TALLY = 'src/core/tally.js';
 
 describe('a new window takes up the open tasks of the last one', function () {
   this.timeout(90_000);

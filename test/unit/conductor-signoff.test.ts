@@ -10,9 +10,7 @@ import * as path from 'node:path';
 import { listJournals, readJournal } from '../../src/journal';
 import { fold } from '../../src/score';
 import { eventually } from '../fixtures/agents/harness';
-import { hunksOf, playTurn, stageFor, taskStatus, type Stage } from './conductorStage';
-
-const TALLY = 'src/core/tally.js';
+import { hunksOf, playTurn, type Stage, stageFor, TALLY, taskStatus } from './conductorStage';
 
 describe('sign-off', function () {
   this.timeout(60_000);

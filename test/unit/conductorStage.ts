@@ -31,6 +31,9 @@ export interface Stage {
   rehearsalLog(task: string): string;
 }
 
+/** The file the rehearsal's feature script edits, in the test repository. */
+export const TALLY = 'src/core/tally.js';
+
 const stages: Stage[] = [];
 
 export async function stageFor(options: { cap?: number; trusted?: boolean; profiles?: AgentProfile[]; workspace?: string } = {}): Promise<Stage> {

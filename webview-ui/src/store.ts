@@ -84,9 +84,9 @@ export interface PodiumState {
   post(message: FromWebview): void;
   /**
    * Queues a `message` event from the host, applied from the next frame on, without reading its
-   * data yet. Reading `event.data`
-   * is what deserialises it (a 5,000-event batch takes milliseconds), so a burst of batches is
-   * read frame by frame, within the frame budget, instead of all at once before the first paint.
+   * data yet. Reading `event.data` is what deserialises it (a 5,000-event batch takes
+   * milliseconds), so a burst of batches is read frame by frame, within the frame budget, instead of
+   * all at once before the first paint.
    */
   receiveEvent(event: { readonly data: unknown }): void;
   /**

@@ -11,9 +11,11 @@ export const COMPACT = '(max-width: 1079px)';
 export const TINY = '(max-width: 560px)';
 
 interface Watched {
-  query: MediaQueryList;
   matches: boolean;
   listeners: Set<() => void>;
+  /** The same two functions on every render, so React never resubscribes. */
+  subscribe(changed: () => void): () => void;
+  snapshot(): boolean;
 }
 
 /**
@@ -27,7 +29,15 @@ function watch(media: string): Watched {
   let w = watched.get(media);
   if (!w) {
     const query = window.matchMedia(media);
-    const entry: Watched = { query, matches: query.matches, listeners: new Set() };
+    const entry: Watched = {
+      matches: query.matches,
+      listeners: new Set(),
+      subscribe: (changed) => {
+        entry.listeners.add(changed);
+        return () => entry.listeners.delete(changed);
+      },
+      snapshot: () => entry.matches,
+    };
     query.addEventListener('change', (e) => {
       entry.matches = e.matches;
       for (const l of entry.listeners) l();
@@ -42,12 +52,6 @@ function watch(media: string): Watched {
  * leave the DOM (hiding cells with CSS breaks a fixed-layout table's column widths).
  */
 export function useMedia(media: string): boolean {
-  return useSyncExternalStore(
-    (changed) => {
-      const w = watch(media);
-      w.listeners.add(changed);
-      return () => w.listeners.delete(changed);
-    },
-    () => watch(media).matches,
-  );
+  const w = watch(media);
+  return useSyncExternalStore(w.subscribe, w.snapshot);
 }
