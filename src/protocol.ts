@@ -56,7 +56,7 @@ const RejectHunk = z.strictObject({ type: z.literal('hunk/reject'), hunk: id, re
 const UndoHunk = z.strictObject({ type: z.literal('hunk/undo'), hunk: id });
 /** Open the hunk's file in VS Code's diff editor (task base ↔ the agent's version), at the hunk. */
 const OpenHunk = z.strictObject({ type: z.literal('hunk/open'), hunk: id });
-/** Approve every undecided hunk of a task that has no warning (overlap, stale region). */
+/** Approve every undecided hunk of a task that has no warning (see the score's `isBulkSafe`). */
 const ApproveClean = z.strictObject({ type: z.literal('task/approveClean'), task: id });
 /** Approve every hunk of one file of a task that has no warning. */
 const ApproveFile = z.strictObject({ type: z.literal('file/approve'), task: id, path: z.string().check(z.minLength(1), z.maxLength(4096)) });
@@ -64,13 +64,18 @@ const ApproveFile = z.strictObject({ type: z.literal('file/approve'), task: id, 
 const RejectFile = z.strictObject({ type: z.literal('file/reject'), task: id, path: z.string().check(z.minLength(1), z.maxLength(4096)), reason: z.optional(z.string().check(z.maxLength(10_000))) });
 /** Reject every undecided hunk of a task, with one reason. */
 const RejectAll = z.strictObject({ type: z.literal('task/rejectAll'), task: id, reason: z.optional(z.string().check(z.maxLength(10_000))) });
+/**
+ * Open the architecture notes at a rule (a warning's `source`): a path relative to the workspace
+ * folder; the host refuses one that leaves it.
+ */
+const OpenNotes = z.strictObject({ type: z.literal('notes/open'), file: z.string().check(z.minLength(1), z.maxLength(4096)), line: z.number().check(z.int(), z.positive(), z.lte(10_000_000)) });
 /** The engineer's answer to a permission request. */
 const AnswerPermission = z.strictObject({ type: z.literal('permission/answer'), session: id, request: id, optionId: id });
 
 export const FromWebview = z.discriminatedUnion('type', [
   Ready, OpenJournal, RevealJournalFolder, ReportError,
   CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, AnswerPermission,
-  ApproveHunk, RejectHunk, UndoHunk, OpenHunk, ApproveClean, ApproveFile, RejectFile, RejectAll,
+  ApproveHunk, RejectHunk, UndoHunk, OpenHunk, ApproveClean, ApproveFile, RejectFile, RejectAll, OpenNotes,
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

@@ -21,7 +21,7 @@ import { findOverlaps } from '../stage/overlap';
 import { revertHunk } from '../stage/revert';
 import { basePath, type Hunk, type StagedFile } from '../stage/staged';
 import type { TaskWorktree } from '../stage/worktree';
-import type { EventBody, HunkState, ScoreState } from '../score';
+import { isAwaiting, isBulkSafe, overlapWarning, reconcileWarnings, staleWarning, taskHunksAwaiting, type EventBody, type HunkState, type ScoreState, type WarningKind, type WarningRecord } from '../score';
 import { messageOf as message } from '../agents/sessionKit';
 
 export interface SignOffDeps {
@@ -37,7 +37,15 @@ export interface SignOffDeps {
   /** Delivers rejection feedback to the task's agent in its own protocol (or records why it cannot). */
   sendFeedback(task: string, text: string): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /**
+   * Coherence: the warnings the workspace's architecture rules raise on the task's staged change
+   * (its files against its base), checked after every staging. Absent: nothing is checked.
+   */
+  checkCoherence?(task: string, worktree: TaskWorktree, files: readonly StagedFile[]): Promise<WarningRecord[]>;
 }
+
+/** The warning kinds coherence answers for; sign-off's own (conflict, overlap, stale) are never touched by it. */
+const COHERENCE_KINDS: ReadonlySet<WarningKind> = new Set<WarningKind>(['layer', 'dependency', 'cycle', 'protected', 'sensitive', 'balance', 'scope', 'unparsable']);
 
 interface Tracked {
   worktree: TaskWorktree;
@@ -57,8 +65,6 @@ const FEEDBACK_GATHER_MS = 400;
 
 export class SignOff {
   private readonly tasks = new Map<string, Tracked>();
-  /** Overlap pairs currently raised, as "hunkA|hunkB" with a < b. */
-  private readonly overlaps = new Map<string, { a: { task: string; hunk: string }; b: { task: string; hunk: string }; path: string }>();
   private disposed = false;
 
   constructor(private readonly deps: SignOffDeps) {}
@@ -69,8 +75,7 @@ export class SignOff {
 
   /** Hunks of the task still waiting for a decision (pending or conflicted). */
   undecided(task: string): HunkState[] {
-    const state = this.deps.state();
-    return state.hunkOrder.map((id) => state.hunks[id]!).filter((h) => h.task === task && (h.status === 'pending' || h.status === 'conflict'));
+    return taskHunksAwaiting(this.deps.state(), task);
   }
 
   /** Asks for a re-stage of the task's worktree soon (debounced), or at once with `delayMs` 0. */
@@ -132,42 +137,93 @@ export class SignOff {
     }
     await this.refreshStale(task, t);
     this.refreshOverlaps();
+    await this.refreshCoherence(task, t);
   }
 
-  /** Marks undecided hunks whose region the engineer has edited since the base (and unmarks them). */
-  private async refreshStale(task: string, t: Tracked): Promise<void> {
+  /** Holds the task's staged change against the workspace's rules and makes its coherence warnings say so. */
+  private async refreshCoherence(task: string, t: Tracked): Promise<void> {
+    if (!this.deps.checkCoherence) return;
+    let desired: WarningRecord[];
+    try {
+      desired = await this.deps.checkCoherence(task, t.worktree, t.files);
+    } catch (err) {
+      this.deps.log('error', `Podium could not check "${this.deps.taskTitle(task)}" against the architecture notes: ${message(err)}`);
+      return;
+    }
+    if (this.disposed || !this.tasks.has(task)) return;
+    const state = this.deps.state();
+    // Only undecided hunks carry a coherence warning; a decided one has nothing left to decide.
+    const wanted = desired.filter((w) => w.hunk === undefined || (state.hunks[w.hunk] !== undefined && isAwaiting(state.hunks[w.hunk]!)));
+    this.apply(reconcileWarnings(state, (w) => COHERENCE_KINDS.has(w.kind) && w.task === task, wanted));
+  }
+
+  /** The architecture notes changed: every open task's waiting hunks are checked again. */
+  async recheckCoherence(): Promise<void> {
+    for (const [task, t] of this.tasks) await this.refreshCoherence(task, t);
+  }
+
+  /** A decided hunk keeps no warning: each still raised on it is cleared, in the journal, with the decision. */
+  private settle(hunkId: string): void {
+    const state = this.deps.state();
+    const h = state.hunks[hunkId];
+    if (!h || isAwaiting(h)) return;
+    this.apply(h.warnings.map((id) => ({ type: 'warning.cleared' as const, id, task: state.warnings[id]?.task ?? h.task })));
+  }
+
+  /**
+   * Re-checks, against the engineer's current text, whether they have edited the regions of the
+   * task's undecided hunks (all of them, or those on `path`), and raises or clears `stale` warnings.
+   */
+  private async refreshStale(task: string, t: Tracked, path?: string): Promise<void> {
+    const desired: WarningRecord[] = [];
+    const checked = new Set<string>();
     for (const h of this.undecided(task)) {
-      const hunk = h.hunk as Hunk;
-      if (hunk.kind !== 'lines') continue;
+      const hunk = h.hunk;
+      if (hunk.kind !== 'lines' || (path !== undefined && hunk.path !== path)) continue;
+      checked.add(hunk.id);
       const { baseText, currentText } = await this.sides(t, hunk, hunk.oldPath ?? hunk.path);
-      const stale = isStale({ hunk, baseText, currentText });
-      if (stale !== h.stale) this.deps.emit(task, { type: 'hunk.stale', task, hunk: hunk.id, stale });
+      if (isStale({ hunk, baseText, currentText })) desired.push(staleWarning(task, hunk.id, hunk.path));
+    }
+    // Awaited reads above may have let the score move on: reconcile against it as it is now.
+    this.apply(reconcileWarnings(this.deps.state(), (w) => w.kind === 'stale' && w.task === task && (path === undefined || checked.has(w.hunk ?? '')), desired));
+  }
+
+  /**
+   * The engineer's copy of `path` changed (an edit in the editor, a save, a change on disk): the
+   * undecided hunks on it are checked for staleness again, in every task.
+   */
+  async workspaceFileChanged(path: string): Promise<void> {
+    for (const [task, t] of this.tasks) {
+      if (this.undecided(task).some((h) => h.hunk.path === path || h.hunk.oldPath === path)) {
+        await this.refreshStale(task, t, path).catch((err: unknown) => this.deps.log('warn', `Podium could not re-check ${path} for "${this.deps.taskTitle(task)}": ${message(err)}`));
+      }
     }
   }
 
-  /** Raises overlaps that appeared and clears those that went away, on both tasks' rows. */
+  /**
+   * Raises the overlaps between tracked tasks' pending hunks that appeared and clears those that went
+   * away, on both tasks' rows. What is raised is read from the score, so a new window (or a second
+   * call) raises nothing already raised; overlaps with a task this window does not track are left alone.
+   */
   refreshOverlaps(): void {
     const state = this.deps.state();
-    const undecided = (task: string, files: StagedFile[]) => files
+    const pending = (task: string, files: StagedFile[]) => files
       .map((f) => ({ ...f, hunks: f.hunks.filter((h) => state.hunks[h.id]?.status === 'pending' && state.hunks[h.id]?.task === task) }))
       .filter((f) => f.hunks.length > 0);
-    const found = findOverlaps([...this.tasks].map(([task, t]) => ({ task, files: undecided(task, t.files) })));
-    const now = new Map<string, { a: { task: string; hunk: string }; b: { task: string; hunk: string }; path: string }>();
+    const found = findOverlaps([...this.tasks].map(([task, t]) => ({ task, files: pending(task, t.files) })));
+    const desired: WarningRecord[] = [];
     for (const o of found) {
-      const [a, b] = o.a.hunk < o.b.hunk ? [o.a, o.b] : [o.b, o.a];
-      now.set(`${a.hunk}|${b.hunk}`, { a, b, path: o.path });
+      desired.push(overlapWarning(o.a.task, o.a.hunk, o.path, { ...o.b, title: this.deps.taskTitle(o.b.task) }));
+      desired.push(overlapWarning(o.b.task, o.b.hunk, o.path, { ...o.a, title: this.deps.taskTitle(o.a.task) }));
     }
-    for (const [key, o] of now) {
-      if (this.overlaps.has(key)) continue;
-      this.overlaps.set(key, o);
-      this.deps.emit(o.a.task, { type: 'overlap.raised', task: o.a.task, hunk: o.a.hunk, path: o.path, other: { ...o.b, title: this.deps.taskTitle(o.b.task) } });
-      this.deps.emit(o.b.task, { type: 'overlap.raised', task: o.b.task, hunk: o.b.hunk, path: o.path, other: { ...o.a, title: this.deps.taskTitle(o.a.task) } });
-    }
-    for (const [key, o] of [...this.overlaps]) {
-      if (now.has(key)) continue;
-      this.overlaps.delete(key);
-      if (state.hunks[o.a.hunk]?.status === 'pending') this.deps.emit(o.a.task, { type: 'overlap.cleared', task: o.a.task, hunk: o.a.hunk, other: o.b });
-      if (state.hunks[o.b.hunk]?.status === 'pending') this.deps.emit(o.b.task, { type: 'overlap.cleared', task: o.b.task, hunk: o.b.hunk, other: o.a });
+    this.apply(reconcileWarnings(state, (w) => w.kind === 'overlap' && this.tasks.has(w.task) && (w.other === undefined || this.tasks.has(w.other.task)), desired));
+  }
+
+  /** Journals warning events on the row of the task each is about. */
+  private apply(events: EventBody[]): void {
+    for (const e of events) {
+      const task = e.type === 'warning.raised' ? e.warning.task : e.type === 'warning.cleared' ? e.task : undefined;
+      if (task !== undefined) this.deps.emit(task, e);
     }
   }
 
@@ -195,6 +251,7 @@ export class SignOff {
     t.applied.set(hunkId, { text: result.text });
     const kept = await keeping;
     await this.deps.emitDurable(h.task, { type: 'hunk.applied', task: h.task, hunk: hunkId, how: result.how, ...(kept === undefined ? {} : { kept }) });
+    this.settle(hunkId);
     this.refreshOverlaps();
     return 'applied';
   }
@@ -208,6 +265,7 @@ export class SignOff {
     const reverted = await revertHunk({ worktreeDir: t.worktree.dir, hunk });
     if (reverted.ok) this.deps.emit(h.task, { type: 'hunk.reverted', task: h.task, hunk: hunkId });
     else this.deps.emit(h.task, { type: 'notice', level: 'warning', code: 'revert', text: `The rejected change in ${hunk.path} is still in the task's worktree: ${reverted.message}` });
+    this.settle(hunkId);
     this.refreshOverlaps();
     const where = hunk.kind === 'lines' ? `${hunk.path} around line ${hunk.newStart}` : hunk.path;
     const lines = hunk.kind === 'lines' ? `\n${hunk.newLines.map((l) => `+ ${l.replace(/\r?\n$/, '')}`).join('\n')}` : '';
@@ -238,7 +296,8 @@ export class SignOff {
     await this.deps.emitDurable(h.task, { type: 'hunk.undone', task: h.task, hunk: hunkId });
     await this.deps.writeWorkspaceFile(hunk.oldPath ?? hunk.path, result.text);
     t.applied.delete(hunkId);
-    this.refreshOverlaps();
+    // Undecided again: its warnings (staleness, overlaps, coherence) are found afresh.
+    await this.stageNow(h.task);
   }
 
   /** What an approval left in the file, read back from git (an approval made in an earlier window). */
@@ -252,15 +311,15 @@ export class SignOff {
   }
 
   /**
-   * Approves every undecided hunk of the task (or of one of its files) that has no overlap and is not
-   * stale: a bulk approval never includes a hunk with a warning; those wait for the engineer.
+   * Approves every undecided hunk of the task (or of one of its files) that is safe for a bulk
+   * approval (`isBulkSafe`): never one with a warning; those wait for the engineer.
    */
   async approveClean(task: string, path?: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
     let applied = 0;
     let conflicts = 0;
     let skipped = 0;
     for (const h of this.undecided(task).filter((x) => path === undefined || x.hunk.path === path)) {
-      if (h.status !== 'pending' || h.stale || Object.keys(h.overlaps).length > 0) {
+      if (!isBulkSafe(this.deps.state(), h)) {
         skipped += 1;
         continue;
       }

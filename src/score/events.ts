@@ -13,6 +13,8 @@
  * an optional field does not bump the version; changing the meaning of a field does.
  */
 
+import type { Hunk } from './hunk';
+
 export const SCHEMA_VERSION = 1;
 
 export interface EventBase {
@@ -196,35 +198,9 @@ export interface PermissionResolved extends EventBase {
 // ── staging and sign-off ────────────────────────────────────────────────────────────────────────
 /**
  * One change awaiting sign-off, as replay needs it: its lines, not a pointer to a file that will have
- * changed. `kind` 'lines' carries old/new lines; 'file' is a whole-file decision (binary, too large…,
- * `reason` says why); 'mode' and 'rename' carry what changes. Ids are stable across re-diffs.
+ * changed (see hunk.ts). Ids are stable across re-diffs.
  */
-export interface HunkRecord {
-  id: string;
-  path: string;
-  oldPath?: string;
-  status: string;
-  kind: 'lines' | 'file' | 'mode' | 'rename';
-  oldStart?: number;
-  oldCount?: number;
-  newStart?: number;
-  newCount?: number;
-  oldLines?: string[];
-  newLines?: string[];
-  contextBefore?: string[];
-  contextAfter?: string[];
-  section?: string;
-  reason?: string;
-  oldMode?: string;
-  newMode?: string;
-  similarity?: number;
-  oldSize?: number;
-  newSize?: number;
-  oldBlob?: string;
-  newBlob?: string;
-}
-
-export interface HunkStaged extends EventBase { type: 'hunk.staged'; task: string; hunk: HunkRecord }
+export interface HunkStaged extends EventBase { type: 'hunk.staged'; task: string; hunk: Hunk }
 /** The agent rewrote (`by` the new hunks) or undid (`by` empty) an undecided hunk. */
 export interface HunkSuperseded extends EventBase { type: 'hunk.superseded'; task: string; hunk: string; by: string[] }
 /** The engineer's decision; a rejection carries the reason the agent is told. */
@@ -247,9 +223,9 @@ export interface HunkConflict extends EventBase { type: 'hunk.conflict'; task: s
 export interface HunkReverted extends EventBase { type: 'hunk.reverted'; task: string; hunk: string }
 /** An approval was undone: the hunk is out of the workspace file and undecided again. */
 export interface HunkUndone extends EventBase { type: 'hunk.undone'; task: string; hunk: string }
-/** The engineer edited the hunk's region since the task's base (or no longer has). */
+/** Read from older journals only: a `stale` warning is raised and cleared as a warning now. */
 export interface HunkStale extends EventBase { type: 'hunk.stale'; task: string; hunk: string; stale: boolean }
-/** Two tasks' undecided hunks touch the same lines of the same file. */
+/** Read from older journals only: an overlap is a warning of kind `overlap` now. */
 export interface OverlapRaised extends EventBase {
   type: 'overlap.raised';
   task: string;
@@ -258,6 +234,52 @@ export interface OverlapRaised extends EventBase {
   other: { task: string; hunk: string; title: string };
 }
 export interface OverlapCleared extends EventBase { type: 'overlap.cleared'; task: string; hunk: string; other: { task: string; hunk: string } }
+
+// ── warnings ────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Why a change needs a closer look. Sign-off's own: `conflict` (an approval could not be applied),
+ * `overlap` (another task changes the same lines), `stale` (the engineer edited the region since the
+ * task began). Coherence's, from the workspace's architecture notes: `layer` (an import a layer may
+ * not make), `dependency` (a dependency rule, including dependency-cruiser's), `cycle` (an import that
+ * closes a dependency cycle), `protected` and `sensitive` paths, `balance` (a task changing more than
+ * one task should), `scope` (outside the paths the task was handed), `unparsable` (a file the checker
+ * could not read).
+ */
+export type WarningKind =
+  | 'conflict' | 'overlap' | 'stale'
+  | 'layer' | 'dependency' | 'cycle' | 'protected' | 'sensitive' | 'balance' | 'scope' | 'unparsable';
+
+export type WarningSeverity = 'error' | 'warning' | 'info';
+
+/** One warning, as raised. Which of `hunk` and `path` are set says what it is on: a hunk, a file of the task, or the task. */
+export interface WarningRecord {
+  /**
+   * Stable: the same reason on the same thing always gets the same id, so raising it again replaces
+   * it (one warning, never two) and clearing names it.
+   */
+  id: string;
+  kind: WarningKind;
+  severity: WarningSeverity;
+  task: string;
+  hunk?: string;
+  path?: string;
+  /** The rule's id, where a rule raised it ("layers", "no-core-to-ui", "sensitive/lockfile"…). */
+  rule?: string;
+  /** One sentence the engineer can act on. */
+  text: string;
+  /** For a coherence rule: the prose of the architecture notes around the rule. */
+  prose?: string;
+  /** Where the rule is written (a notes file relative to the workspace folder, 1-based line). */
+  source?: { file: string; line: number };
+  /** The offending line in the agent's version of the file (1-based), where there is one. */
+  line?: number;
+  /** For an overlap: the other task's hunk. */
+  other?: { task: string; hunk: string; title: string };
+}
+
+export interface WarningRaised extends EventBase { type: 'warning.raised'; warning: WarningRecord }
+/** The reason is gone (the rule or the change no longer calls for it, or the hunk was decided). */
+export interface WarningCleared extends EventBase { type: 'warning.cleared'; id: string; task: string }
 
 // ── supervision ─────────────────────────────────────────────────────────────────────────────────
 /** A budget, supervision or safety notice (hung agent, budget exceeded, path refused…). */
@@ -304,6 +326,8 @@ export type PodiumEvent =
   | HunkStale
   | OverlapRaised
   | OverlapCleared
+  | WarningRaised
+  | WarningCleared
   | Notice;
 
 export type EventType = PodiumEvent['type'];
@@ -318,7 +342,7 @@ const KNOWN: ReadonlySet<string> = new Set<EventType>([
   'agent.toolCallUpdate', 'agent.command', 'agent.fileEdited', 'agent.output', 'agent.usage',
   'agent.mode', 'agent.error', 'permission.requested', 'permission.resolved', 'notice',
   'hunk.staged', 'hunk.superseded', 'hunk.decided', 'hunk.applied', 'hunk.conflict', 'hunk.reverted',
-  'hunk.undone', 'hunk.stale', 'overlap.raised', 'overlap.cleared',
+  'hunk.undone', 'hunk.stale', 'overlap.raised', 'overlap.cleared', 'warning.raised', 'warning.cleared',
 ]);
 
 export function isKnownEventType(type: unknown): type is EventType {

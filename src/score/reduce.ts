@@ -12,7 +12,8 @@
  * Speed: `reduceAll` copies each object it touches at most once per call (copy-on-write tracked per
  * batch), so folding a million events is linear, not quadratic.
  */
-import { hasEventEnvelope, isKnownEventType, SCHEMA_VERSION, type HunkRecord, type PodiumEvent } from './events';
+import { hasEventEnvelope, isKnownEventType, SCHEMA_VERSION, type PodiumEvent, type WarningRecord } from './events';
+import { newStartOf, type Hunk } from './hunk';
 import {
   emptyScore,
   MAX_ENTRY_TEXT,
@@ -356,12 +357,14 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
         s.hunkOrder = b.own(s.hunkOrder);
         s.hunkOrder.push(e.hunk.id);
       }
-      // A hunk staged again (the agent put back what it had undone) is undecided again.
-      s.hunks[e.hunk.id] = { hunk: e.hunk, task: e.task, session: session.id, status: 'pending', stagedTs: e.ts, stale: false, overlaps: {} };
+      // A hunk staged again (the agent put back what it had undone) is undecided again; the warnings
+      // still raised on it stay with it until they are cleared.
+      s.hunks[e.hunk.id] = { hunk: e.hunk, task: e.task, session: session.id, status: 'pending', stagedTs: e.ts, warnings: existing?.warnings ?? warningsOn(s, e.hunk.id) };
       return;
     }
     case 'hunk.superseded':
-      changeHunk(b, s, e.hunk, (h) => { h.status = 'superseded'; h.overlaps = {}; });
+      changeHunk(b, s, e.hunk, (h) => { h.status = 'superseded'; });
+      clearWarning(b, s, conflictWarningId(e.hunk));
       return;
     case 'hunk.decided': {
       const h = changeHunk(b, s, e.hunk, (h) => {
@@ -369,11 +372,11 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
         h.decidedTs = e.ts;
         h.reason = e.reason;
         h.conflict = undefined;
-        h.overlaps = {};
       });
+      clearWarning(b, s, conflictWarningId(e.hunk));
       const where = h ? ` ${hunkPlace(h.hunk)}` : '';
       const title = e.decision === 'approved' ? `Approved${where}` : `Rejected${where}`;
-      addEntry(b, session, e, 'decision', title, e.reason ?? '', { status: e.decision, locations: h ? [{ path: h.hunk.path, line: h.hunk.newStart }] : undefined });
+      addEntry(b, session, e, 'decision', title, e.reason ?? '', { status: e.decision, locations: h ? [{ path: h.hunk.path, line: newStartOf(h.hunk) }] : undefined });
       return;
     }
     case 'hunk.applied': {
@@ -384,6 +387,18 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
     case 'hunk.conflict': {
       const h = changeHunk(b, s, e.hunk, (h) => { h.status = 'conflict'; h.conflict = e.message; });
       addEntry(b, session, e, 'decision', `Conflict${h ? ` in ${hunkPlace(h.hunk)}` : ''}: not applied`, e.message, { status: 'conflict', level: 'error' });
+      // A conflict is the hunk's state, so its warning is too: raised here, cleared by the next decision.
+      if (h) {
+        raiseWarning(b, s, session.id, e.ts, {
+          id: conflictWarningId(e.hunk),
+          kind: 'conflict',
+          severity: 'error',
+          task: e.task,
+          hunk: e.hunk,
+          path: h.hunk.path,
+          text: `Approved but not applied: ${e.message}. Resolve it in the diff editor, then approve again or reject.`,
+        });
+      }
       return;
     }
     case 'hunk.reverted':
@@ -394,21 +409,104 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       addEntry(b, session, e, 'decision', `Approval undone${h ? ` ${hunkPlace(h.hunk)}` : ''}`, '', { status: 'undone' });
       return;
     }
-    case 'hunk.stale':
-      changeHunk(b, s, e.hunk, (h) => { h.stale = e.stale; });
+    // Older journals: staleness and overlaps had events of their own; they are warnings now.
+    case 'hunk.stale': {
+      const h = s.hunks[e.hunk];
+      if (e.stale && h) raiseWarning(b, s, session.id, e.ts, staleWarning(e.task, e.hunk, h.hunk.path));
+      else clearWarning(b, s, staleWarningId(e.hunk));
       return;
+    }
     case 'overlap.raised': {
-      changeHunk(b, s, e.hunk, (h) => { h.overlaps = { ...h.overlaps, [e.other.hunk]: e.other.title }; });
-      addEntry(b, session, e, 'warning', `Overlaps "${e.other.title}" in ${e.path}`, `Another task changes the same lines of ${e.path}. Decide one before the other.`, { level: 'warning', locations: [{ path: e.path }] });
+      const w = overlapWarning(e.task, e.hunk, e.path, e.other);
+      if (raiseWarning(b, s, session.id, e.ts, w)) addWarningEntry(b, session, e, w);
       return;
     }
     case 'overlap.cleared':
-      changeHunk(b, s, e.hunk, (h) => {
-        const { [e.other.hunk]: _gone, ...rest } = h.overlaps;
-        h.overlaps = rest;
-      });
+      clearWarning(b, s, overlapWarningId(e.hunk, e.other.hunk));
+      return;
+    case 'warning.raised': {
+      const w = e.warning;
+      if (raiseWarning(b, s, session.id, e.ts, w) && w.kind !== 'stale' && w.kind !== 'conflict') addWarningEntry(b, session, e, w);
+      return;
+    }
+    case 'warning.cleared':
+      clearWarning(b, s, e.id);
       return;
   }
+}
+
+// ── warnings ────────────────────────────────────────────────────────────────────────────────────
+
+/** The ids of sign-off's own warnings: one per hunk (conflict, stale) or per pair of hunks (overlap). */
+export function conflictWarningId(hunk: string): string {
+  return `conflict:${hunk}`;
+}
+export function staleWarningId(hunk: string): string {
+  return `stale:${hunk}`;
+}
+export function overlapWarningId(hunk: string, otherHunk: string): string {
+  return `overlap:${hunk}:${otherHunk}`;
+}
+
+export function staleWarning(task: string, hunk: string, path: string): WarningRecord {
+  return { id: staleWarningId(hunk), kind: 'stale', severity: 'info', task, hunk, path, text: 'You edited this region since the task started; approving merges the two.' };
+}
+
+export function overlapWarning(task: string, hunk: string, path: string, other: { task: string; hunk: string; title: string }): WarningRecord {
+  return {
+    id: overlapWarningId(hunk, other.hunk),
+    kind: 'overlap',
+    severity: 'warning',
+    task,
+    hunk,
+    path,
+    text: `Overlaps “${other.title}”: that task changes the same lines of ${path}. Decide one before the other.`,
+    other: { task: other.task, hunk: other.hunk, title: other.title },
+  };
+}
+
+/**
+ * Raises a warning, or replaces the one with its id. Returns true when it was not raised before
+ * (the caller then adds an entry to the row; a replacement changes what is shown, quietly).
+ */
+function raiseWarning(b: Batch, s: ScoreState, session: string, ts: number, w: WarningRecord): boolean {
+  const existing = s.warnings[w.id];
+  s.warnings = b.own(s.warnings);
+  s.warnings[w.id] = { ...w, session: existing?.session ?? session, raisedTs: existing?.raisedTs ?? ts };
+  if (existing) {
+    if (existing.hunk !== w.hunk) {
+      if (existing.hunk) changeHunk(b, s, existing.hunk, (h) => { h.warnings = h.warnings.filter((id) => id !== w.id); });
+      if (w.hunk) changeHunk(b, s, w.hunk, (h) => { h.warnings = [...h.warnings, w.id]; });
+    }
+    return false;
+  }
+  s.warningOrder = b.own(s.warningOrder);
+  s.warningOrder.push(w.id);
+  if (w.hunk) changeHunk(b, s, w.hunk, (h) => { h.warnings = [...h.warnings, w.id]; });
+  return true;
+}
+
+/** Warnings already raised on a hunk that is staged only now (a journal written out of order). */
+function warningsOn(s: ScoreState, hunk: string): string[] {
+  return s.warningOrder.filter((id) => s.warnings[id]!.hunk === hunk);
+}
+
+function clearWarning(b: Batch, s: ScoreState, id: string): void {
+  const existing = s.warnings[id];
+  if (!existing) return;
+  s.warnings = b.own(s.warnings);
+  delete s.warnings[id];
+  s.warningOrder = b.own(s.warningOrder);
+  const at = s.warningOrder.indexOf(id);
+  if (at !== -1) s.warningOrder.splice(at, 1);
+  if (existing.hunk) changeHunk(b, s, existing.hunk, (h) => { h.warnings = h.warnings.filter((x) => x !== id); });
+}
+
+function addWarningEntry(b: Batch, session: SessionState, e: { seq: number; ts: number }, w: WarningRecord): void {
+  const level = w.severity === 'info' ? 'info' : w.severity;
+  const text = [w.text, w.prose].filter(Boolean).join('\n\n');
+  const locations = w.path ? [{ path: w.path, ...(w.line !== undefined ? { line: w.line } : {}) }] : undefined;
+  addEntry(b, session, e, 'warning', w.text, text, { level, status: w.kind, locations });
 }
 
 /** Changes a known hunk in place (copied once per batch); an unknown id changes nothing. */
@@ -421,8 +519,8 @@ function changeHunk(b: Batch, s: ScoreState, id: string, change: (h: HunkState) 
   return h;
 }
 
-function hunkPlace(h: HunkRecord): string {
-  return h.kind === 'lines' && h.newStart !== undefined ? `${h.path}:${h.newStart}` : h.path;
+function hunkPlace(h: Hunk): string {
+  return h.kind === 'lines' ? `${h.path}:${h.newStart}` : h.path;
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────

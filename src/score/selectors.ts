@@ -2,7 +2,7 @@
  * Read-only views of the score that the host, the webview and tests share. Each is a plain function
  * of the state; none scans more than it must.
  */
-import type { Entry, EntryKind, HunkState, ScoreState, SessionState, Usage } from './state';
+import type { Entry, EntryKind, ScoreState, SessionState, Usage } from './state';
 
 export function sessionsInOrder(state: ScoreState): SessionState[] {
   return state.sessionOrder.map((id) => state.sessions[id]!);
@@ -49,14 +49,4 @@ export function matchesFilter(entry: Entry, filter: EntryFilter): boolean {
 /** True while the session's agent may still add entries. */
 export function isLive(session: SessionState): boolean {
   return session.status === 'starting' || session.status === 'running' || session.status === 'waiting';
-}
-
-/** Hunks waiting for the engineer's decision (pending or conflicted), in staging order. */
-export function hunksAwaitingSignOff(state: ScoreState): HunkState[] {
-  const out: HunkState[] = [];
-  for (const id of state.hunkOrder) {
-    const h = state.hunks[id]!;
-    if (h.status === 'pending' || h.status === 'conflict') out.push(h);
-  }
-  return out;
 }

@@ -3,7 +3,8 @@
  * replay. Treat every object here as immutable: `reduce` returns new objects for what changed and
  * shares the rest.
  */
-import type { AgentIdentity, HunkRecord, InlineDiff, PermissionOption, PlanItem, TaskOutcome, TaskSpec, ToolLocation } from './events';
+import type { AgentIdentity, InlineDiff, PermissionOption, PlanItem, TaskOutcome, TaskSpec, ToolLocation, WarningRecord } from './events';
+import type { Hunk } from './hunk';
 
 export type EntryKind =
   | 'lifecycle'
@@ -115,7 +116,7 @@ export interface TaskState {
 export type HunkStatus = 'pending' | 'approved' | 'applied' | 'conflict' | 'rejected' | 'superseded';
 
 export interface HunkState {
-  hunk: HunkRecord;
+  hunk: Hunk;
   task: string;
   session: string;
   status: HunkStatus;
@@ -128,10 +129,15 @@ export interface HunkState {
   reverted?: boolean;
   /** For an applied hunk: the git blob of the file as the approval left it (null: it deleted the file). */
   kept?: string | null;
-  /** The engineer changed this region since the task's base. */
-  stale: boolean;
-  /** Undecided hunks of other tasks that touch the same lines: hunk id → that task's title. */
-  overlaps: Record<string, string>;
+  /** Ids of the warnings raised on this hunk and not cleared, in the order they were raised. */
+  warnings: string[];
+}
+
+/** A warning that is raised and not cleared (see `WarningRecord`). */
+export interface WarningState extends WarningRecord {
+  /** The session whose journal raised it, and when. */
+  session: string;
+  raisedTs: number;
 }
 
 /** An event that could not be placed in any session (no usable envelope). */
@@ -150,6 +156,9 @@ export interface ScoreState {
   /** Every hunk ever staged, by id, and their order of staging. */
   hunks: Record<string, HunkState>;
   hunkOrder: string[];
+  /** Warnings raised and not cleared, by id, and their order of raising. */
+  warnings: Record<string, WarningState>;
+  warningOrder: string[];
   /** Events reduced (duplicates excluded). */
   eventCount: number;
   /** Earliest and latest event times seen. */
@@ -166,6 +175,8 @@ export function emptyScore(): ScoreState {
     problems: [],
     hunks: {},
     hunkOrder: [],
+    warnings: {},
+    warningOrder: [],
     eventCount: 0,
     firstTs: 0,
     lastTs: 0,

@@ -121,6 +121,9 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       case 'task/rejectAll':
         await theConductor.rejectAll(message.task, message.reason);
         return;
+      case 'notes/open':
+        await vscode.commands.executeCommand('podium.openRule', message.file, message.line);
+        return;
       case 'file/approve':
       case 'task/approveClean': {
         const r = await theConductor.approveClean(message.task, message.type === 'file/approve' ? message.path : undefined);

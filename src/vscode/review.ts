@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Conductor } from '../conductor/conductor';
 import type { ScoreFeed } from '../conductor/scoreFeed';
-import { hunksAwaitingSignOff, type HunkState } from '../score';
+import { hunksAwaitingSignOff, hunkWarnings, isAwaiting, newStartOf, warningShort, type HunkState } from '../score';
 import { readFileAtCommit } from '../stage/blobs';
 
 export const SCHEME = 'podium';
@@ -67,9 +67,10 @@ class HunkLenses implements vscode.CodeLensProvider {
     const lenses: vscode.CodeLens[] = [];
     for (const h of hunksAwaitingSignOff(this.feed.state)) {
       if (h.task !== parsed.task || h.hunk.path !== parsed.relPath) continue;
-      const line = Math.max(0, (h.hunk.newStart ?? 1) - 1);
+      const line = Math.max(0, (newStartOf(h.hunk) ?? 1) - 1);
       const range = new vscode.Range(line, 0, line, 0);
-      const warn = Object.keys(h.overlaps).length > 0 ? ' ⚠ overlaps another task' : h.stale ? ' ⚠ you edited this region' : h.status === 'conflict' ? ' ⚠ conflict' : '';
+      const first = hunkWarnings(this.feed.state, h)[0];
+      const warn = first ? ` ⚠ ${warningShort(first)}` : '';
       lenses.push(
         new vscode.CodeLens(range, { title: `$(check) Approve${warn}`, command: 'podium.approveHunk', arguments: [h.hunk.id] }),
         new vscode.CodeLens(range, { title: '$(close) Reject…', command: 'podium.rejectHunk', arguments: [h.hunk.id] }),
@@ -128,7 +129,7 @@ export function registerReview(
     const left = conflicted ? vscode.Uri.joinPath(folder, ...h.hunk.path.split('/')) : reviewUri(h.task, 'base', h.hunk.oldPath ?? h.hunk.path);
     const right = reviewUri(h.task, 'agent', h.hunk.path);
     const title = conflicted ? `${path.basename(h.hunk.path)}: yours ↔ ${taskTitle} (conflict)` : `${path.basename(h.hunk.path)} (${taskTitle}) ↔ base`;
-    const line = Math.max(0, (h.hunk.newStart ?? 1) - 1);
+    const line = Math.max(0, (newStartOf(h.hunk) ?? 1) - 1);
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, selection: new vscode.Range(line, 0, line, 0) });
   };
 
@@ -161,7 +162,8 @@ export function registerReview(
       await openHunk(waiting[(at + 1) % waiting.length]!.hunk.id).catch(report('open the next change'));
     }),
     vscode.commands.registerCommand('podium.approveCurrentChange', async () => {
-      if (!current || !['pending', 'conflict'].includes(feed.state.hunks[current]?.status ?? '')) {
+      const h = current ? feed.state.hunks[current] : undefined;
+      if (!current || !h || !isAwaiting(h)) {
         void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
         return;
       }

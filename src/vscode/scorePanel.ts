@@ -22,7 +22,7 @@ const SLICE = 5000;
 const BATCH_MS = 16;
 
 /** An intent the engineer expressed in the webview (task and permission messages). */
-export type Intent = Extract<FromWebview, { type: `task/${string}` | `permission/${string}` | `hunk/${string}` | `file/${string}` }>;
+export type Intent = Extract<FromWebview, { type: `task/${string}` | `permission/${string}` | `hunk/${string}` | `file/${string}` | `notes/${string}` }>;
 
 export interface ScorePanelActions {
   openJournal(): void;

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { build } from 'esbuild';
 import type { Locator, Page } from 'playwright-core';
-import { fold, reduceAll } from '../../src/score';
-import { allWarnings, diffRows, hunkLabel, hunkRange, isBulkSafe, signOffQueue } from '../../webview-ui/src/signOff';
+import { fold, isBulkSafe, reduceAll, type WarningRecord } from '../../src/score';
+import { allWarnings, diffRows, hunkLabel, hunkRange, signOffQueue } from '../../webview-ui/src/signOff';
 import { eventually, openScore, recordedFixture, repoPath, type Fixture, type Theme } from './harness';
 
 const fixture = recordedFixture('recorded-signoff.json');
@@ -38,17 +38,26 @@ describe('Sign-off rules (signOff.ts)', () => {
     assert.ok(!q.tasks.some((t) => t.decided.some((h) => h.hunk.id === 'h-b4')), 'a superseded hunk is neither queued nor decided');
   });
 
-  it('never lets a bulk approval take a hunk with a conflict, an overlap or an edited region', () => {
+  it('never lets a bulk approval take a hunk with a conflict or any warning on it or on its file', () => {
     const q = signOffQueue(expected);
     assert.deepEqual(q.tasks.map((t) => t.bulkSafe.map((h) => h.hunk.id)), [['h-a5', 'h-a2', 'h-a3'], ['h-b6', 'h-b3']]);
     assert.deepEqual(q.tasks.map((t) => t.warned.map((h) => h.hunk.id)), [['h-a4', 'h-a1'], ['h-b2', 'h-b1']]);
-    // Every combination of the three warnings on every hunk: bulk-safe only with none of them.
+    // Every hunk, pending or conflicted, with a warning of each kind on it, on its file, or on another
+    // file: bulk-safe only when pending with none on it or its file.
+    let seq = 1000;
+    const raise = (w: Omit<WarningRecord, 'id' | 'severity' | 'text'>) => ({ v: 1, session: 'sess-hy1', seq: seq++, ts: expected.lastTs + seq, type: 'warning.raised', warning: { id: `w${seq}`, severity: 'warning', text: 'Look twice.', ...w } });
     for (const h of Object.values(expected.hunks)) {
       for (const status of ['pending', 'conflict'] as const) {
-        for (const stale of [false, true]) {
-          for (const overlaps of [{}, { x: 'Other task' }] as Record<string, string>[]) {
-            const variant = { ...h, status, stale, overlaps };
-            assert.equal(isBulkSafe(variant), status === 'pending' && !stale && Object.keys(overlaps).length === 0, JSON.stringify({ id: h.hunk.id, status, stale, overlaps }));
+        for (const where of ['none', 'hunk', 'file', 'other file'] as const) {
+          for (const kind of ['layer', 'sensitive', 'stale', 'overlap', 'balance'] as const) {
+            const warned =
+              where === 'hunk' ? [raise({ kind, task: h.task, hunk: h.hunk.id, path: h.hunk.path })]
+              : where === 'file' ? [raise({ kind, task: h.task, path: h.hunk.path })]
+              : where === 'other file' ? [raise({ kind, task: h.task, path: `${h.hunk.path}.other` })]
+              : [];
+            const state = reduceAll({ ...expected, hunks: { ...expected.hunks, [h.hunk.id]: { ...h, status, warnings: [] } }, warnings: {}, warningOrder: [] }, warned);
+            const variant = state.hunks[h.hunk.id]!;
+            assert.equal(isBulkSafe(state, variant), status === 'pending' && (where === 'none' || where === 'other file'), JSON.stringify({ id: h.hunk.id, status, where, kind }));
           }
         }
       }
@@ -80,7 +89,7 @@ describe('Sign-off rules (signOff.ts)', () => {
   it('names a hunk the way a screen reader should announce it', () => {
     const q = signOffQueue(expected);
     const at = ORDER.indexOf('h-a1');
-    assert.equal(hunkLabel(q.order[at]!, at, q.order.length), 'Hunk 3 of 9, src/core/tally.js lines 14–18, overlaps “Regex words”');
+    assert.equal(hunkLabel(expected, q.order[at]!, at, q.order.length), 'Hunk 3 of 9, src/core/tally.js lines 14–18, overlaps “Regex words”');
     assert.equal(hunkRange(expected.hunks['h-b1']!.hunk), 'line 13');
     assert.equal(hunkRange(expected.hunks['h-a5']!.hunk), 'file mode');
   });

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { listJournals, readJournal } from '../../src/journal';
-import { fold } from '../../src/score';
+import { fold, hunkWarnings, type HunkState } from '../../src/score';
 import { eventually } from '../fixtures/agents/harness';
 import { hunksOf, playTurn, type Stage, stageFor, TALLY, taskStatus } from './conductorStage';
 
@@ -71,12 +71,19 @@ describe('sign-off', function () {
     await s.conductor.restage(b);
     const ha = hunksOf(s, a, 'pending').find((h) => h.hunk.path === TALLY)!;
     const hb = hunksOf(s, b, 'pending').find((h) => h.hunk.path === TALLY)!;
-    assert.deepEqual(Object.keys(ha.overlaps), [hb.hunk.id]);
-    assert.deepEqual(Object.values(hb.overlaps), ['Ignore punctuation']);
+    const overlapsOf = (h: HunkState) => hunkWarnings(s.feed.state, s.feed.state.hunks[h.hunk.id]!).filter((w) => w.kind === 'overlap');
+    assert.deepEqual(overlapsOf(ha).map((w) => w.other?.hunk), [hb.hunk.id]);
+    assert.deepEqual(overlapsOf(hb).map((w) => w.other?.title), ['Ignore punctuation']);
     assert.ok(sessionEntries(s, a).some((e) => e.kind === 'warning' && e.title.includes('Regex words')), 'a warning is on the first task\'s row');
+    // Staging again raises nothing that is already raised.
+    const raised = s.events().filter((e) => e.type === 'warning.raised').length;
+    await s.conductor.restage(a);
+    await s.conductor.restage(b);
+    assert.equal(s.events().filter((e) => e.type === 'warning.raised').length, raised, 'no overlap is raised twice');
     // Rejecting one clears the flag on the other.
     await s.conductor.reject(hb.hunk.id, 'Prefer the other approach.');
-    await eventually(() => Object.keys(s.feed.state.hunks[ha.hunk.id]!.overlaps).length === 0, 'the overlap to clear');
+    await eventually(() => overlapsOf(ha).length === 0, 'the overlap to clear');
+    assert.equal(Object.values(s.feed.state.warnings).filter((w) => w.kind === 'overlap').length, 0, 'neither side keeps its overlap warning');
   });
 
   it('undoes an approval while the task is open', async () => {

@@ -4,80 +4,27 @@
  * take. No React and no DOM here, so every rule the engineer relies on ("bulk never includes a
  * warned hunk") is one function a test can call.
  */
-import type { HunkRecord, HunkState, ScoreState } from '../../src/score';
+import {
+  compareWarnings,
+  hunkWarnings,
+  isAwaiting,
+  isBulkSafe,
+  taskWarnings,
+  visibleWarnings,
+  warningShort,
+  type Hunk,
+  type HunkState,
+  type ScoreState,
+  type WarningSeverity,
+  type WarningState,
+} from '../../src/score';
 import { lineDiff } from './lineDiff';
 
 // ── warnings ────────────────────────────────────────────────────────────────────────────────────
+// Which hunks wait, which a bulk approval may take and a hunk's warnings in order are the score's
+// rules (src/score/signOff.ts); the view only words and groups them.
 
-/**
- * Why a hunk needs a closer look. Coherence warnings (layers, protected paths, balance) will join
- * this union when the score carries them; everything below ranks and filters by `kind` and
- * `severity`, so a new kind only needs a rank and a sentence.
- */
-export type WarningKind = 'conflict' | 'overlap' | 'stale';
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface HunkWarning {
-  kind: WarningKind;
-  severity: Severity;
-  hunk: string;
-  /** One sentence the engineer can act on. */
-  text: string;
-  /** The shortest form, for a screen reader's summary of the hunk ("overlaps “Regex words”"). */
-  short: string;
-}
-
-/** Lower is more urgent: a conflict blocks an approval already given; an overlap forces an order; a stale region only merges. */
-export const WARNING_RANK: Record<WarningKind, number> = { conflict: 0, overlap: 1, stale: 2 };
-
-export const SEVERITY_ICON: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info' };
-
-/** A hunk's warnings, most urgent first. Decided hunks have none: there is nothing left to decide. */
-export function hunkWarnings(h: HunkState): HunkWarning[] {
-  if (!isAwaiting(h)) return [];
-  const out: HunkWarning[] = [];
-  if (h.status === 'conflict') {
-    out.push({
-      kind: 'conflict',
-      severity: 'error',
-      hunk: h.hunk.id,
-      text: `Approved but not applied: ${h.conflict ?? 'it conflicts with the workspace file'}. Resolve it in the diff editor, then approve again or reject.`,
-      short: 'conflict',
-    });
-  }
-  for (const title of Object.values(h.overlaps)) {
-    out.push({
-      kind: 'overlap',
-      severity: 'warning',
-      hunk: h.hunk.id,
-      text: `Overlaps “${title}”: that task changes the same lines. Decide one before the other.`,
-      short: `overlaps “${title}”`,
-    });
-  }
-  if (h.stale) {
-    out.push({
-      kind: 'stale',
-      severity: 'info',
-      hunk: h.hunk.id,
-      text: 'You edited this region since the task started; approving merges the two.',
-      short: 'you edited this region',
-    });
-  }
-  return out;
-}
-
-export function isAwaiting(h: HunkState): boolean {
-  return h.status === 'pending' || h.status === 'conflict';
-}
-
-/**
- * True when a bulk approval may take the hunk: undecided, never conflicted, and without a single
- * warning. Stricter than or equal to the host's own rule (pending, not stale, no overlap), so what
- * the view promises to leave out is left out even if the two ever drift apart.
- */
-export function isBulkSafe(h: HunkState): boolean {
-  return h.status === 'pending' && !h.stale && Object.keys(h.overlaps).length === 0 && hunkWarnings(h).length === 0;
-}
+export const SEVERITY_ICON: Record<WarningSeverity, string> = { error: 'error', warning: 'warning', info: 'info' };
 
 // ── the queue ───────────────────────────────────────────────────────────────────────────────────
 
@@ -97,10 +44,12 @@ export interface TaskGroup {
   warned: HunkState[];
   /** Decided hunks, latest decision first. */
   decided: HunkState[];
+  /** Warnings on the task as a whole (balance…), most urgent first. */
+  taskWarnings: WarningState[];
 }
 
 /** The parts of the score sign-off reads, so a view can subscribe to them and not to every agent message. */
-export type SignOffScore = Pick<ScoreState, 'hunks' | 'hunkOrder' | 'tasks' | 'taskOrder'>;
+export type SignOffScore = Pick<ScoreState, 'hunks' | 'hunkOrder' | 'tasks' | 'taskOrder' | 'warnings' | 'warningOrder'>;
 
 export interface Queue {
   tasks: TaskGroup[];
@@ -149,9 +98,10 @@ export function signOffQueue(score: SignOffScore): Queue {
       title: score.tasks[task]?.spec.title ?? task,
       files: fileGroups,
       awaiting,
-      bulkSafe: awaiting.filter(isBulkSafe),
-      warned: awaiting.filter((h) => !isBulkSafe(h)),
+      bulkSafe: awaiting.filter((h) => isBulkSafe(score, h)),
+      warned: awaiting.filter((h) => !isBulkSafe(score, h)),
       decided: decided.sort((a, b) => (b.decidedTs ?? b.stagedTs) - (a.decidedTs ?? a.stagedTs)),
+      taskWarnings: taskWarnings(score, task),
     });
   }
   return { tasks, order };
@@ -164,10 +114,11 @@ function comparePaths(a: string, b: string): number {
 
 /** Whole-file decisions (rename, mode, binary) first, as the file's header; then lines top to bottom. */
 function compareInFile(a: HunkState, b: HunkState): number {
-  const rank = (h: HunkRecord) => (h.kind === 'rename' ? 0 : h.kind === 'mode' ? 1 : h.kind === 'file' ? 2 : 3);
+  const rank = (h: Hunk) => (h.kind === 'rename' ? 0 : h.kind === 'mode' ? 1 : h.kind === 'file' ? 2 : 3);
   const byKind = rank(a.hunk) - rank(b.hunk);
   if (byKind !== 0) return byKind;
-  return (a.hunk.oldStart ?? 0) - (b.hunk.oldStart ?? 0) || (a.hunk.newStart ?? 0) - (b.hunk.newStart ?? 0);
+  if (a.hunk.kind !== 'lines' || b.hunk.kind !== 'lines') return 0;
+  return a.hunk.oldStart - b.hunk.oldStart || a.hunk.newStart - b.hunk.newStart;
 }
 
 /** The hunk `delta` steps from `current` in `order`, clamped to the ends; the first one when `current` is not there. */
@@ -194,44 +145,46 @@ export function lastApplied(group: TaskGroup | undefined): HunkState | undefined
 
 // ── every warning, for the panel ────────────────────────────────────────────────────────────────
 
-export interface ListedWarning extends HunkWarning {
-  task: string;
+export interface ListedWarning extends WarningState {
   taskTitle: string;
-  path: string;
+  /** Where it is, in words ("lines 14–18", "whole file", "the task"). */
   place: string;
 }
 
-/** Every warning on an undecided hunk, most urgent kind first, then in queue order. */
+/**
+ * Every warning the engineer should act on (on undecided hunks, on files, on tasks), most urgent
+ * first, then in the queue's order.
+ */
 export function allWarnings(score: SignOffScore): ListedWarning[] {
   const queue = signOffQueue(score);
-  const out: ListedWarning[] = [];
   const position = new Map<string, number>();
   queue.order.forEach((h, i) => position.set(h.hunk.id, i));
-  for (const group of queue.tasks) {
-    for (const h of group.awaiting) {
-      for (const w of hunkWarnings(h)) out.push({ ...w, task: group.task, taskTitle: group.title, path: h.hunk.path, place: hunkRange(h.hunk) });
-    }
-  }
-  // Array.prototype.sort is stable, so within a kind the queue's order survives.
-  return out.sort((a, b) => WARNING_RANK[a.kind] - WARNING_RANK[b.kind] || position.get(a.hunk)! - position.get(b.hunk)!);
+  const at = (w: WarningState) => (w.hunk !== undefined ? (position.get(w.hunk) ?? Infinity) : -1);
+  return visibleWarnings(score)
+    .map((w) => {
+      const h = w.hunk !== undefined ? score.hunks[w.hunk] : undefined;
+      const place = h ? hunkRange(h.hunk) : w.path !== undefined ? 'whole file' : 'the task';
+      return { ...w, taskTitle: score.tasks[w.task]?.spec.title ?? w.task, place };
+    })
+    .sort((a, b) => compareWarnings(a, b) || at(a) - at(b));
 }
 
 // ── words ───────────────────────────────────────────────────────────────────────────────────────
 
 /** Where the hunk lands, in words: "lines 14–18", "line 3", "old lines 7–9 removed", "whole file". */
-export function hunkRange(h: HunkRecord): string {
+export function hunkRange(h: Hunk): string {
   if (h.kind === 'rename') return 'rename';
   if (h.kind === 'mode') return 'file mode';
   if (h.kind === 'file') return 'whole file';
   const span = (start: number, count: number) => (count === 1 ? `line ${start}` : `lines ${start}–${start + count - 1}`);
-  if ((h.newCount ?? 0) > 0) return span(h.newStart ?? 1, h.newCount!);
-  if ((h.oldCount ?? 0) > 0) return `${span(h.oldStart ?? 1, h.oldCount!)} removed`;
+  if (h.newCount > 0) return span(h.newStart, h.newCount);
+  if (h.oldCount > 0) return `${span(h.oldStart, h.oldCount)} removed`;
   return h.status === 'deleted' ? 'empty file deleted' : 'empty file';
 }
 
 /** The screen reader's name for a hunk card: "Hunk 2 of 5, src/core/tally.js lines 14–18, overlaps “Regex words”". */
-export function hunkLabel(h: HunkState, index: number, total: number): string {
-  const warnings = hunkWarnings(h).map((w) => w.short);
+export function hunkLabel(score: SignOffScore, h: HunkState, index: number, total: number): string {
+  const warnings = hunkWarnings(score, h).map(warningShort);
   return [`Hunk ${index + 1} of ${total}`, `${h.hunk.path} ${hunkRange(h.hunk)}`, ...warnings].join(', ');
 }
 
@@ -260,7 +213,7 @@ const STATUS_VERB: Record<string, string> = {
  * A hunk that has no lines to show, told in a sentence: whole-file decisions, mode changes, renames
  * and empty files. Null for an ordinary line hunk, which the diff shows instead.
  */
-export function describeHunk(h: HunkRecord): string | null {
+export function describeHunk(h: Hunk): string | null {
   switch (h.kind) {
     case 'rename':
       return `Renames ${h.oldPath ?? 'the file'} to ${h.path}${h.similarity !== undefined ? ` (${h.similarity}% similar)` : ''}. Content changes, if any, are separate hunks.`;
@@ -272,7 +225,7 @@ export function describeHunk(h: HunkRecord): string | null {
       return `${STATUS_VERB[h.status] ?? 'Changes'} ${what}, as one decision${sizes}. Open it in the diff editor to review.`;
     }
     case 'lines':
-      if ((h.oldLines?.length ?? 0) === 0 && (h.newLines?.length ?? 0) === 0) {
+      if (h.oldLines.length === 0 && h.newLines.length === 0) {
         return h.status === 'deleted' ? 'Deletes an empty file.' : 'Adds an empty file.';
       }
       return null;
@@ -313,17 +266,17 @@ export interface DiffRow {
  * the region keeps the unchanged lines between its changes), its context after, each numbered from
  * oldStart/newStart. Lines keep no line ending.
  */
-export function diffRows(h: HunkRecord): DiffRow[] {
+export function diffRows(h: Hunk): DiffRow[] {
   if (h.kind !== 'lines') return [];
-  const before = (h.contextBefore ?? []).map(bare);
-  const after = (h.contextAfter ?? []).map(bare);
-  const oldStart = h.oldStart ?? 1;
-  const newStart = h.newStart ?? 1;
+  const before = h.contextBefore.map(bare);
+  const after = h.contextAfter.map(bare);
+  const oldStart = h.oldStart;
+  const newStart = h.newStart;
   const rows: DiffRow[] = [];
   before.forEach((text, i) => rows.push({ op: ' ', oldNo: oldStart - before.length + i, newNo: newStart - before.length + i, text }));
   let oldNo = oldStart;
   let newNo = newStart;
-  for (const line of regionDiff((h.oldLines ?? []).map(bare), (h.newLines ?? []).map(bare))) {
+  for (const line of regionDiff(h.oldLines.map(bare), h.newLines.map(bare))) {
     if (line.op === '-') rows.push({ op: '-', oldNo: oldNo++, text: line.text });
     else if (line.op === '+') rows.push({ op: '+', newNo: newNo++, text: line.text });
     else rows.push({ op: ' ', oldNo: oldNo++, newNo: newNo++, text: line.text });

@@ -4,7 +4,7 @@ import type { SignOffScore } from './signOff';
 import { usePodium } from './usePodium';
 
 /**
- * Subscribes to hunks and tasks only: agent messages and tool calls (most of the traffic) replace
+ * Subscribes to hunks, tasks and warnings only: agent messages and tool calls (most of the traffic) replace
  * the score but not these, so the sign-off views do not re-render for them.
  */
 export function useSignOffScore(): SignOffScore {
@@ -12,5 +12,7 @@ export function useSignOffScore(): SignOffScore {
   const hunkOrder = usePodium((s) => s.score.hunkOrder);
   const tasks = usePodium((s) => s.score.tasks);
   const taskOrder = usePodium((s) => s.score.taskOrder);
-  return useMemo(() => ({ hunks, hunkOrder, tasks, taskOrder }), [hunks, hunkOrder, tasks, taskOrder]);
+  const warnings = usePodium((s) => s.score.warnings);
+  const warningOrder = usePodium((s) => s.score.warningOrder);
+  return useMemo(() => ({ hunks, hunkOrder, tasks, taskOrder, warnings, warningOrder }), [hunks, hunkOrder, tasks, taskOrder, warnings, warningOrder]);
 }

@@ -1,7 +1,8 @@
 import { memo, useEffect, useId, useRef, type FormEvent } from 'react';
-import type { HunkState } from '../../../src/score';
-import { hunkLabel, hunkRange, hunkWarnings, isBulkSafe, SEVERITY_ICON } from '../signOff';
+import { hunkWarnings, isBulkSafe, ruleReason, type HunkState, type WarningState } from '../../../src/score';
+import { hunkLabel, hunkRange, SEVERITY_ICON } from '../signOff';
 import { useSignOffUi } from '../signOffUi';
+import { useSignOffScore } from '../useSignOff';
 import { Codicon } from './Codicon';
 import { HunkDiff } from './HunkDiff';
 
@@ -11,6 +12,8 @@ export interface HunkActions {
   startReject(h: HunkState): void;
   reject(h: HunkState, reason: string): void;
   open(h: HunkState): void;
+  /** Opens the architecture notes where a warning's rule is written. */
+  openRule(w: WarningState): void;
 }
 
 export interface HunkCardProps {
@@ -35,8 +38,9 @@ const KIND_ICON: Record<string, string> = { lines: 'diff', file: 'file-binary', 
  */
 export const HunkCard = memo(function HunkCard({ h, index, total, selected, sending, rejecting, blocked, actions, cardRef }: HunkCardProps) {
   const select = useSignOffUi((s) => s.select);
-  const warnings = hunkWarnings(h);
-  const safe = isBulkSafe(h);
+  const score = useSignOffScore();
+  const warnings = hunkWarnings(score, h);
+  const safe = isBulkSafe(score, h);
   const conflict = h.status === 'conflict';
   const id = h.hunk.id;
   const warningsId = useId();
@@ -50,7 +54,7 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
       data-hunk={id}
       data-status={h.status}
       tabIndex={selected ? 0 : -1}
-      aria-label={hunkLabel(h, index, total)}
+      aria-label={hunkLabel(score, h, index, total)}
       aria-describedby={warnings.length > 0 ? warningsId : undefined}
       aria-busy={sending || undefined}
       // Any focus inside the card (a button, the reason box) makes it the hunk the keys act on.
@@ -68,7 +72,7 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
       <header className="so-hunk-head">
         <Codicon name={KIND_ICON[h.hunk.kind] ?? 'diff'} className="so-kind" />
         <span className="so-range">{hunkRange(h.hunk)}</span>
-        {h.hunk.section && (
+        {h.hunk.kind === 'lines' && h.hunk.section && (
           <span className="so-section" title={h.hunk.section}>
             {h.hunk.section}
           </span>
@@ -109,11 +113,8 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
       </header>
       {warnings.length > 0 && (
         <ul className="so-warnings" id={warningsId} aria-label="Warnings">
-          {warnings.map((w, i) => (
-            <li key={i} className={`so-warning ${w.severity}`} data-warning={w.kind}>
-              <Codicon name={SEVERITY_ICON[w.severity]} />
-              <span>{w.text}</span>
-            </li>
+          {warnings.map((w) => (
+            <WarningItem key={w.id} w={w} h={h} disabled={disabled} actions={actions} />
           ))}
         </ul>
       )}
@@ -122,6 +123,42 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
     </article>
   );
 });
+
+/**
+ * One warning where the decision is made: the sentence, and for a rule of the architecture notes the
+ * rule, the notes' own words, a link to where it is written and a rejection that gives the agent the
+ * rule as the reason.
+ */
+function WarningItem({ w, h, disabled, actions }: { w: WarningState; h: HunkState; disabled: boolean; actions: HunkActions }) {
+  return (
+    <li className={`so-warning ${w.severity}`} data-warning={w.kind} data-rule={w.rule}>
+      <Codicon name={SEVERITY_ICON[w.severity]} />
+      <div className="so-warning-body">
+        <span className="so-warning-text">{w.text}</span>
+        {w.prose && <blockquote className="so-warning-prose">{w.prose}</blockquote>}
+        {(w.source || w.rule) && (
+          <span className="so-warning-actions">
+            {w.source && (
+              <button type="button" className="link-button" title="Open the architecture notes at this rule" onClick={() => actions.openRule(w)}>
+                <Codicon name="book" />
+                <span>
+                  {w.rule ? `${w.rule} · ` : ''}
+                  {w.source.file}:{w.source.line}
+                </span>
+              </button>
+            )}
+            {w.rule && (
+              <button type="button" className="link-button" disabled={disabled} title="Reject this hunk and tell the agent this rule, in the notes' words" onClick={() => actions.reject(h, ruleReason(w))}>
+                <Codicon name="close" />
+                <span>Reject with this rule</span>
+              </button>
+            )}
+          </span>
+        )}
+      </div>
+    </li>
+  );
+}
 
 /** The optional reason box: Enter rejects, Escape puts the card back as it was. */
 function RejectForm({ h, actions }: { h: HunkState; actions: HunkActions }) {

@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import type { HunkRecord } from '../../../src/score';
+import type { Hunk } from '../../../src/score';
 import { plural } from '../format';
 import { describeHunk, diffRows } from '../signOff';
 import { Codicon } from './Codicon';
@@ -13,7 +13,7 @@ const MAX_ROWS = 400;
  * lines (binary, mode, rename, empty file) is a sentence instead. Memoised: hunk records never
  * change in place, and a queue re-renders on every score change.
  */
-export const HunkDiff = memo(function HunkDiff({ hunk }: { hunk: HunkRecord }) {
+export const HunkDiff = memo(function HunkDiff({ hunk }: { hunk: Hunk }) {
   const words = describeHunk(hunk);
   const rows = useMemo(() => (words === null ? diffRows(hunk) : []), [hunk, words]);
   if (words !== null) {

@@ -201,6 +201,9 @@ export function SignOffQueue() {
       open(h) {
         latest.current.post({ type: 'hunk/open', hunk: h.hunk.id });
       },
+      openRule(w) {
+        if (w.source) latest.current.post({ type: 'notes/open', file: w.source.file, line: w.source.line });
+      },
       undo(h) {
         if (!usable(h) || h.status !== 'applied') return;
         latest.current.post({ type: 'hunk/undo', hunk: h.hunk.id });

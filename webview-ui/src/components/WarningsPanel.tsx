@@ -1,25 +1,39 @@
 import { useId, useMemo, useState } from 'react';
 import '../signOff.css';
 import { plural } from '../format';
-import { allWarnings, SEVERITY_ICON, type ListedWarning, type WarningKind } from '../signOff';
+import type { WarningKind } from '../../../src/score';
+import { allWarnings, signOffQueue, SEVERITY_ICON, type ListedWarning } from '../signOff';
 import { useSignOffUi } from '../signOffUi';
 import { useSignOffScore } from '../useSignOff';
 import { Codicon } from './Codicon';
 
 const HEADING: Record<WarningKind, string> = {
   conflict: 'Conflicts',
+  protected: 'Protected paths',
+  sensitive: 'Sensitive files',
+  layer: 'Layer rules broken',
+  cycle: 'Dependency cycles',
+  dependency: 'Dependency rules broken',
+  unparsable: 'Files the checker could not read',
   overlap: 'Overlaps between tasks',
+  scope: 'Outside the task’s scope',
+  balance: 'Balance',
   stale: 'Regions you edited',
 };
 
 /**
- * Every warning on an undecided hunk, the most urgent kind first (a conflict, then an overlap, then
- * a region the engineer edited), each a link that selects its hunk in the sign-off queue and puts
- * the keyboard there. Derived from the score's hunks; renders nothing while there is no warning.
+ * Every warning the engineer should act on, the most urgent first (errors, then warnings, then
+ * notes; within them a conflict, a broken rule, an overlap, a region the engineer edited), each a link
+ * that selects its hunk (or the first hunk of its file or task) in the sign-off queue and puts the
+ * keyboard there. Derived from the score; renders nothing while there is no warning.
  */
 export function WarningsPanel() {
   const score = useSignOffScore();
   const warnings = useMemo(() => allWarnings(score), [score]);
+  const order = useMemo(() => signOffQueue(score).order, [score]);
+  /** The hunk a warning points at: its own, else the first waiting hunk of its file, else of its task. */
+  const target = (w: ListedWarning): string | null =>
+    w.hunk ?? order.find((h) => h.task === w.task && (w.path === undefined || h.hunk.path === w.path))?.hunk.id ?? null;
   const select = useSignOffUi((s) => s.select);
   const selected = useSignOffUi((s) => s.selected);
   const [open, setOpen] = useState(true);
@@ -44,7 +58,7 @@ export function WarningsPanel() {
         <span className="badge" data-testid="warnings-count">
           {warnings.length}
         </span>
-        <span className="section-summary">{errors > 0 ? `${plural(errors, 'conflict')} to resolve first` : 'decide these hunks one by one'}</span>
+        <span className="section-summary">{errors > 0 ? `${plural(errors, 'error')} to look at first` : 'decide these hunks one by one'}</span>
       </div>
       {open && (
         <div className="section-body so-wp-body">
@@ -54,21 +68,25 @@ export function WarningsPanel() {
                 {HEADING[kind]} <span className="muted">{list.length}</span>
               </h3>
               <ul className="so-wp-list">
-                {list.map((w, i) => (
-                  <li key={`${w.hunk}/${w.kind}/${i}`}>
+                {list.map((w) => (
+                  <li key={w.id}>
                     <button
                       type="button"
-                      className={`so-wp-item ${w.severity}${selected === w.hunk ? ' current' : ''}`}
+                      className={`so-wp-item ${w.severity}${w.hunk !== undefined && selected === w.hunk ? ' current' : ''}`}
                       data-warning={w.kind}
                       data-hunk={w.hunk}
-                      title={`Show this hunk in the sign-off queue: ${w.path} ${w.place}`}
-                      onClick={() => select(w.hunk, true)}
+                      data-rule={w.rule}
+                      title={`Show it in the sign-off queue: ${w.path ?? w.taskTitle} ${w.place}`}
+                      onClick={() => {
+                        const id = target(w);
+                        if (id !== null) select(id, true);
+                      }}
                     >
                       <Codicon name={SEVERITY_ICON[w.severity]} className="so-wp-icon" />
                       <span className="so-wp-text">{w.text}</span>
                       <span className="so-wp-where">
                         <span className="so-wp-path">
-                          {w.path} <span className="muted">{w.place}</span>
+                          {w.path ?? ''} <span className="muted">{w.place}</span>
                         </span>
                         <span className="so-wp-task">{w.taskTitle}</span>
                       </span>
