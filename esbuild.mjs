@@ -38,6 +38,8 @@ const builds = [
       extension: 'src/vscode/extension.ts',
       // The rehearsal agent: a separate Node program the extension spawns (demo default, test peer).
       rehearsal: 'src/rehearsal/main.ts',
+      // The coherence engine and its parsers, loaded by the extension when a change is first checked.
+      coherence: 'src/coherence/index.ts',
     },
     outdir: 'dist',
     format: 'cjs',

@@ -39,6 +39,8 @@ const CreateTask = z.strictObject({
   agent: id,
   waitsFor: z.optional(z.array(id).check(z.maxLength(50))),
   budgets: z.optional(Budgets),
+  /** Globs of the paths the task is meant to touch; a change elsewhere warns. */
+  scope: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(1000))).check(z.maxLength(100))),
 });
 /** Stop the task's agent (protocol cancel, SIGTERM, SIGKILL); the task ends as stopped. */
 const StopTask = z.strictObject({ type: z.literal('task/stop'), task: id });

@@ -10,9 +10,10 @@ import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
+import { DEFAULT_NOTES } from './defaults';
 import { emptyRuleSet, readRulesBlock, type RuleSet } from './rules';
 
-export const DEFAULT_NOTES = ['ARCHITECTURE.md', '**/ARCHITECTURE.md', 'docs/adr/*.md'];
+export { DEFAULT_NOTES };
 
 /** The info string that marks a block of rules. */
 export const RULES_FENCE = 'podium-rules';

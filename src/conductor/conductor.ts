@@ -25,6 +25,7 @@ import { branchSlug, canonicalPath, createTaskWorktree, listTaskWorktrees, remov
 import { messageOf as message } from '../agents/sessionKit';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
+import { Coherence, type CoherenceEngine, type CoherenceSettings } from './coherence';
 import { SignOff } from './signOff';
 import type { FileContent } from '../stage/apply';
 
@@ -49,6 +50,10 @@ export interface ConductorHost {
   /** Writes a workspace file through the editor (an undoable edit); null deletes it. */
   writeWorkspaceFile(relPath: string, content: FileContent): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Coherence: where the architecture notes are, and whether agents are briefed on them. */
+  coherence(): CoherenceSettings;
+  /** Loads the coherence engine (its own bundle, with the parsers), on first use. */
+  loadCoherence(): Promise<CoherenceEngine>;
 }
 
 export interface NewTask {
@@ -57,6 +62,8 @@ export interface NewTask {
   agent: string;
   waitsFor?: string[];
   budgets?: TaskSpec['budgets'];
+  /** Globs of the paths the task is meant to touch (relative to the repository root). */
+  scope?: string[];
 }
 
 type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished' | 'closed';
@@ -100,12 +107,19 @@ export class Conductor {
   private readonly bySession = new Map<string, TaskRun>();
   private disposed = false;
   private readonly signOff: SignOff;
+  readonly coherence: Coherence;
 
   constructor(
     private readonly host: ConductorHost,
     private readonly feed: ScoreFeed,
     private readonly adapters: Partial<Record<ProfileKind, AgentAdapter>>,
   ) {
+    this.coherence = new Coherence({
+      workspace: () => host.workspace(),
+      settings: () => host.coherence(),
+      load: () => host.loadCoherence(),
+      log: (level, message) => host.log(level, message),
+    });
     this.signOff = new SignOff({
       workspace: () => host.workspace(),
       readWorkspaceFile: (p) => host.readWorkspaceFile(p),
@@ -116,6 +130,7 @@ export class Conductor {
       taskTitle: (task) => this.runs.get(task)?.spec.title ?? task,
       sendFeedback: (task, text) => this.sendFeedback(this.run(task), text),
       log: (level, message) => host.log(level, message),
+      checkCoherence: (task, worktree, files) => this.coherence.check(this.run(task).spec, worktree, files),
     });
   }
 
@@ -181,6 +196,17 @@ export class Conductor {
     return this.signOff.stageNow(taskId);
   }
 
+  /** The engineer's copy of a file changed (typed, saved, or changed on disk): staleness is checked again. */
+  workspaceFileChanged(relPath: string): Promise<void> {
+    return this.signOff.workspaceFileChanged(relPath);
+  }
+
+  /** The architecture notes (or where they are looked for) changed: every waiting change is checked again. */
+  async notesChanged(): Promise<void> {
+    this.coherence.invalidate();
+    await this.signOff.recheckCoherence();
+  }
+
   private sendFeedback(run: TaskRun, text: string): void {
     const agent = run.session.agent;
     if (run.phase === 'running' || run.phase === 'starting') {
@@ -223,6 +249,8 @@ export class Conductor {
     const spec: TaskSpec = { id, title, prompt, agent: profile.id };
     if (input.waitsFor?.length) spec.waitsFor = [...new Set(input.waitsFor)];
     if (input.budgets && Object.keys(input.budgets).length > 0) spec.budgets = input.budgets;
+    const scope = (input.scope ?? []).map((g) => g.trim()).filter(Boolean);
+    if (scope.length > 0) spec.scope = [...new Set(scope)];
     const session = await this.openSession(spec);
     const run: TaskRun = { spec, phase: 'queued', session, remembered: new Map() };
     this.runs.set(id, run);
@@ -470,6 +498,7 @@ export class Conductor {
     this.emit(run, { type: 'task.started', task: run.spec.id });
     let launch: AgentLaunch;
     let adapter: AgentAdapter;
+    let brief: string | undefined;
     try {
       if (!this.host.trusted()) throw new Error('The workspace is no longer trusted; Podium does not start agents in it.');
       const profile = this.profile(run.spec.agent);
@@ -483,6 +512,8 @@ export class Conductor {
       }
       this.signOff.track(run.spec.id, run.worktree);
       launch = await this.launchFor(profile, run);
+      // The agent hears the architecture before it breaks it: the rules' digest rides with the first prompt.
+      brief = await this.coherence.brief();
     } catch (err) {
       const reason = message(err);
       this.emit(run, { type: 'session.failed', reason });
@@ -497,7 +528,7 @@ export class Conductor {
     run.firstStart ??= Date.now();
     this.armWallClock(run);
     void agent.exited.then(() => this.onExited(run, agent));
-    this.followTurn(run, agent.start(run.spec.prompt));
+    this.followTurn(run, agent.start(brief ? `${run.spec.prompt}\n\n---\n${brief}` : run.spec.prompt));
   }
 
   private followTurn(run: TaskRun, turn: Promise<void>): void {

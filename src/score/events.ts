@@ -35,6 +35,8 @@ export interface TaskSpec {
   agent: string;
   waitsFor?: string[];
   budgets?: { wallClockSec?: number; tokens?: number; costUsd?: number; idleSec?: number };
+  /** The paths (globs, relative to the repository root) the task is meant to touch; a change elsewhere warns. */
+  scope?: string[];
 }
 
 export interface AgentIdentity {

@@ -22,7 +22,9 @@ import { ScorePanel, SCORE_VIEW_TYPE, type Intent, type ScorePanelActions } from
 import { registerReview } from './review';
 import { SessionsView } from './sessionsView';
 import { readWorkspaceFile, writeWorkspaceFile } from './workspaceFiles';
-import { affectsAgents, affectsJournal, agentSettings, journalSettings, worktreeSettings } from './settings';
+import { affectsAgents, affectsJournal, agentSettings, coherenceSettings, journalSettings, worktreeSettings } from './settings';
+import { registerCoherence } from './coherence';
+import type { CoherenceEngine } from '../conductor/coherence';
 import { notifyPermission, registerTaskCommands, SECRET_PREFIX, startRehearsal } from './taskCommands';
 
 /** What the extension exports: read-only views used by the integration tests and other extensions. */
@@ -71,6 +73,10 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     readWorkspaceFile,
     writeWorkspaceFile,
     log: (level, message) => log[level](message),
+    coherence: coherenceSettings,
+    // The engine and its parsers are a bundle of their own, loaded when a change is first checked.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loadCoherence: async () => require(vscode.Uri.joinPath(context.extensionUri, 'dist', 'coherence.js').fsPath) as CoherenceEngine,
   };
   const acp = new AcpAdapter({ clientVersion: String(context.extension.packageJSON.version ?? '0') });
   conductor = new Conductor(host, feed, { acp, rehearsal: acp, claude: new ClaudeAdapter(), codex: new CodexAdapter(), command: new CommandAdapter() });
@@ -89,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
   const intent = async (message: Intent): Promise<void> => {
     switch (message.type) {
       case 'task/create':
-        await theConductor.createTask({ title: message.title, prompt: message.prompt, agent: message.agent, waitsFor: message.waitsFor, budgets: message.budgets });
+        await theConductor.createTask({ title: message.title, prompt: message.prompt, agent: message.agent, waitsFor: message.waitsFor, budgets: message.budgets, scope: message.scope });
         return;
       case 'task/stop':
         return theConductor.stop(message.task);
@@ -220,6 +226,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     sessionsView,
     sessionsTree,
     ...registerReview(() => theConductor, feed, sessionsTree),
+    ...registerCoherence(() => theConductor, feed, log),
     vscode.commands.registerCommand('podium.openScore', async () => {
       await loading;
       showPanel();

@@ -1,6 +1,8 @@
 /** Podium's settings, read in one place with their defaults and bounds. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_NOTES } from '../coherence/defaults';
+import type { CoherenceSettings } from '../conductor/coherence';
 import { DEFAULT_PROFILE, resolveProfiles, type AgentProfile } from '../conductor/profiles';
 
 export interface JournalSettings {
@@ -53,4 +55,16 @@ export function affectsAgents(e: vscode.ConfigurationChangeEvent): boolean {
 
 export function worktreeSettings(): { deleteBranchOnClose: boolean } {
   return { deleteBranchOnClose: vscode.workspace.getConfiguration('podium').get<boolean>('worktrees.deleteBranchOnClose', false) === true };
+}
+
+/** Where the architecture notes are (globs relative to the workspace folder) and whether agents are briefed on them. */
+export function coherenceSettings(): CoherenceSettings {
+  const config = vscode.workspace.getConfiguration('podium');
+  const notes = config.get<unknown>('coherence.notes');
+  const globs = Array.isArray(notes) ? notes.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim()) : [];
+  return { notes: globs.length > 0 ? globs : DEFAULT_NOTES, briefAgents: config.get<boolean>('coherence.briefAgents', true) !== false };
+}
+
+export function affectsCoherence(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('podium.coherence');
 }

@@ -33,18 +33,18 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
     work().catch((err: unknown) => void vscode.window.showErrorMessage(`Podium could not ${what}: ${err instanceof Error ? err.message : String(err)}`));
 
   return [
-    vscode.commands.registerCommand('podium.newTask', async (preset?: { title?: string; prompt?: string; agent?: string }) => {
+    vscode.commands.registerCommand('podium.newTask', async (preset?: { title?: string; prompt?: string; agent?: string; scope?: string[] }) => {
       if (!vscode.workspace.isTrusted) {
         void vscode.window.showWarningMessage('Podium does not start agents in an untrusted workspace. Trust it first (Workspaces: Manage Workspace Trust).');
         return;
       }
       const title = preset?.title ?? (await vscode.window.showInputBox({
-        title: 'Podium: New Task (1/3)', prompt: 'A short title for the task', placeHolder: 'Add a word-count summary',
+        title: 'Podium: New Task (1/4)', prompt: 'A short title for the task', placeHolder: 'Add a word-count summary',
         validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.'),
       }));
       if (!title) return;
       const prompt = preset?.prompt ?? (await vscode.window.showInputBox({
-        title: 'Podium: New Task (2/3)', prompt: 'What should the agent do?', value: title,
+        title: 'Podium: New Task (2/4)', prompt: 'What should the agent do?', value: title,
         validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.'),
       }));
       if (!prompt) return;
@@ -53,10 +53,15 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       if (!agent) {
         const items = settings.profiles.map((p) => ({ label: p.label, description: p.id === settings.defaultProfile ? `${p.kind} · default` : p.kind, id: p.id }));
         items.sort((a, b) => Number(b.id === settings.defaultProfile) - Number(a.id === settings.defaultProfile));
-        agent = (await vscode.window.showQuickPick(items, { title: 'Podium: New Task (3/3)', placeHolder: 'Which agent plays it?' }))?.id;
+        agent = (await vscode.window.showQuickPick(items, { title: 'Podium: New Task (3/4)', placeHolder: 'Which agent plays it?' }))?.id;
       }
       if (!agent) return;
-      await attempt('start the task', () => conductor().createTask({ title, prompt, agent }));
+      const scopeText = preset ? (preset.scope ?? []).join(', ') : await vscode.window.showInputBox({
+        title: 'Podium: New Task (4/4)', prompt: 'Which paths is it meant to touch? Globs, separated by commas; a change elsewhere is flagged. Leave empty for anywhere.', placeHolder: 'src/core/**, test/**',
+      });
+      if (scopeText === undefined) return;
+      const scope = scopeText.split(',').map((g) => g.trim()).filter(Boolean);
+      await attempt('start the task', () => conductor().createTask({ title, prompt, agent, scope }));
     }),
     vscode.commands.registerCommand('podium.stopTask', async (id?: string) => {
       const task = id ?? (await pickTask(['queued', 'starting', 'running', 'waiting'], 'stop'));

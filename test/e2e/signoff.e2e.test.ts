@@ -44,11 +44,14 @@ describe('end to end: signing off a change in a real VS Code', function () {
     const input = p.locator('.quick-input-widget input');
     await input.fill('Average words per note');
     await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/3' }).waitFor();
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();
     await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/3' }).waitFor();
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
     await input.fill('small feature');
     await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal: small feature' }).first().click();
+    // Its scope: anywhere.
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
+    await p.keyboard.press('Enter');
 
     // The status bar counts the changes awaiting sign-off once the agent's turn is staged.
     const status = p.locator('.statusbar-item', { has: p.locator('.codicon-git-pull-request-draft') });

@@ -60,12 +60,15 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     const input = p.locator('.quick-input-widget input');
     await input.fill('Average words per note');
     await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/3' }).waitFor();
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();
     await input.fill('Add averageWords(notes) to src/core/tally.js');
     await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/3' }).waitFor();
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
     await input.fill('small feature');
     await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal: small feature' }).first().click();
+    // Its scope: anywhere.
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
+    await p.keyboard.press('Enter');
 
     await runCommand(p, 'Podium: Open Score');
     const frame = scoreFrame(p);

@@ -14,6 +14,8 @@ import type { PermissionAsk } from '../../src/agents/adapter';
 import { Conductor, type ConductorHost } from '../../src/conductor/conductor';
 import { loadJournalFolder } from '../../src/conductor/journalLibrary';
 import { DEFAULT_PROFILES, type AgentProfile } from '../../src/conductor/profiles';
+import { DEFAULT_NOTES } from '../../src/coherence/defaults';
+import * as coherenceEngine from '../../src/coherence';
 import { ScoreFeed } from '../../src/conductor/scoreFeed';
 import { type HunkState, type PodiumEvent, type SessionState } from '../../src/score';
 import { eventually, FIXTURE_SCRIPTS, rehearsalEntry, SHIPPED_SCRIPTS, tempRepo, type TempRepo } from '../fixtures/agents/harness';
@@ -36,7 +38,7 @@ export const TALLY = 'src/core/tally.js';
 
 const stages: Stage[] = [];
 
-export async function stageFor(options: { cap?: number; trusted?: boolean; profiles?: AgentProfile[]; workspace?: string } = {}): Promise<Stage> {
+export async function stageFor(options: { cap?: number; trusted?: boolean; profiles?: AgentProfile[]; workspace?: string; notes?: string[]; briefAgents?: boolean } = {}): Promise<Stage> {
   const repo = tempRepo();
   const storage = realpathSync(mkdtempSync(path.join(tmpdir(), 'podium-storage-')));
   const journals = path.join(repo.outside, 'journals');
@@ -77,6 +79,8 @@ export async function stageFor(options: { cap?: number; trusted?: boolean; profi
       }
     },
     log: () => undefined,
+    coherence: () => ({ notes: options.notes ?? DEFAULT_NOTES, briefAgents: options.briefAgents ?? true }),
+    loadCoherence: async () => coherenceEngine,
   };
   const acp = new AcpAdapter({ graceMs: 1000 });
   const conductor = new Conductor(host, feed, { acp, rehearsal: acp });

@@ -38,6 +38,8 @@ export function entryIcon(entry: Entry): string {
   if (entry.kind === 'lifecycle' && isOutcome(entry.status)) return OUTCOME_LOOK[entry.status].icon;
   if (entry.kind === 'notice' && entry.level === 'warning') return 'warning';
   if (entry.kind === 'notice' && entry.level === 'error') return 'error';
+  if (entry.kind === 'warning' && entry.level === 'error') return 'error';
+  if (entry.kind === 'warning' && entry.level === 'info') return 'info';
   return KIND_LOOK[entry.kind].icon;
 }
 
@@ -47,6 +49,8 @@ export function entryTone(entry: Entry): Tone {
   if (entry.kind === 'notice' && entry.level === 'warning') return 'yellow';
   if (entry.kind === 'notice' && entry.level === 'error') return 'red';
   if (entry.kind === 'output' && entry.level === 'warning') return 'yellow';
+  if (entry.kind === 'warning' && entry.level === 'error') return 'red';
+  if (entry.kind === 'warning' && entry.level === 'info') return 'blue';
   return KIND_LOOK[entry.kind].tone;
 }
 

@@ -10,6 +10,8 @@ export interface TaskFields {
   prompt: string;
   agent: string;
   waitsFor: string[];
+  /** Paths the task is meant to touch, as typed: globs separated by commas or new lines. */
+  scope: string;
   /** Budgets as typed; empty means no limit. Times are asked in minutes, sent in seconds. */
   wallClockMin: string;
   tokens: string;
@@ -24,6 +26,12 @@ type CreateTask = Extract<FromWebview, { type: 'task/create' }>;
 const TITLE_MAX = 200;
 const PROMPT_MAX = 100_000;
 const WAITS_MAX = 50;
+const SCOPE_MAX = 100;
+
+/** The globs typed in the scope field: separated by commas or new lines, blanks dropped. */
+export function scopeGlobs(text: string): string[] {
+  return [...new Set(text.split(/[,\n]/).map((g) => g.trim()).filter(Boolean))];
+}
 
 /** The message to post, or what is wrong with each field. */
 export function buildCreateTask(f: TaskFields, profiles: ReadonlySet<string>): { message: CreateTask } | { errors: FieldErrors } {
@@ -36,6 +44,10 @@ export function buildCreateTask(f: TaskFields, profiles: ReadonlySet<string>): {
   else if (prompt.length > PROMPT_MAX) errors.prompt = `At most ${PROMPT_MAX.toLocaleString('en-US')} characters.`;
   if (!profiles.has(f.agent)) errors.agent = 'Choose an agent profile.';
   if (f.waitsFor.length > WAITS_MAX) errors.waitsFor = `A task can wait for at most ${WAITS_MAX} others.`;
+  const scope = scopeGlobs(f.scope);
+  if (scope.length > SCOPE_MAX) errors.scope = `At most ${SCOPE_MAX} paths.`;
+  else if (scope.some((g) => g.length > 1000)) errors.scope = 'A path of at most 1,000 characters.';
+  else if (scope.some((g) => g.startsWith('/') || g.split('/').includes('..'))) errors.scope = 'Paths relative to the repository, without “..”.';
 
   const wallClockMin = budget(f.wallClockMin, 'wallClockMin', errors, { max: 7 * 24 * 60, maxText: '7 days (10,080 minutes)' });
   const tokens = budget(f.tokens, 'tokens', errors, { integer: true });
@@ -51,6 +63,7 @@ export function buildCreateTask(f: TaskFields, profiles: ReadonlySet<string>): {
 
   const message: CreateTask = { type: 'task/create', title, prompt, agent: f.agent };
   if (f.waitsFor.length > 0) message.waitsFor = [...f.waitsFor];
+  if (scope.length > 0) message.scope = scope;
   if (Object.keys(budgets).length > 0) message.budgets = budgets;
   return { message };
 }

@@ -27,6 +27,7 @@ export function NewTaskForm({ config, rows, onClose }: { config: HostConfig; row
     prompt: '',
     agent: profileIds.has(config.defaultProfile) ? config.defaultProfile : (config.profiles[0]?.id ?? ''),
     waitsFor: [],
+    scope: '',
     wallClockMin: '',
     tokens: '',
     costUsd: '',
@@ -35,7 +36,7 @@ export function NewTaskForm({ config, rows, onClose }: { config: HostConfig; row
   const [errors, setErrors] = useState<FieldErrors>({});
   const [tried, setTried] = useState(false);
   const titleRef = useRef<HTMLElement>(null);
-  const ids = { title: useId(), prompt: useId(), agent: useId(), heading: useId() };
+  const ids = { title: useId(), prompt: useId(), agent: useId(), scope: useId(), heading: useId() };
 
   useEffect(() => {
     // The element renders its input asynchronously; focus delegates to it once it exists.
@@ -125,6 +126,19 @@ export function NewTaskForm({ config, rows, onClose }: { config: HostConfig; row
             </VscodeOption>
           ))}
         </VscodeSingleSelect>
+      </Field>
+      <Field label="Scope" htmlFor={ids.scope} error={errors.scope}>
+        <VscodeTextfield
+          id={ids.scope}
+          name="scope"
+          data-field="scope"
+          label="Scope"
+          placeholder="src/core/**, test/**"
+          invalid={Boolean(errors.scope)}
+          value={fields.scope}
+          onInput={(e) => update({ scope: valueOf(e) })}
+        />
+        <p className="task-form-hint">Optional. The paths the task is meant to touch (globs); a change elsewhere is flagged.</p>
       </Field>
       {waitable.length > 0 && (
         <fieldset className="task-form-row task-form-waits">

@@ -1,6 +1,8 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import VscodeTextfield from '@vscode-elements/react-elements/dist/components/VscodeTextfield.js';
 import type { HostConfig } from '../../../src/protocol';
+import { hunkWarnings, hunksAwaitingSignOff, visibleWarnings, type ScoreState, type WarningSeverity } from '../../../src/score';
+import { useSignOffUi } from '../signOffUi';
 import { count, plural, usd } from '../format';
 import { gate, ledger, taskActions, taskLook, tokens, type Action, type Gate, type TaskRow } from '../tasks';
 import { usePodium } from '../usePodium';
@@ -30,6 +32,11 @@ export function TasksBar() {
   const book = useMemo(() => ledger(score), [score]);
   const g = useMemo(() => gate(config, source), [config, source]);
   const summary = useMemo(() => summarise(book.rows), [book.rows]);
+  const scoreWarnings = usePodium((s) => s.score.warnings);
+  const hunks = usePodium((s) => s.score.hunks);
+  const hunkOrder = usePodium((s) => s.score.hunkOrder);
+  const warningOrder = usePodium((s) => s.score.warningOrder);
+  const warnings = useMemo(() => taskWarningCounts({ warnings: scoreWarnings, warningOrder, hunks, hunkOrder }), [scoreWarnings, warningOrder, hunks, hunkOrder]);
 
   // Focus goes back to New Task once the form has closed and the button is enabled again.
   const refocus = useRef(false);
@@ -91,7 +98,7 @@ export function TasksBar() {
           {book.rows.length === 0 && book.untaskedSessions === 0 ? (
             !formOpen && <p className="section-empty">No tasks yet. Hand one to an agent with New Task; it runs in its own copy of the repository.</p>
           ) : (
-            <TaskTable rows={book.rows} book={book} g={g} config={config} />
+            <TaskTable rows={book.rows} book={book} g={g} config={config} warnings={warnings} />
           )}
         </div>
       )}
@@ -113,7 +120,27 @@ function summarise(rows: TaskRow[]): string {
   return parts.join(' · ');
 }
 
-function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnType<typeof ledger>; g: Gate; config: HostConfig | null }) {
+/** Per task: its visible warnings by severity, and the first waiting hunk that carries one (what a click shows). */
+interface TaskWarnings {
+  counts: Record<WarningSeverity, number>;
+  first?: string;
+}
+
+function taskWarningCounts(score: Pick<ScoreState, 'warnings' | 'warningOrder' | 'hunks' | 'hunkOrder'>): Map<string, TaskWarnings> {
+  const out = new Map<string, TaskWarnings>();
+  for (const w of visibleWarnings(score)) {
+    let t = out.get(w.task);
+    if (!t) out.set(w.task, (t = { counts: { error: 0, warning: 0, info: 0 } }));
+    t.counts[w.severity] += 1;
+  }
+  for (const h of hunksAwaitingSignOff(score)) {
+    const t = out.get(h.task);
+    if (t && t.first === undefined && hunkWarnings(score, h).length > 0) t.first = h.hunk.id;
+  }
+  return out;
+}
+
+function TaskTable({ rows, book, g, config, warnings }: { rows: TaskRow[]; book: ReturnType<typeof ledger>; g: Gate; config: HostConfig | null; warnings: Map<string, TaskWarnings> }) {
   const titles = useMemo(() => new Map(rows.map((r) => [r.id, r.task.spec.title])), [rows]);
   // A panel under 1080 px keeps the task, its state, tokens, actions and follow-up; the agent and
   // the cost move into the tokens cell's tooltip. Under 560 px the follow-up box is shown only for
@@ -153,7 +180,7 @@ function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnTyp
       </thead>
       <tbody>
         {rows.map((row) => (
-          <TaskRowView key={row.id} row={row} g={g} config={config} titles={titles} wide={wide} tiny={tiny} />
+          <TaskRowView key={row.id} row={row} g={g} config={config} titles={titles} wide={wide} tiny={tiny} warnings={warnings.get(row.id)} />
         ))}
         {book.untaskedSessions > 0 && (
           <tr className="task-row untasked">
@@ -198,7 +225,7 @@ function TaskTable({ rows, book, g, config }: { rows: TaskRow[]; book: ReturnTyp
   );
 }
 
-function TaskRowView({ row, g, config, titles, wide, tiny }: { row: TaskRow; g: Gate; config: HostConfig | null; titles: Map<string, string>; wide: boolean; tiny: boolean }) {
+function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: TaskRow; g: Gate; config: HostConfig | null; titles: Map<string, string>; wide: boolean; tiny: boolean; warnings?: TaskWarnings }) {
   const post = usePodium((s) => s.post);
   const revealSession = usePodium((s) => s.revealSession);
   const { task } = row;
@@ -221,6 +248,7 @@ function TaskRowView({ row, g, config, titles, wide, tiny }: { row: TaskRow; g: 
         ) : (
           <span title={spec.prompt}>{spec.title}</span>
         )}
+        {warnings && <WarningBadge title={spec.title} warnings={warnings} />}
         {task.status !== 'finished' && waitsFor.length > 0 && <span className="task-after muted">after {waitsFor.join(', ')}</span>}
       </th>
       <td title={stateHint || undefined}>
@@ -316,5 +344,28 @@ function FollowUp({ task, title, action }: { task: string; title: string; action
         <Codicon name="send" />
       </button>
     </form>
+  );
+}
+
+/** A task's warnings at a glance; a click shows the first warned hunk in the sign-off queue. */
+function WarningBadge({ title, warnings }: { title: string; warnings: TaskWarnings }) {
+  const select = useSignOffUi((s) => s.select);
+  const { error, warning, info } = warnings.counts;
+  const total = error + warning + info;
+  const tone = error > 0 ? 'tone-red' : warning > 0 ? 'tone-yellow' : 'tone-blue';
+  const words = [error && plural(error, 'error'), warning && plural(warning, 'warning'), info && plural(info, 'note')].filter(Boolean).join(', ');
+  return (
+    <button
+      type="button"
+      className={`pill task-warnings ${tone}`}
+      data-testid="task-warnings"
+      title={`${words} on the changes of “${title}”${warnings.first ? ': show the first in the sign-off queue' : ''}`}
+      aria-label={`${words} on “${title}”`}
+      disabled={warnings.first === undefined}
+      onClick={() => warnings.first && select(warnings.first, true)}
+    >
+      <Codicon name={error > 0 ? 'error' : warning > 0 ? 'warning' : 'info'} />
+      <span>{count(total)}</span>
+    </button>
   );
 }

@@ -82,7 +82,7 @@ const quick = new Map<string, number>();
 function styleOf(entry: Entry): number {
   const k = entry.kind;
   const key =
-    k === 'notice' || k === 'output'
+    k === 'notice' || k === 'output' || k === 'warning'
       ? `${k}:${entry.level}`
       : k === 'permission'
         ? `${k}:${entry.status === 'pending'}`
