@@ -9,20 +9,26 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { ParseError } from './model';
+// A require, not an ES import: esbuild resolves a package by the kind of import that names it, and
+// web-tree-sitter's ES build finds itself through `import.meta.url`, which a CommonJS bundle lacks.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import treeSitter = require('web-tree-sitter');
+
+const { Language, Parser, Query } = treeSitter;
+type Language = treeSitter.Language;
+type Parser = treeSitter.Parser;
+type Query = treeSitter.Query;
 
 export type Grammar = 'python' | 'go';
 
-/** The runtime's own wasm and each grammar's, with the npm package each comes from. */
+/** The runtime's own wasm and each grammar's, with the npm package each comes from (scripts/grammars.mjs copies the same files). */
 const FILES = {
   runtime: { file: 'web-tree-sitter.wasm', pkg: 'web-tree-sitter' },
   python: { file: 'tree-sitter-python.wasm', pkg: 'tree-sitter-python' },
   go: { file: 'tree-sitter-go.wasm', pkg: 'tree-sitter-go' },
 } as const;
-
-/** The files esbuild.mjs copies into `dist/grammars/`. */
-export const GRAMMAR_FILES: { file: string; pkg: string }[] = Object.values(FILES);
 
 let extraFolders: string[] = [];
 

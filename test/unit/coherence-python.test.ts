@@ -6,8 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 import type { Dependency, ImportSite } from '../../src/coherence/model';
 import { extractPythonImports } from '../../src/coherence/python/extract';
 import { createPythonResolver, pyprojectFolders, setupCfgFolders } from '../../src/coherence/python/resolve';
@@ -238,6 +240,37 @@ describe('Python import resolution', () => {
     });
     assert.equal(asked.length, 15, "every dependency but the one that climbs out of the root is asked");
     assert.deepEqual(ours.map((o, i) => `${asked[i].modules[0]}: ${o}`), python.map((p, i) => `${asked[i].modules[0]}: ${p}`));
+  });
+});
+
+describe('the parsers, shipped beside a bundle', () => {
+  let dir: string | undefined;
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('load from the bundle\'s grammars/ folder, with no node_modules in reach, as an installed extension runs', async () => {
+    const repo = path.join(__dirname, '../..');
+    dir = mkdtempSync(path.join(tmpdir(), 'podium-bundle-'));
+    const dist = path.join(dir, 'dist');
+    // The same copy esbuild.mjs makes, and a bundle built as the extension's is.
+    execFileSync(process.execPath, [path.join(repo, 'scripts/grammars.mjs'), dist]);
+    await esbuild.build({
+      stdin: {
+        contents: "export { extractPythonImports } from './src/coherence/python/extract'; export { extractGoImports } from './src/coherence/go/extract';",
+        resolveDir: repo,
+        loader: 'ts',
+      },
+      bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent',
+      outfile: path.join(dist, 'probe.js'),
+    });
+    const program = [
+      "const m = require('./dist/probe.js');",
+      "Promise.all([m.extractPythonImports('a.py', 'from .x import y\\n'), m.extractGoImports('a.go', 'package a\\nimport \"fmt\"\\n')])",
+      '  .then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e.message); process.exit(1); });',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['-e', program], { cwd: dir, encoding: 'utf8' });
+    const [py, go] = JSON.parse(out) as [{ imports: ImportSite[] }, { imports: ImportSite[] }];
+    assert.deepEqual(py.imports.map((i) => i.specifier), ['.x']);
+    assert.deepEqual(go.imports.map((i) => i.specifier), ['fmt']);
   });
 });
 
