@@ -116,7 +116,8 @@ export async function queryFor(grammar: Grammar, source: string): Promise<Query>
 /** Parses, hands the tree to `use`, and frees the tree whatever `use` does. */
 export async function withTree<T>(grammar: Grammar, text: string, use: (tree: Tree) => T): Promise<T> {
   const parser = await parserFor(grammar);
-  const tree = parser.parse(text);
+  // Editors drop a byte-order mark from the text they show; without it columns match theirs.
+  const tree = parser.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   if (!tree) throw new Error(`The ${grammar} parser returned no tree.`);
   try {
     return use(tree);

@@ -66,10 +66,33 @@ describe('Python imports (tree-sitter)', () => {
     assert.deepEqual(result.imports.map((i) => i.specifier), ['typing', 'app.ui', 'json', '.']);
   });
 
+  it('marks imports under `if TYPE_CHECKING:` as type-only, and only those', async () => {
+    const result = await extractPythonImports('t.py', [
+      'import typing',
+      'from typing import TYPE_CHECKING',
+      'if TYPE_CHECKING:',
+      '    from app.ui import Widget',
+      '    if True:',
+      '        import app.deep',
+      'else:',
+      '    Widget = None',
+      'if typing.TYPE_CHECKING:',
+      '    import app.models',
+      'if not TYPE_CHECKING:',
+      '    import app.runtime',
+      '',
+    ].join('\n'));
+    assert.deepEqual(result.imports.map((i) => `${i.specifier} ${i.typeOnly}`), [
+      'typing false', 'typing false', 'app.ui true', 'app.deep true', 'app.models true', 'app.runtime false',
+    ]);
+  });
+
   it('reads spaced-out dotted names and relative dots as Python does, and counts columns as an editor does', async () => {
     const result = await extractPythonImports('x.py', 'é = "😀"; import a . b\r\nfrom . . pkg import x\r\n');
     assert.equal(result.error, undefined);
     assert.deepEqual(result.imports.map(brief), ['1 18 python-import a.b  ', '2 6 python-from ..pkg x ']);
+    const bom = await extractPythonImports('bom.py', '\uFEFFimport os\n');
+    assert.deepEqual(bom.imports.map(brief), ['1 8 python-import os  '], 'a byte-order mark is not a column');
   });
 
   it('gives a file that does not parse an error at its first unreadable place, and no imports', async () => {
@@ -154,6 +177,14 @@ describe('Python import resolution', () => {
       'ns.tools → [cut] file:ns/tools.py local',
       'logging → core:logging core',
       'json → file:json.py local',
+    ]);
+  });
+
+  it('marks a dependency under `if TYPE_CHECKING:` type-only, as dependency-cruiser marks `import type`', async () => {
+    const root = sandbox.tree({ 'app/__init__.py': '', 'app/ui.py': '', 'app/core.py': 'from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import ui\n' });
+    assert.deepEqual(await resolveFile(root, 'app/core.py'), [
+      'typing → [TYPE_CHECKING] core:typing core',
+      '. → [ui] file:app/ui.py local,type-only',
     ]);
   });
 

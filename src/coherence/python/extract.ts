@@ -3,7 +3,8 @@
  * `from a.b import c, d`, relative `from . import x` / `from ..pkg.mod import y`, `from x import *`,
  * and `from __future__ import …`, wherever they stand (inside functions, `try:` and `if` blocks count:
  * they run). Strings, docstrings and comments are not statements, so an import written in one never
- * counts.
+ * counts. An import under `if TYPE_CHECKING:` runs only for type checkers: it is `typeOnly`, as a
+ * TypeScript `import type` is.
  */
 import type { Node } from 'web-tree-sitter';
 import type { Extraction, ImportSite } from '../model';
@@ -24,8 +25,9 @@ export async function extractPythonImports(_path: string, text: string): Promise
     if (error) return { language: 'python', imports: [], error };
     const imports: ImportSite[] = [];
     for (const { node } of query.captures(tree.rootNode)) {
-      if (node.type === 'import_statement') imports.push(...plainImport(node));
-      else imports.push(fromImport(node));
+      const sites = node.type === 'import_statement' ? plainImport(node) : [fromImport(node)];
+      const typeOnly = underTypeChecking(node);
+      for (const site of sites) imports.push({ ...site, typeOnly });
     }
     imports.sort((a, b) => a.line - b.line || a.column - b.column);
     return { language: 'python', imports };
@@ -60,6 +62,18 @@ function fromImport(statement: Node): ImportSite {
     : statement.childrenForFieldName('name').map((child) =>
         dotted(child.type === 'aliased_import' ? child.childForFieldName('name') ?? child : child));
   return { specifier, form: 'python-from', typeOnly: false, names, ...position(module) };
+}
+
+/** Inside the body (not an `else`) of `if TYPE_CHECKING:` or `if typing.TYPE_CHECKING:`. */
+function underTypeChecking(statement: Node): boolean {
+  for (let node: Node | null = statement; node?.parent; node = node.parent) {
+    const parent: Node = node.parent;
+    if (parent.type !== 'if_statement' || parent.childForFieldName('consequence')?.id !== node.id) continue;
+    const condition = parent.childForFieldName('condition');
+    const name = condition?.type === 'attribute' ? condition.childForFieldName('attribute') : condition;
+    if (name?.type === 'identifier' && name.text === 'TYPE_CHECKING') return true;
+  }
+  return false;
 }
 
 /** `a . b` is legal Python for `a.b`: the name is its identifiers, whatever the spacing. */

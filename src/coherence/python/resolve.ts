@@ -15,7 +15,7 @@
  * As in Python, a regular module or package of the project shadows the standard library, and a
  * namespace folder does not. dependency-cruiser has no Python, so the dependency types are 'local',
  * 'core', 'external' and 'unknown' (a relative import, or one into the project's own package, that
- * names nothing there).
+ * names nothing there), plus 'type-only' for an import under `if TYPE_CHECKING:`.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -200,7 +200,8 @@ function fileTarget(found: Found): Target {
 const TYPES: Record<Target['kind'], string> = { file: 'local', core: 'core', package: 'external', unresolved: 'unknown' };
 
 function dependency(site: ImportSite, target: Target): Dependency {
-  return { ...site, target, dependencyTypes: [TYPES[target.kind]] };
+  // 'type-only' as dependency-cruiser marks a TypeScript `import type`: here, under `if TYPE_CHECKING:`.
+  return { ...site, target, dependencyTypes: site.typeOnly ? [TYPES[target.kind], 'type-only'] : [TYPES[target.kind]] };
 }
 
 /** '/'-separated relative paths; '' is the root. */
