@@ -3,6 +3,7 @@
 // and prints start/finish lines a VS Code background task can follow.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { copyGrammars } from './scripts/grammars.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -69,6 +70,8 @@ function copyAssets() {
   }
   // The rehearsal agent's scripts ship beside it.
   cpSync('src/rehearsal/scripts', 'dist/rehearsal-scripts', { recursive: true });
+  // The Python and Go parsers (tree-sitter's wasm runtime and grammars), loaded on first use.
+  copyGrammars('dist');
 }
 
 // A production build starts from nothing, so no development leftovers (source maps) can ship.

@@ -52,6 +52,11 @@ export interface ImportSite {
   elided?: boolean;
   /** The names it brings in, where the form has them (`from x import a, b`; ES named imports). */
   names?: string[];
+  /**
+   * The local name the import is bound to, where it is written with one: Python `import a.b as c` →
+   * 'c'; Go `f "fmt"` → 'f', and Go's dot and blank imports → '.' and '_'.
+   */
+  alias?: string;
   /** 1-based line and column of the specifier in the file. */
   line: number;
   column: number;
@@ -90,7 +95,9 @@ export interface Dependency extends ImportSite {
   /**
    * dependency-cruiser's `dependencyTypes` for this dependency, as it would report them ('local',
    * 'npm', 'npm-dev', 'core', 'aliased', 'aliased-tsconfig', 'type-only', 'import', 'require'…), so its
-   * rules that filter on them match the same dependencies.
+   * rules that filter on them match the same dependencies. dependency-cruiser reads no Python or Go;
+   * for those the types are 'local' (a file or folder of the root), 'core' (the standard library),
+   * 'external' (a package from elsewhere) and 'unknown' (nothing found by that name).
    */
   dependencyTypes: string[];
 }
@@ -98,4 +105,11 @@ export interface Dependency extends ImportSite {
 /** Resolves the imports of files under one root, as that root's configuration says. */
 export interface Resolver {
   resolve(fromPath: string, site: ImportSite): Promise<Dependency>;
+  /**
+   * For an import that names several modules at once: Python's `from pkg import a, b` where `a` and
+   * `b` are submodules of `pkg` (each its own file) gives one dependency per submodule, plus one on
+   * `pkg` itself for the names that are not submodules, each with `names` narrowed to the names it
+   * covers. A resolver without it has one dependency per import; `resolve` gives the first of these.
+   */
+  resolveAll?(fromPath: string, site: ImportSite): Promise<Dependency[]>;
 }
