@@ -30,8 +30,11 @@ export interface ChangedFile {
 export interface ImportReader {
   /** The file's imports, or undefined when it is not in a language Podium reads. */
   extract(path: string, text: string): Promise<Extraction | undefined>;
-  /** Resolves an import of `from` in the new version of the root. */
-  resolve(from: string, site: ImportSite): Promise<Dependency>;
+  /**
+   * Resolves an import of `from` in the new version of the root: usually one dependency, several for
+   * an import that names several modules (Python's `from pkg import a, b` of two submodules).
+   */
+  resolve(from: string, site: ImportSite): Promise<Dependency[]>;
 }
 
 /** The repository's import graph between its own files (before the change), for cycle rules. */
@@ -217,9 +220,10 @@ async function checkImports(input: CheckInput, reader: ImportReader, layers: Lay
     const fresh = movedLayer || !before || before.error ? after.imports : addedImports(before.imports, after.imports);
     const all: Dependency[] = [];
     for (const site of after.imports) {
-      const dep = await reader.resolve(file.path, site);
-      all.push(dep);
-      if (fresh.includes(site)) added.push({ file, dep, hunk: hunkAt(file.hunks, site.line) });
+      for (const dep of await reader.resolve(file.path, site)) {
+        all.push(dep);
+        if (fresh.includes(site)) added.push({ file, dep, hunk: hunkAt(file.hunks, site.line) });
+      }
     }
     newDeps.set(file.path, all.filter((d) => d.target.kind === 'file').map((d) => (d.target as { path: string }).path));
   }

@@ -6,3 +6,4 @@ export { rulesDigest } from './brief';
 export { checkChange, type ChangedFile, type CheckInput, type Finding, type GraphView, type ImportReader } from './check';
 export { DEFAULT_NOTES, findNotes, loadRules } from './notes';
 export { emptyRuleSet, type NotesProblem, type RuleSet } from './rules';
+export { createImportReader, languageOf, type RootImportReader } from './imports';

@@ -31,8 +31,6 @@ export interface CoherenceDeps {
   workspace(): string | undefined;
   settings(): CoherenceSettings;
   load(): Promise<CoherenceEngine>;
-  /** Reads imports under a root (a task's worktree); absent: only path rules are checked. */
-  importReader?(engine: CoherenceEngine, root: string): ImportReader | undefined;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -105,7 +103,7 @@ export class Coherence {
     if (!workspace || files.length === 0) return [];
     const engine = await this.load();
     const { rules } = await this.current();
-    if (!this.readers.has(worktree.dir)) this.readers.set(worktree.dir, this.deps.importReader?.(engine, worktree.dir));
+    if (!this.readers.has(worktree.dir)) this.readers.set(worktree.dir, engine.createImportReader(worktree.dir));
     const changed: ChangedFile[] = files.map((f) => ({ path: f.path, oldPath: f.oldPath, status: f.status, hunks: f.hunks }));
     const findings = await engine.checkChange({
       rules,
