@@ -47,7 +47,22 @@ const builds = [
     platform: 'node',
     target: 'node20',
     external: ['vscode'],
+    // jsonc-parser's UMD build requires its parts at run time; its ES build bundles.
+    mainFields: ['module', 'main'],
     plugins: [reporter('extension')],
+  },
+  {
+    // `podium check`: the coherence checker on the command line (package.json "bin").
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    // jsonc-parser's UMD build requires its parts at run time; its ES build bundles.
+    mainFields: ['module', 'main'],
+    plugins: [reporter('cli')],
   },
   {
     ...common,

@@ -483,3 +483,74 @@ function dedupe(findings: Finding[]): Finding[] {
 }
 
 export type { Severity };
+
+// ── a whole repository ──────────────────────────────────────────────────────────────────────────
+
+export interface RepositoryInput {
+  rules: RuleSet;
+  /** Every file to read (relative to the root), e.g. git's tracked and untracked-but-not-ignored files. */
+  files: readonly string[];
+  read(path: string): Promise<string | null>;
+  imports: ImportReader;
+  dependencyRules?(from: string, dep: Dependency): ExternalRuleHit[];
+}
+
+/**
+ * Every import of every file held against the rules, as if the whole repository were one new change:
+ * layers, import rules, dependency rules, files that do not parse, and each cycle between layers once,
+ * on one of the imports that make it. Path rules (protected, sensitive, balance, scope) are about
+ * changes, so they are not checked here.
+ */
+export async function checkRepository(input: RepositoryInput): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const layers = new LayerMap(input.rules.layers);
+  const edges = new Map<string, Map<string, Added>>();
+  for (const file of input.files) {
+    const text = await input.read(file);
+    if (text === null) continue;
+    const extraction = await input.imports.extract(file, text);
+    if (!extraction) continue;
+    const changed: ChangedFile = { path: file, status: 'added', hunks: [] };
+    if (extraction.error) {
+      out.push({ kind: 'unparsable', severity: 'warning', rule: 'unparsable', text: `${file} does not parse (${extraction.error.message}, line ${extraction.error.line}); Podium cannot check its imports.`, path: file, line: extraction.error.line, detail: 'parse' });
+      continue;
+    }
+    for (const site of extraction.imports) {
+      for (const dep of await input.imports.resolve(file, site)) {
+        const a: Added = { file: changed, dep };
+        checkLayer(a, layers, out);
+        for (const r of input.rules.imports) checkImportRule(r, a, out);
+        for (const hit of input.dependencyRules?.(file, dep) ?? []) {
+          out.push({ kind: hit.kind ?? 'dependency', severity: hit.severity, rule: hit.rule, text: hit.text, prose: hit.prose, source: hit.source, path: file, line: dep.line, from: file, to: targetName(dep), detail: `${hit.rule}:${dep.specifier}` });
+        }
+        if (dep.target.kind === 'file') {
+          const x = layers.of(file)?.name;
+          const y = layers.of(dep.target.path, dep.target.directory)?.name;
+          if (x && y && x !== y) {
+            let m = edges.get(x);
+            if (!m) edges.set(x, (m = new Map()));
+            if (!m.has(y)) m.set(y, a);
+          }
+        }
+      }
+    }
+  }
+  const graph = new Map([...edges].map(([x, m]) => [x, new Set(m.keys())]));
+  const reported = new Set<string>();
+  for (const rule of input.rules.cycles) {
+    const inRule = new Set(rule.layers);
+    for (const [x, m] of edges) {
+      for (const [y, a] of m) {
+        if (!inRule.has(x) || !inRule.has(y)) continue;
+        const back = layerPath(graph, y, x);
+        if (!back) continue;
+        const cycle = [x, ...back];
+        const key = [...new Set(cycle)].sort().join('|');
+        if (reported.has(key)) continue;
+        reported.add(key);
+        out.push({ kind: 'cycle', severity: rule.severity, rule: rule.id, text: `${a.file.path} imports ${a.dep.specifier}, one edge of a dependency cycle between layers: ${cycle.join(' → ')}.`, prose: rule.prose, source: rule.source, path: a.file.path, line: a.dep.line, from: a.file.path, to: targetName(a.dep), detail: key });
+      }
+    }
+  }
+  return dedupe(out);
+}
