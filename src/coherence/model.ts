@@ -28,6 +28,8 @@ export type ImportForm =
   | 'import-equals'
   /** TypeScript's `/// <reference path="…" />` or `types="…"`. */
   | 'triple-slash-directive'
+  /** TypeScript's `import('x').T` in a type position (always `typeOnly`); dependency-cruiser's 'type-import'. */
+  | 'type-import'
   /** Python `import a.b`. */
   | 'python-import'
   /** Python `from a.b import c`, `from . import c`, `from ..pkg import c`. */
