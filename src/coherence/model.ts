@@ -52,6 +52,8 @@ export interface ImportSite {
    * as a value (an unmarked import used only in type positions). Absent or false when it survives.
    */
   elided?: boolean;
+  /** A triple-slash directive's kind: `/// <reference path="…" />` or `types="…"`. */
+  reference?: 'path' | 'types';
   /** The names it brings in, where the form has them (`from x import a, b`; ES named imports). */
   names?: string[];
   /** 1-based line and column of the specifier in the file. */

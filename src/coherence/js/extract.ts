@@ -244,6 +244,7 @@ class Walker {
       const m = TRIPLE_SLASH.exec(comment.value);
       if (!m) continue;
       const site = this.add(comment, m[3], 'triple-slash-directive', true, undefined);
+      site.reference = m[1] === 'types' ? 'types' : 'path';
       // Point at the value, not at the `///`.
       const offset = comment.value.indexOf(m[2] + m[3]) + 3;
       site.column += offset;
