@@ -299,6 +299,31 @@ describe('coherence: Podium reports what dependency-cruiser reports, rule by rul
     assert.ok(both.includes('core-not-ui warn src/core/tally.ts → src/ui/render.ts'), 'the extending file lowered the severity');
   });
 
+  for (const combinedDependencies of [false, true]) {
+    it(`npm dependency types come from the nearest package.json${combinedDependencies ? ', or all of them up to the root with combinedDependencies' : ''}`, async () => {
+      const root = git.repoWith({
+        'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '1' }, devDependencies: { chai: '5' } }),
+        'node_modules/left-pad/package.json': JSON.stringify({ name: 'left-pad', main: 'index.js' }),
+        'node_modules/left-pad/index.js': 'module.exports = 1;',
+        'node_modules/chai/package.json': JSON.stringify({ name: 'chai', main: 'chai.js' }),
+        'node_modules/chai/chai.js': 'module.exports = 1;',
+        'src/main.js': "const pad = require('left-pad');\nconst { sub } = require('./sub/lib');\nmodule.exports = [pad, sub];\n",
+        'src/sub/package.json': JSON.stringify({ name: 'sub', private: true, peerDependencies: { chai: '5' } }),
+        'src/sub/lib.js': "const pad = require('left-pad');\nconst chai = require('chai');\nexports.sub = [pad, chai];\n",
+      });
+      const rule = (name: string, types: string[]): Record<string, unknown> => ({ name, severity: 'warn', from: {}, to: { dependencyTypes: types } });
+      const { onlyPodium, onlyDepcruise, both } = await compare(root, '.dependency-cruiser.json', {
+        '.dependency-cruiser.json': JSON.stringify({
+          forbidden: [rule('npm', ['npm']), rule('npm-dev', ['npm-dev']), rule('npm-peer', ['npm-peer']), rule('npm-no-pkg', ['npm-no-pkg']), rule('not-in-node-modules', ['local'])],
+          options: { doNotFollow: { path: 'node_modules' }, combinedDependencies },
+        }),
+      });
+      assert.deepEqual({ onlyPodium, onlyDepcruise }, { onlyPodium: [], onlyDepcruise: [] });
+      assert.ok(both.includes('npm warn src/main.js → node_modules/left-pad/index.js'));
+      assert.ok(both.includes(combinedDependencies ? 'npm warn src/sub/lib.js → node_modules/left-pad/index.js' : 'npm-no-pkg warn src/sub/lib.js → node_modules/left-pad/index.js'));
+    });
+  }
+
   it('differs on purpose: a workspace package imported by name is its source to Podium, unresolvable to depcruise', async () => {
     const root = git.repoWith({ ...SHOP, ...WORKSPACE_PACKAGE });
     const { onlyPodium, onlyDepcruise } = await compare(root, '.dependency-cruiser.json', {

@@ -477,6 +477,7 @@ async function normaliseOptions(
   }
 
   const resolverOptions: JsResolverOptions = {};
+  if (options.combinedDependencies) resolverOptions.combinedDependencies = true;
   const tsConfig = isObject(raw.tsConfig) && typeof raw.tsConfig.fileName === 'string' ? raw.tsConfig.fileName : typeof raw.tsConfig === 'string' ? raw.tsConfig : undefined;
   if (tsConfig) {
     options.tsConfig = tsConfig;

@@ -47,6 +47,11 @@ export interface JsResolverOptions {
   exportsFields?: string[];
   /** How long file-system lookups are cached, in ms (default 4000, as dependency-cruiser). */
   cacheDurationMs?: number;
+  /**
+   * Type npm dependencies by every package.json from the importing file's folder up to the root,
+   * merged (dependency-cruiser's `combinedDependencies`), not only the nearest.
+   */
+  combinedDependencies?: boolean;
 }
 
 /** A resolver for one root, reused across checks. */
@@ -337,8 +342,29 @@ export function createJsResolver(root: string, options: JsResolverOptions = {}):
     return resolveFileLike(pkgDir, './index', tsFirst) ?? resolveFileLike(pkgDir, './src/index', tsFirst) ?? pkgDir;
   }
 
+  /** The package.json files from `dir` up to the root merged, the nearer one winning (combinedDependencies). */
+  function combinedManifest(dir: string): Manifest | null {
+    const chain: Manifest[] = [];
+    for (let at = dir; ; at = path.dirname(at)) {
+      const m = fs.existsSync(path.join(at, 'package.json')) ? readManifest(at) : null;
+      if (m) chain.push(m);
+      if (at === absRoot || path.dirname(at) === at || !at.startsWith(absRoot)) break;
+    }
+    if (!chain.length) return null;
+    const merged: Manifest = {};
+    for (const m of chain.reverse()) {
+      for (const [field] of NPM_FIELDS) {
+        const deps = m[field] as Record<string, string> | undefined;
+        if (deps) (merged as Record<string, unknown>)[field] = { ...((merged[field] as Record<string, string> | undefined) ?? {}), ...deps };
+      }
+      const bundled = m.bundledDependencies ?? m.bundleDependencies;
+      if (Array.isArray(bundled)) merged.bundledDependencies = [...new Set([...bundled, ...(merged.bundledDependencies ?? [])])];
+    }
+    return merged;
+  }
+
   function npmTypes(fromDir: string, name: string): string[] {
-    const manifest = nearestManifest(fromDir);
+    const manifest = options.combinedDependencies ? combinedManifest(fromDir) : nearestManifest(fromDir);
     if (!manifest) return ['npm-unknown'];
     const find = (n: string): string[] =>
       NPM_FIELDS.filter(([field]) => Object.hasOwn((manifest[field] as Record<string, string> | undefined) ?? {}, n)).map(([, type]) => type);
