@@ -145,6 +145,6 @@ describe('coherence: a dependency-cruiser configuration is read, or the engineer
     assert.match(untrusted.problems[0].message, /webpack\.config\.cjs, which is code; its aliases are read only in a trusted workspace/);
     const trusted = await loadDepcruiseConfig(root, { trusted: true });
     assert.deepEqual(trusted.config?.resolverOptions, { tsconfig: 'tsconfig.json', alias: { Components: path.join(root, 'src/components') } });
-    assert.equal(trusted.config?.options.tsEmitsCommonJs, true);
+    assert.equal(trusted.config?.options.tsModuleKind, 'commonjs');
   });
 });

@@ -119,6 +119,7 @@ const SHOP: Record<string, string> = {
   'src/feature/b/thing.ts': "export const thing = () => import('../a/lazy');\nexport { lazy } from '../a/lazy';\n",
   'src/internal/clock.js': 'export const now = 1;\n',
   'src/orphan.ts': 'export const orphan = 1;\n',
+  'src/util/eq.ts': "import fs = require('fs');\nimport m = require('./math');\nexport const x = fs;\nexport let y: typeof m;\n",
   'src/self.ts': "import * as me from './self';\nexport const again = () => me;\n",
 };
 
@@ -206,6 +207,22 @@ describe('coherence: Podium reports what dependency-cruiser reports, rule by rul
     assert.deepEqual({ onlyPodium, onlyDepcruise }, { onlyPodium: [], onlyDepcruise: [] });
     assert.ok(both.includes('types-only-from-ui warn src/core/tally.ts → src/ui/types.ts'));
     assert.ok(both.includes('pre-compilation-only-type info src/ui/shape.ts → src/ui/types.ts'));
+  });
+
+  it('with a tsconfig that emits CommonJS, imports are requires to depcruise (without pre-compilation deps)', async () => {
+    const root = git.repoWith(SHOP);
+    const rule = (name: string, to: Record<string, unknown>): Record<string, unknown> => ({ name, severity: 'info', from: {}, to });
+    const { onlyPodium, onlyDepcruise, both } = await compare(root, '.dependency-cruiser.json', {
+      'tsconfig.cjs.json': JSON.stringify({ extends: './tsconfig.json', compilerOptions: { module: 'commonjs', moduleResolution: 'node10' } }),
+      '.dependency-cruiser.json': JSON.stringify({
+        forbidden: [rule('require', { dependencyTypes: ['require'] }), rule('import', { dependencyTypes: ['import'] }), rule('dynamic', { dynamic: true })],
+        options: { tsConfig: { fileName: 'tsconfig.cjs.json' }, tsPreCompilationDeps: false },
+      }),
+    });
+    assert.deepEqual({ onlyPodium, onlyDepcruise }, { onlyPodium: [], onlyDepcruise: [] });
+    assert.ok(both.includes('require info src/util/eq.ts → fs'), 'import = require survives as a require');
+    assert.ok(!both.some((k) => k.includes('src/util/eq.ts → src/util/math.ts')), 'but not when used as a type only');
+    assert.ok(both.includes('require info src/core/tally.ts → src/ui/render.ts'));
   });
 
   it('allowed rules: a dependency none of them allows is not-in-allowed, at allowedSeverity', async () => {

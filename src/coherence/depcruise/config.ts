@@ -76,8 +76,12 @@ export interface DepcruiseOptions {
   doNotFollow?: { path?: string; dependencyTypes?: string[] };
   /** The tsconfig dependency-cruiser reads (root-relative), if the configuration names one. */
   tsConfig?: string;
-  /** Whether that tsconfig's emit is CommonJS (then, without pre-compilation deps, imports are `require`s). */
-  tsEmitsCommonJs: boolean;
+  /**
+   * The module system that tsconfig's `module` makes TypeScript emit, which is what depcruise reads
+   * without pre-compilation deps: 'esm' (the default), 'commonjs' (every import becomes a `require`),
+   * or 'node' (node16/nodenext: `.mts` stays ESM, the rest becomes CommonJS).
+   */
+  tsModuleKind: 'esm' | 'commonjs' | 'node';
   combinedDependencies: boolean;
   moduleSystems: string[];
 }
@@ -454,7 +458,7 @@ async function normaliseOptions(
   const tsPre = raw.tsPreCompilationDeps;
   const options: DepcruiseOptions = {
     tsPreCompilationDeps: tsPre === 'specify' ? 'specify' : tsPre === true,
-    tsEmitsCommonJs: false,
+    tsModuleKind: 'esm',
     combinedDependencies: raw.combinedDependencies === true,
     moduleSystems: Array.isArray(raw.moduleSystems) ? raw.moduleSystems.map(String) : ['es6', 'cjs', 'tsd', 'amd'],
   };
@@ -482,7 +486,7 @@ async function normaliseOptions(
   if (tsConfig) {
     options.tsConfig = tsConfig;
     resolverOptions.tsconfig = tsConfig;
-    options.tsEmitsCommonJs = tsconfigEmitsCommonJs(path.resolve(root, tsConfig));
+    options.tsModuleKind = tsconfigModuleKind(path.resolve(root, tsConfig));
   }
   const enhanced = isObject(raw.enhancedResolveOptions) ? raw.enhancedResolveOptions : {};
   for (const key of ['conditionNames', 'mainFields', 'exportsFields'] as const) {
@@ -496,12 +500,14 @@ async function normaliseOptions(
   return { options, resolverOptions };
 }
 
-function tsconfigEmitsCommonJs(file: string): boolean {
+function tsconfigModuleKind(file: string): DepcruiseOptions['tsModuleKind'] {
   try {
     const module = String(parseTsconfig(file).compilerOptions?.module ?? '').toLowerCase();
-    return module === 'commonjs' || module === 'node16' || module === 'node18' || module === 'nodenext';
+    if (module === 'commonjs') return 'commonjs';
+    if (module === 'node16' || module === 'node18' || module === 'nodenext') return 'node';
+    return 'esm';
   } catch {
-    return false;
+    return 'esm';
   }
 }
 

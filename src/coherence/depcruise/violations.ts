@@ -88,13 +88,20 @@ function seen(config: DepcruiseConfig, from: string, dep: Dependency): Seen | un
   let forms = dep.dependencyTypes.filter((t) => FORM_TYPES.has(t));
   const kinds = dep.dependencyTypes.filter((t) => !FORM_TYPES.has(t));
   let preCompilationOnly: boolean | undefined;
-  const droppedByEmit = ts ? dep.elided === true || dep.typeOnly : dep.form === 'type-import' || dep.form === 'triple-slash-directive';
+  // In CommonJS output a dynamic import is a require too.
+  let commonJs = false;
+  const emitsCommonJs = ts && (o.tsModuleKind === 'commonjs' || (o.tsModuleKind === 'node' && !from.endsWith('.mts')));
+  const droppedByEmit = ts
+    ? // ES output has no place for `import x = require()`: TypeScript drops it there.
+      dep.elided === true || dep.typeOnly || (dep.form === 'import-equals' && !emitsCommonJs)
+    : dep.form === 'type-import' || dep.form === 'triple-slash-directive';
   if (o.tsPreCompilationDeps === false) {
     // depcruise reads the JavaScript TypeScript emits: what the emit drops is not there.
     if (droppedByEmit) return undefined;
-    if (ts && dep.form === 'import-equals' && !o.tsEmitsCommonJs) return undefined;
-    if (ts && o.tsEmitsCommonJs && !from.endsWith('.mts')) forms = ['require'];
-    else if (dep.form === 'import-equals') forms = ['require'];
+    if (emitsCommonJs || dep.form === 'import-equals') {
+      forms = ['require'];
+      commonJs = true;
+    }
   } else if (o.tsPreCompilationDeps === 'specify') {
     preCompilationOnly = droppedByEmit;
     if (droppedByEmit) forms = [...forms, 'pre-compilation-only'];
@@ -107,7 +114,7 @@ function seen(config: DepcruiseConfig, from: string, dep: Dependency): Seen | un
     dependencyTypes: couldNotResolve ? ['unknown'] : [...kinds, ...forms],
     couldNotResolve,
     coreModule: t.kind === 'core',
-    dynamic: dep.form === 'dynamic-import',
+    dynamic: dep.form === 'dynamic-import' && !commonJs,
   };
   if (preCompilationOnly !== undefined) view.preCompilationOnly = preCompilationOnly;
   if (o.exclude !== undefined && re(o.exclude).test(view.resolved)) return undefined;
