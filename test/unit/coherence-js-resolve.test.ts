@@ -181,7 +181,7 @@ describe('coherence: JavaScript and TypeScript imports resolve as the workspace 
     assert.deepEqual(targets(r, 'main.ts'), { '@p/core': 'file libs/core/src/index.ts', '@p/deep': 'file libs/nested/deep/index.ts' });
   });
 
-  it('an installed package is a package with where it was found, typed by the nearest package.json', () => {
+  it('an installed package (or only its @types) is a package with where it was found, typed by the nearest package.json', () => {
     const root = folder('installed', {
       'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '1' }, devDependencies: { chai: '5' }, peerDependencies: { chai: '5' } }),
       'node_modules/left-pad/package.json': JSON.stringify({ name: 'left-pad', main: 'lib/index.js' }),
@@ -189,15 +189,17 @@ describe('coherence: JavaScript and TypeScript imports resolve as the workspace 
       'node_modules/chai/package.json': JSON.stringify({ name: 'chai', exports: { '.': { import: './esm/chai.js' } } }),
       'node_modules/chai/esm/chai.js': 'export default 1;',
       'node_modules/stray/index.js': 'module.exports = 1;',
-      'src/main.js': "const pad = require('left-pad');\nimport chai from 'chai';\nimport stray from 'stray';",
+      'node_modules/@types/editor-api/index.d.ts': 'export declare const version: string;',
+      'src/main.js': "const pad = require('left-pad');\nimport chai from 'chai';\nimport stray from 'stray';\nimport { version } from 'editor-api';",
     });
     const r = createJsResolver(root);
     assert.deepEqual(targets(r, 'src/main.js'), {
       'left-pad': 'package left-pad at node_modules/left-pad/lib/index.js',
       chai: 'package chai at node_modules/chai/esm/chai.js',
       stray: 'package stray at node_modules/stray/index.js',
+      'editor-api': 'package editor-api at node_modules/@types/editor-api/index.d.ts',
     });
-    assert.deepEqual(types(r, 'src/main.js'), { 'left-pad': 'npm require', chai: 'npm-dev npm-peer import', stray: 'npm-no-pkg import' });
+    assert.deepEqual(types(r, 'src/main.js'), { 'left-pad': 'npm require', chai: 'npm-dev npm-peer import', stray: 'npm-no-pkg import', 'editor-api': 'npm-no-pkg import' });
   });
 
   it('sees a file created after a failed lookup once told, and a changed tsconfig after invalidate()', () => {

@@ -158,7 +158,8 @@ export function createJsResolver(root: string, options: JsResolverOptions = {}):
     importsFields: ['imports'],
     mainFields: options.mainFields ?? ['main'],
     mainFiles: ['index'],
-    modules: ['node_modules'],
+    // As TypeScript (and depcruise) find a package's types when it has no code: `vscode` is @types/vscode.
+    modules: ['node_modules', 'node_modules/@types'],
     symlinks: true,
   };
   const tsResolver = ResolverFactory.createResolver({ ...common, extensions: TS_EXTENSIONS });
