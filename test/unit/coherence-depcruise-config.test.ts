@@ -141,10 +141,10 @@ describe('coherence: a dependency-cruiser configuration is read, or the engineer
       'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'commonjs' } }),
     });
     const untrusted = await loadDepcruiseConfig(root, { trusted: false });
-    assert.deepEqual(untrusted.config?.resolverOptions, { tsconfig: 'tsconfig.json' });
+    assert.deepEqual(untrusted.config?.resolverOptions, { tsconfig: 'tsconfig.json', exportsFields: [], conditionNames: [] });
     assert.match(untrusted.problems[0].message, /webpack\.config\.cjs, which is code; its aliases are read only in a trusted workspace/);
     const trusted = await loadDepcruiseConfig(root, { trusted: true });
-    assert.deepEqual(trusted.config?.resolverOptions, { tsconfig: 'tsconfig.json', alias: { Components: path.join(root, 'src/components') } });
+    assert.deepEqual(trusted.config?.resolverOptions, { tsconfig: 'tsconfig.json', exportsFields: [], conditionNames: [], alias: { Components: path.join(root, 'src/components') } });
     assert.equal(trusted.config?.options.tsModuleKind, 'commonjs');
   });
 });

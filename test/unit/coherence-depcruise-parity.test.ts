@@ -341,6 +341,34 @@ describe('coherence: Podium reports what dependency-cruiser reports, rule by rul
     });
   }
 
+  for (const enhancedResolveOptions of [undefined, { exportsFields: ['exports'], conditionNames: ['import', 'node', 'default'] }]) {
+    it(`exports maps and conditional #imports are read as depcruise reads them${enhancedResolveOptions ? ' when its enhancedResolveOptions ask for them' : ' (not at all by default)'}`, async () => {
+      const root = git.repoWith({
+        'package.json': JSON.stringify({ name: 'app', type: 'module', dependencies: { dual: '1' }, imports: { '#db': { node: './src/db-node.js', default: './src/db-browser.js' } } }),
+        'node_modules/dual/package.json': JSON.stringify({ name: 'dual', main: './legacy.cjs', exports: { '.': { import: './esm/index.js', require: './cjs/index.cjs' } } }),
+        'node_modules/dual/legacy.cjs': 'module.exports = 1;',
+        'node_modules/dual/esm/index.js': 'export default 1;',
+        'node_modules/dual/cjs/index.cjs': 'module.exports = 1;',
+        'src/db-node.js': 'export const db = 1;\n',
+        'src/db-browser.js': 'export const db = 2;\n',
+        'src/main.js': "import dual from 'dual';\nimport { db } from '#db';\nexport const all = [dual, db];\n",
+      });
+      const { onlyPodium, onlyDepcruise, both } = await compare(root, '.dependency-cruiser.json', {
+        '.dependency-cruiser.json': JSON.stringify({
+          forbidden: [{ name: 'seen', severity: 'info', from: {}, to: {} }],
+          options: { doNotFollow: { path: 'node_modules' }, ...(enhancedResolveOptions ? { enhancedResolveOptions } : {}) },
+        }),
+      });
+      assert.deepEqual({ onlyPodium, onlyDepcruise }, { onlyPodium: [], onlyDepcruise: [] });
+      assert.deepEqual(
+        both,
+        enhancedResolveOptions
+          ? ['seen info src/main.js → node_modules/dual/esm/index.js', 'seen info src/main.js → src/db-node.js']
+          : ['seen info src/main.js → node_modules/dual/legacy.cjs', 'seen info src/main.js → src/db-browser.js'],
+      );
+    });
+  }
+
   it('differs on purpose: a workspace package imported by name is its source to Podium, unresolvable to depcruise', async () => {
     const root = git.repoWith({ ...SHOP, ...WORKSPACE_PACKAGE });
     const { onlyPodium, onlyDepcruise } = await compare(root, '.dependency-cruiser.json', {

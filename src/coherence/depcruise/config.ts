@@ -492,6 +492,10 @@ async function normaliseOptions(
   for (const key of ['conditionNames', 'mainFields', 'exportsFields'] as const) {
     if (Array.isArray(enhanced[key])) resolverOptions[key] = (enhanced[key] as unknown[]).map(String);
   }
+  // depcruise reads no `exports` map and no export conditions unless its configuration asks: a
+  // resolver for its rules does the same, so a package's entry is the file depcruise names.
+  resolverOptions.exportsFields ??= [];
+  resolverOptions.conditionNames ??= [];
   const webpack = isObject(raw.webpackConfig) && typeof raw.webpackConfig.fileName === 'string' ? raw.webpackConfig : undefined;
   if (webpack) {
     const alias = await webpackAliases(root, webpack, trusted, problems, mainFile);
