@@ -122,6 +122,27 @@ describe('coherence: JavaScript and TypeScript imports are read by a real parser
     ]);
   });
 
+  it('reads the syntax current code is written in', () => {
+    const files: Record<string, string> = {
+      'accessor.ts': "import { v } from './v';\nclass A { accessor x = v; }\nexport { A };",
+      'using.ts': "import { open } from './open';\nusing r = open();\nawait using s = open();\nexport {};",
+      'satisfies.ts': "import { v } from './v';\nexport const x = v satisfies object;\nexport const enum E { A }\nabstract class K { abstract f(): void }",
+      'legacy-decorators.ts': "import { Inject } from './di';\nexport class C { constructor(@Inject() x: number) {} }",
+      'standard-decorators.ts': "import { dec } from './dec';\nexport @dec class B {}",
+      'attributes.mjs': "import json from './x.json' with { type: 'json' };\nconsole.log(import.meta.url, json);\nawait 1;",
+      'top-level-await.ts': "const r = await import('./lazy');\n",
+      'generic-arrow.tsx': "import { T } from './t';\nexport const f = <X,>(x: X): T => x as T;\nexport const C = () => <></>;",
+      'return.cjs': "if (done) return;\nrequire('./x');",
+      'sloppy.js': "import './side';\nconst b = 1;",
+      'module.cts': "import x = require('./x');\nexport = x;",
+    };
+    for (const [file, text] of Object.entries(files)) {
+      const { error, imports } = extractJsImports(`src/${file}`, text);
+      assert.equal(error, undefined, `${file}: ${error?.message}`);
+      assert.ok(imports.length > 0, `${file} has an import`);
+    }
+  });
+
   it('a file that does not parse is an error with the line and column where the parser stopped, and no imports', () => {
     const result = extractJsImports('src/broken.ts', "import { a } from './a';\n\nconst x = ;\n");
     assert.deepEqual(result.imports, []);

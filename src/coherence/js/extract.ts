@@ -40,8 +40,12 @@ function isTypeScriptPath(ext: string): boolean {
   return ext === '.ts' || ext === '.tsx' || ext === '.mts' || ext === '.cts';
 }
 
-function parserOptions(ext: string): ParserOptions {
-  const plugins: ParserPlugin[] = ['decorators-legacy', 'explicitResourceManagement'];
+/**
+ * `decorators`: TypeScript's experimentalDecorators (parameter decorators, Angular and NestJS style)
+ * read as 'legacy'; the standard ones (`export @dec class`) as 'modern', tried when legacy fails.
+ */
+function parserOptions(ext: string, decorators: 'legacy' | 'modern' = 'legacy'): ParserOptions {
+  const plugins: ParserPlugin[] = [decorators === 'legacy' ? 'decorators-legacy' : ['decorators', {}], 'decoratorAutoAccessors', 'explicitResourceManagement'];
   // `.ts` without jsx, so `<T>x` casts parse; `.tsx` with it. JavaScript files get jsx always: React
   // projects write JSX in plain `.js`.
   if (isTypeScriptPath(ext)) plugins.push('typescript');
@@ -58,6 +62,20 @@ function parserOptions(ext: string): ParserOptions {
   };
 }
 
+function parseEitherDecorators(text: string, ext: string): t.File {
+  try {
+    return parse(text, parserOptions(ext, 'legacy'));
+  } catch (legacyError) {
+    // Only a file with decorators can parse the other way; the first error is the one to report.
+    if (!text.includes('@')) throw legacyError;
+    try {
+      return parse(text, parserOptions(ext, 'modern'));
+    } catch {
+      throw legacyError;
+    }
+  }
+}
+
 interface BabelSyntaxError {
   message: string;
   loc?: { line: number; column: number };
@@ -72,7 +90,7 @@ export function extractJsImports(path: string, text: string): Extraction {
   const language: Language = isTypeScriptPath(ext) ? 'ts' : 'js';
   let file: t.File;
   try {
-    file = parse(text, parserOptions(ext));
+    file = parseEitherDecorators(text, ext);
   } catch (err) {
     const e = err as BabelSyntaxError;
     const line = e.loc?.line ?? 1;
