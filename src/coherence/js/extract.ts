@@ -227,12 +227,12 @@ class Walker {
     });
     // The classic JSX transform turns `<A />` into `React.createElement(A)`: JSX uses `React`.
     if (this.usesJsx) this.valueUses.set('React', (this.valueUses.get('React') ?? 0) + 1);
-    for (const p of this.pending) {
-      if (!this.typescript) continue;
-      const used = p.kept || p.bindings.some((name) => (this.valueUses.get(name) ?? 0) > 0);
-      if (p.site.typeOnly || this.declarationFile || !used) p.site.elided = true;
-    }
     if (this.typescript) {
+      // An import none of whose bindings is used as a value is dropped by the emit; so is anything
+      // written as types only, and everything in a declaration file (it emits nothing).
+      for (const p of this.pending) {
+        if (!p.kept && !p.bindings.some((name) => (this.valueUses.get(name) ?? 0) > 0)) p.site.elided = true;
+      }
       for (const s of this.sites) if (this.declarationFile || s.typeOnly) s.elided = true;
     }
     return this.sites.sort((a, b) => a.line - b.line || a.column - b.column);
