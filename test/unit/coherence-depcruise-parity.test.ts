@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadDepcruiseConfig, depcruiseModuleViolations, depcruiseViolations, type DepcruiseConfig } from '../../src/coherence/depcruise';
-import { ImportGraph } from '../../src/coherence/graph';
+import { ImportGraph } from '../../src/coherence/js/graph';
 import { createJsResolver, isJsPath, jsAnalyser } from '../../src/coherence/js';
 import { gitSandbox, write } from '../fixtures/gitRepo';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ImportGraph, listRootFiles } from '../../src/coherence/graph';
+import { ImportGraph, listRootFiles } from '../../src/coherence/js/graph';
 import { createJsResolver, jsAnalyser, isJsPath } from '../../src/coherence/js';
 import type { Dependency } from '../../src/coherence/model';
 import { gitSandbox, write } from '../fixtures/gitRepo';

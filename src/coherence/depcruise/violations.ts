@@ -15,7 +15,7 @@
  *
  * Findings come sorted as depcruise sorts them: errors, then warnings, then infos.
  */
-import type { ImportGraph } from '../graph';
+import type { ImportGraph } from '../js/graph';
 import type { Dependency } from '../model';
 import type { DepcruiseConfig, DepcruiseRule, DepcruiseSeverity, PathRestriction } from './config';
 

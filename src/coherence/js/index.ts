@@ -2,13 +2,14 @@
  * JavaScript and TypeScript for the coherence checker: extraction (a real parser), resolution (as
  * the workspace resolves), and the two put together for the import graph.
  */
-import type { AnalyseFile } from '../graph';
+import type { AnalyseFile } from './graph';
 import type { Dependency } from '../model';
 import { extractJsImports, isJsPath } from './extract';
 import type { JsResolver } from './resolve';
 
 export { extractJsImports, isJsPath, JS_EXTENSIONS } from './extract';
 export { createJsResolver, packageNameOf, type JsResolver, type JsResolverOptions } from './resolve';
+export { ImportGraph, listRootFiles, type AnalyseFile, type BuildOptions, type EdgeFilter } from './graph';
 
 /**
  * Reads a JS/TS file's imports and resolves them with `resolver`: what `ImportGraph.build` and

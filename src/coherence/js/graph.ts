@@ -1,5 +1,6 @@
 /**
- * The import graph of one root, in model types only, so every language shares it: which files each
+ * The import graph of one root, in model types only (it lives beside the JS/TS code that feeds it
+ * first, but Python or Go dependencies go in as they are): which files each
  * file imports (its resolved `Dependency` list) and, kept beside it, who imports each file.
  *
  * Built once from the whole root, then kept between checks and changed per file: `update` and
@@ -10,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Dependency } from './model';
+import type { Dependency } from '../model';
 
 /** Which of a file's imports a question counts (e.g. dependency-cruiser without type-only imports). */
 export type EdgeFilter = (from: string, dependency: Dependency) => boolean;
