@@ -14,13 +14,11 @@
  * be made (a bad option, notes that do not parse: rules that cannot be read must not pass silently).
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { checkChange, checkRepository, type Finding } from '../coherence/check';
+import type { Finding } from '../coherence/check';
 import { diffChange, gitRoot, stagedChange, type Change } from '../coherence/changes';
 import { DEFAULT_NOTES } from '../coherence/defaults';
-import { createImportReader } from '../coherence/imports';
-import { loadRules } from '../coherence/notes';
+import { CoherenceChecker } from '../coherence/engine';
 import { listFiles } from '../coherence/files';
 
 export interface CliResult {
@@ -111,21 +109,23 @@ async function check(o: Options, io: { cwd: string; stdin?: () => Promise<string
   const start = path.resolve(io.cwd, o.root ?? '.');
   const root = (await gitRoot(start)) ?? start;
   const notesGlobs = o.notes.length > 0 ? o.notes : [...DEFAULT_NOTES];
-  const rules = await loadRules(root, notesGlobs);
+  // Run in the engineer's own shell, in a checkout they chose: a JavaScript dependency-cruiser
+  // configuration is theirs to run, as depcruise itself would.
+  const checker = new CoherenceChecker(root, { notes: notesGlobs, trusted: true });
+  const { rules } = await checker.load();
   let stderr = '';
   if (rules.problems.length > 0) {
     const lines = rules.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n');
     return { code: 2, stdout: '', stderr: `podium check: the architecture notes have problems, so their rules cannot be trusted:\n${lines}\n` };
   }
   if (rules.notes.length === 0) stderr += `podium check: no architecture notes matched ${notesGlobs.join(', ')} in ${root}; only the built-in sensitive paths are checked.\n`;
-  const reader = createImportReader(root);
   let findings: Finding[];
   if (o.mode === 'all') {
     const limits = o.paths.map((p) => path.relative(root, path.resolve(io.cwd, p)).split(path.sep).join('/'));
     if (limits.some((l) => l.startsWith('..'))) throw new Error(`${o.paths.join(', ')}: outside the repository at ${root}.`);
     const all = await listFiles(root);
     const files = limits.length === 0 ? all : all.filter((f) => limits.some((l) => l === '' || f === l || f.startsWith(`${l}/`)));
-    findings = await checkRepository({ rules, files, read: (p) => readFile(path.join(root, ...p.split('/')), 'utf8').catch(() => null), imports: reader });
+    findings = await checker.checkAll(files);
   } else {
     let change: Change;
     if (o.mode === 'staged') change = await stagedChange(root);
@@ -134,7 +134,7 @@ async function check(o: Options, io: { cwd: string; stdin?: () => Promise<string
       change = await diffChange(root, text);
     }
     for (const p of change.problems) stderr += `podium check: ${p}\n`;
-    findings = await checkChange({ rules, files: change.files, readBase: change.readBase, readNew: change.readNew, imports: reader, scope: o.scope });
+    findings = await checker.checkChange({ files: change.files, readBase: change.readBase, readNew: change.readNew, scope: o.scope });
   }
   findings.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule));
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -53,6 +53,8 @@ export interface ExternalRuleHit {
   prose?: string;
   source?: RuleSource;
   kind?: 'dependency' | 'cycle';
+  /** What makes it distinct on its import (a cycle's files); by default the rule and the import. */
+  detail?: string;
 }
 
 export interface CheckInput {
@@ -67,9 +69,16 @@ export interface CheckInput {
   graph?: () => Promise<GraphView>;
   /** The paths (globs, relative to the root) the task was handed; a change outside them warns. */
   scope?: readonly string[];
-  /** Further rules on each dependency the change adds (dependency-cruiser's). */
-  dependencyRules?(from: string, dep: Dependency): ExternalRuleHit[];
+  /** Further rules on the dependencies the change adds (dependency-cruiser's); see `DependencyRules`. */
+  dependencyRules?: DependencyRules;
 }
+
+/**
+ * Rules kept elsewhere, held against the dependencies a change adds, all at once: `added` are those
+ * dependencies, `changed` every changed file's dependencies after the change (null: deleted), so a
+ * rule that follows the graph (a cycle) sees the change whole. Returns the hits of each added one.
+ */
+export type DependencyRules = (added: readonly { from: string; dep: Dependency }[], changed: ReadonlyMap<string, readonly Dependency[] | null>) => ExternalRuleHit[][];
 
 export interface Finding {
   kind: Exclude<WarningKind, 'conflict' | 'overlap' | 'stale'>;
@@ -200,8 +209,13 @@ interface Added {
 async function checkImports(input: CheckInput, reader: ImportReader, layers: LayerMap, out: Finding[]): Promise<void> {
   const added: Added[] = [];
   const newDeps = new Map<string, string[]>();
+  const changedDeps = new Map<string, Dependency[] | null>();
   for (const file of input.files) {
-    if (file.status === 'deleted') continue;
+    if (file.status === 'deleted') {
+      changedDeps.set(file.path, null);
+      continue;
+    }
+    if (file.oldPath && file.oldPath !== file.path) changedDeps.set(file.oldPath, null);
     const text = await input.readNew(file.path);
     if (text === null) continue;
     const after = await reader.extract(file.path, text);
@@ -226,14 +240,18 @@ async function checkImports(input: CheckInput, reader: ImportReader, layers: Lay
       }
     }
     newDeps.set(file.path, all.filter((d) => d.target.kind === 'file').map((d) => (d.target as { path: string }).path));
+    changedDeps.set(file.path, all);
   }
 
   for (const a of added) {
     checkLayer(a, layers, out);
     for (const r of input.rules.imports) checkImportRule(r, a, out);
-    for (const hit of input.dependencyRules?.(a.file.path, a.dep) ?? []) {
-      out.push({ kind: hit.kind ?? 'dependency', severity: hit.severity, rule: hit.rule, text: hit.text, prose: hit.prose, source: hit.source, path: a.file.path, hunk: a.hunk, line: a.dep.line, from: a.file.path, to: targetName(a.dep), detail: `${hit.rule}:${a.dep.specifier}` });
-    }
+  }
+  if (input.dependencyRules && added.length > 0) {
+    const hits = input.dependencyRules(added.map((a) => ({ from: a.file.path, dep: a.dep })), changedDeps);
+    added.forEach((a, i) => {
+      for (const hit of hits[i] ?? []) out.push(hitFinding(hit, a));
+    });
   }
 
   if (input.rules.cycles.length > 0 && input.graph && added.some((a) => a.dep.target.kind === 'file')) {
@@ -368,6 +386,41 @@ function checkCycles(input: CheckInput, graph: GraphView, layers: LayerMap, adde
   }
 }
 
+/** The strongly connected components of a small graph (Tarjan), each in discovery order. */
+function stronglyConnected(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  let next = 0;
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.unshift(w);
+      } while (w !== v);
+      out.push(component);
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
 function layerEdges(layers: LayerMap, files: Iterable<string>, deps: (f: string) => Iterable<string>): Map<string, Set<string>> {
   const edges = new Map<string, Set<string>>();
   for (const f of files) {
@@ -472,6 +525,23 @@ function targetName(dep: Dependency): string {
   return t.kind === 'file' ? t.path : t.kind === 'unresolved' ? dep.specifier : t.name;
 }
 
+function hitFinding(hit: ExternalRuleHit, a: Added): Finding {
+  return {
+    kind: hit.kind ?? 'dependency',
+    severity: hit.severity,
+    rule: hit.rule,
+    text: hit.text,
+    prose: hit.prose,
+    source: hit.source,
+    path: a.file.path,
+    hunk: a.hunk,
+    line: a.dep.line,
+    from: a.file.path,
+    to: targetName(a.dep),
+    detail: hit.detail ?? `${hit.rule}:${a.dep.specifier}`,
+  };
+}
+
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
@@ -492,7 +562,7 @@ export interface RepositoryInput {
   files: readonly string[];
   read(path: string): Promise<string | null>;
   imports: ImportReader;
-  dependencyRules?(from: string, dep: Dependency): ExternalRuleHit[];
+  dependencyRules?: DependencyRules;
 }
 
 /**
@@ -505,6 +575,7 @@ export async function checkRepository(input: RepositoryInput): Promise<Finding[]
   const out: Finding[] = [];
   const layers = new LayerMap(input.rules.layers);
   const edges = new Map<string, Map<string, Added>>();
+  const every: Added[] = [];
   for (const file of input.files) {
     const text = await input.read(file);
     if (text === null) continue;
@@ -518,11 +589,9 @@ export async function checkRepository(input: RepositoryInput): Promise<Finding[]
     for (const site of extraction.imports) {
       for (const dep of await input.imports.resolve(file, site)) {
         const a: Added = { file: changed, dep };
+        every.push(a);
         checkLayer(a, layers, out);
         for (const r of input.rules.imports) checkImportRule(r, a, out);
-        for (const hit of input.dependencyRules?.(file, dep) ?? []) {
-          out.push({ kind: hit.kind ?? 'dependency', severity: hit.severity, rule: hit.rule, text: hit.text, prose: hit.prose, source: hit.source, path: file, line: dep.line, from: file, to: targetName(dep), detail: `${hit.rule}:${dep.specifier}` });
-        }
         if (dep.target.kind === 'file') {
           const x = layers.of(file)?.name;
           const y = layers.of(dep.target.path, dep.target.directory)?.name;
@@ -535,21 +604,25 @@ export async function checkRepository(input: RepositoryInput): Promise<Finding[]
       }
     }
   }
-  const graph = new Map([...edges].map(([x, m]) => [x, new Set(m.keys())]));
-  const reported = new Set<string>();
+  if (input.dependencyRules && every.length > 0) {
+    const hits = input.dependencyRules(every.map((a) => ({ from: a.file.path, dep: a.dep })), new Map());
+    every.forEach((a, i) => {
+      for (const hit of hits[i] ?? []) out.push(hitFinding(hit, a));
+    });
+  }
+  // Each knot of layers that reach one another is one finding, on one of the imports that tie it.
   for (const rule of input.rules.cycles) {
     const inRule = new Set(rule.layers);
-    for (const [x, m] of edges) {
-      for (const [y, a] of m) {
-        if (!inRule.has(x) || !inRule.has(y)) continue;
-        const back = layerPath(graph, y, x);
-        if (!back) continue;
-        const cycle = [x, ...back];
-        const key = [...new Set(cycle)].sort().join('|');
-        if (reported.has(key)) continue;
-        reported.add(key);
-        out.push({ kind: 'cycle', severity: rule.severity, rule: rule.id, text: `${a.file.path} imports ${a.dep.specifier}, one edge of a dependency cycle between layers: ${cycle.join(' → ')}.`, prose: rule.prose, source: rule.source, path: a.file.path, line: a.dep.line, from: a.file.path, to: targetName(a.dep), detail: key });
-      }
+    const graph = new Map<string, Set<string>>();
+    for (const [x, m] of edges) if (inRule.has(x)) graph.set(x, new Set([...m.keys()].filter((y) => inRule.has(y))));
+    for (const knot of stronglyConnected(graph)) {
+      if (knot.length < 2) continue;
+      const members = new Set(knot);
+      const x = knot[0]!;
+      const y = [...graph.get(x)!].find((l) => members.has(l))!;
+      const a = edges.get(x)!.get(y)!;
+      const cycle = [x, ...layerPath(graph, y, x)!];
+      out.push({ kind: 'cycle', severity: rule.severity, rule: rule.id, text: `${a.file.path} imports ${a.dep.specifier}, one edge of a dependency cycle between layers: ${cycle.join(' → ')}${knot.length > cycle.length - 1 ? ` (the layers ${knot.join(', ')} all reach one another)` : ''}.`, prose: rule.prose, source: rule.source, path: a.file.path, line: a.dep.line, from: a.file.path, to: targetName(a.dep), detail: [...knot].sort().join('|') });
     }
   }
   return dedupe(out);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ImportReader } from './check';
 import { extractGoImports } from './go/extract';
 import { createGoResolver } from './go/resolve';
+import { createJsResolver, extractJsImports, isJsPath } from './js';
 import type { Dependency, Extraction, ImportSite, Language, Resolver } from './model';
 import { extractPythonImports } from './python/extract';
 import { createPythonResolver } from './python/resolve';
@@ -20,6 +21,7 @@ const BY_EXTENSION: Record<string, Language> = {
 
 /** The language Podium reads a file as, by its extension; undefined for any other file. */
 export function languageOf(file: string): Language | undefined {
+  if (isJsPath(file)) return /\.[cm]?tsx?$/i.test(file) ? 'ts' : 'js';
   return BY_EXTENSION[path.posix.extname(file).toLowerCase()];
 }
 
@@ -35,7 +37,7 @@ export function createImportReader(root: string): RootImportReader {
     if (!r) {
       if (language === 'python') r = createPythonResolver(root);
       else if (language === 'go') r = createGoResolver(root);
-      else return undefined;
+      else r = createJsResolver(root);
       resolvers.set(language, r);
     }
     return r;
@@ -43,6 +45,9 @@ export function createImportReader(root: string): RootImportReader {
   return {
     async extract(file: string, text: string): Promise<Extraction | undefined> {
       switch (languageOf(file)) {
+        case 'js':
+        case 'ts':
+          return extractJsImports(file, text);
         case 'python':
           return extractPythonImports(file, text);
         case 'go':
@@ -53,7 +58,8 @@ export function createImportReader(root: string): RootImportReader {
     },
     async resolve(from: string, site: ImportSite): Promise<Dependency[]> {
       const language = languageOf(from);
-      const resolver = language ? resolverFor(language) : undefined;
+      // JavaScript and TypeScript share one resolver (a .ts file may import a .js one and the reverse).
+      const resolver = language ? resolverFor(language === 'ts' ? 'js' : language) : undefined;
       if (!resolver) return [{ ...site, target: { kind: 'unresolved' }, dependencyTypes: ['unknown'] }];
       return resolver.resolveAll ? resolver.resolveAll(from, site) : [await resolver.resolve(from, site)];
     },

@@ -7,3 +7,4 @@ export { checkChange, type ChangedFile, type CheckInput, type Finding, type Grap
 export { DEFAULT_NOTES, findNotes, loadRules } from './notes';
 export { emptyRuleSet, type NotesProblem, type RuleSet } from './rules';
 export { createImportReader, languageOf, type RootImportReader } from './imports';
+export { CoherenceChecker, type ChangeToCheck, type CheckerOptions } from './engine';

@@ -28,6 +28,8 @@ export type ImportForm =
   | 'import-equals'
   /** TypeScript's `/// <reference path="…" />` or `types="…"`. */
   | 'triple-slash-directive'
+  /** TypeScript's `import('x').T` in a type position (always `typeOnly`); dependency-cruiser's 'type-import'. */
+  | 'type-import'
   /** Python `import a.b`. */
   | 'python-import'
   /** Python `from a.b import c`, `from . import c`, `from ..pkg import c`. */
@@ -50,6 +52,8 @@ export interface ImportSite {
    * as a value (an unmarked import used only in type positions). Absent or false when it survives.
    */
   elided?: boolean;
+  /** A triple-slash directive's kind: `/// <reference path="…" />` or `types="…"`. */
+  reference?: 'path' | 'types';
   /** The names it brings in, where the form has them (`from x import a, b`; ES named imports). */
   names?: string[];
   /**

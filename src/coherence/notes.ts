@@ -89,9 +89,10 @@ function settle(waiting: FencedBlock[], section: string[]): void {
   if (prose) for (const b of waiting) b.prose = prose;
 }
 
-/** Paragraph text without markdown's line breaks inside paragraphs, HTML comments or list clutter. */
+/** Paragraph text without markdown's line breaks inside paragraphs, HTML comments or tables. */
 function proseOf(lines: string[]): string | undefined {
   const text = lines
+    .filter((l) => !/^\s*\|/.test(l))
     .join('\n')
     .replace(/<!--[\s\S]*?-->/g, '')
     .split(/\n\s*\n/)

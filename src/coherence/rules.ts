@@ -211,9 +211,12 @@ export function readRulesBlock(yamlText: string, place: BlockPlace, into: RuleSe
   if (raw === null || raw === undefined) return; // an empty block says nothing
   const parsed = Block.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // A misspelt key says more than the required key it left missing: report it first.
+    const issues = parsed.error.issues;
+    const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    into.problems.push({ file: place.file, line: lineAt(nodeOffset(doc, path)), message: `The podium-rules block ${path.length ? `at ${path.join('.')} ` : ''}is not what Podium reads: ${issue.message}` });
+    const keyPath = issue.code === 'unrecognized_keys' ? [...path, (issue as { keys: string[] }).keys[0]!] : path;
+    into.problems.push({ file: place.file, line: lineAt(nodeOffset(doc, keyPath)), message: `The podium-rules block ${path.length ? `at ${path.join('.')} ` : ''}is not what Podium reads: ${describeIssue(issue, valueAt(raw, path))}` });
     return;
   }
   addRules(parsed.data, doc, place, lineAt, into);
@@ -293,6 +296,64 @@ function nodeOffset(doc: Document, path: (string | number)[]): number | undefine
     }
   }
   return undefined;
+}
+
+/** What is wrong, in words: zod's own messages say only "Invalid input". */
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const keys = (issue as { keys: string[] }).keys;
+      return `${keys.length === 1 ? 'unknown key' : 'unknown keys'} ${keys.map((k) => `"${k}"`).join(', ')}${keys.length === 1 && KNOWN_KEYS.has(nearest(keys[0]!)) ? ` (did you mean "${nearest(keys[0]!)}"?)` : ''}`;
+    }
+    case 'invalid_type':
+      return value === undefined ? `"${String(issue.path.at(-1))}" is missing` : `expected ${(issue as { expected: string }).expected}, found ${Array.isArray(value) ? 'a list' : typeof value}`;
+    case 'invalid_union':
+      return value === undefined ? `"${String(issue.path.at(-1))}" is missing` : 'not one of the forms it may take (see the README\'s podium-rules reference)';
+    case 'invalid_value':
+      return `expected one of ${((issue as { values: unknown[] }).values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return 'too small or too short';
+    case 'too_big':
+      return 'too large or too long';
+    default:
+      return issue.message === 'Invalid input' ? 'not valid here' : issue.message;
+  }
+}
+
+const KNOWN_KEYS = new Set(['layers', 'cycles', 'protected', 'sensitive', 'balance', 'imports', 'name', 'paths', 'may-import', 'may-not-import', 'may-use', 'may-not-use', 'severity', 'why', 'id', 'max-lines', 'max-files', 'max-layers', 'max-hunk-lines', 'from', 'written', 'to', 'to-not', 'message']);
+
+/** The known key closest to a misspelt one (fewest edits). */
+function nearest(key: string): string {
+  let best = '';
+  let bestCost = Infinity;
+  for (const k of KNOWN_KEYS) {
+    const cost = editDistance(key, k);
+    if (cost < bestCost) [best, bestCost] = [k, cost];
+  }
+  return bestCost <= 2 ? best : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
 function firstLine(text: string): string {

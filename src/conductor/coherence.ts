@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as Engine from '../coherence';
-import type { ChangedFile, Finding, ImportReader } from '../coherence';
+import type { ChangedFile, Finding } from '../coherence';
 import type { TaskSpec, WarningRecord } from '../score';
 import { readFileAtCommit } from '../stage/blobs';
 import { runGit } from '../stage/git';
@@ -30,14 +30,21 @@ export interface CoherenceSettings {
 export interface CoherenceDeps {
   workspace(): string | undefined;
   settings(): CoherenceSettings;
+  /** Whether JavaScript configurations (a .dependency-cruiser.js) may be run to read their rules. */
+  trusted(): boolean;
   load(): Promise<CoherenceEngine>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
+interface Ready {
+  checker: Engine.CoherenceChecker;
+  /** The workspace folder relative to its repository's root ('' when it is the root). */
+  prefix: string;
+}
+
 export class Coherence {
   private engine?: Promise<CoherenceEngine>;
-  private rules?: Promise<{ rules: Engine.RuleSet; prefix: string }>;
-  private readonly readers = new Map<string, ImportReader | undefined>();
+  private ready?: Promise<Ready>;
 
   constructor(private readonly deps: CoherenceDeps) {}
 
@@ -47,50 +54,47 @@ export class Coherence {
   }
 
   /**
-   * The workspace's rules, read once and kept until the notes change. Globs in them are made relative
-   * to the repository root (where hunk paths are), while each rule's `source` stays relative to the
-   * workspace folder, where the engineer opens it.
+   * The checker of the workspace's repository. Hunk paths are relative to the repository's root, so
+   * it checks from there; the notes are looked for in the workspace folder, and each rule's `source`
+   * is given relative to it, where the engineer opens it.
    */
-  current(): Promise<{ rules: Engine.RuleSet; prefix: string }> {
-    this.rules ??= (async () => {
+  private current(): Promise<Ready> {
+    this.ready ??= (async () => {
       const workspace = this.deps.workspace();
+      if (!workspace) throw new Error('No workspace folder is open.');
       const engine = await this.load();
-      if (!workspace) return { rules: engine.emptyRuleSet(), prefix: '' };
-      const rules = await engine.loadRules(workspace, this.deps.settings().notes);
       const prefix = await repoPrefix(workspace);
-      if (prefix) {
-        const shift = (base: string) => (base ? `${prefix}/${base}` : prefix);
-        for (const list of [rules.layers, rules.cycles, rules.protected, rules.sensitive, rules.balance, rules.imports]) {
-          for (const r of list) r.base = shift(r.base);
-        }
-        rules.notes = rules.notes.map((n) => `${prefix}/${n}`);
-      }
-      return { rules, prefix };
+      const root = prefix ? path.resolve(workspace, ...prefix.split('/').map(() => '..')) : workspace;
+      const notes = this.deps.settings().notes.map((g) => (prefix ? `${prefix}/${g}` : g));
+      return { checker: new engine.CoherenceChecker(root, { notes, trusted: this.deps.trusted() }), prefix };
     })();
-    const loading = this.rules;
+    const loading = this.ready;
     loading.catch(() => {
-      if (this.rules === loading) this.rules = undefined;
+      if (this.ready === loading) this.ready = undefined;
     });
     return loading;
   }
 
-  /** Forgets the rules (the notes or the setting changed); the next check reads them again. */
+  /** Forgets the rules (the notes, the setting or the trust changed); the next check reads them again. */
   invalidate(): void {
-    this.rules = undefined;
-    this.readers.clear();
+    void this.ready?.then((r) => r.checker.invalidate(), () => undefined);
+    this.ready = undefined;
   }
 
   /** Problems in the notes (a block that is not YAML or not the format), relative to the workspace folder. */
   async problems(): Promise<Engine.NotesProblem[]> {
-    return (await this.current()).rules.problems;
+    if (!this.deps.workspace()) return [];
+    const { checker, prefix } = await this.current();
+    return (await checker.problems()).map((p) => ({ ...p, file: unprefix(prefix, p.file) }));
   }
 
   /** The digest a new task's first prompt carries, or undefined (none wanted, or no rule). */
   async brief(): Promise<string | undefined> {
-    if (!this.deps.settings().briefAgents) return undefined;
+    if (!this.deps.settings().briefAgents || !this.deps.workspace()) return undefined;
     try {
       const engine = await this.load();
-      return engine.rulesDigest((await this.current()).rules);
+      const { checker } = await this.current();
+      return engine.rulesDigest((await checker.load()).rules);
     } catch (err) {
       this.deps.log('warn', `Podium could not read the architecture notes for the agent's brief: ${(err as Error).message}`);
       return undefined;
@@ -101,12 +105,9 @@ export class Coherence {
   async check(spec: TaskSpec, worktree: TaskWorktree, files: readonly StagedFile[]): Promise<WarningRecord[]> {
     const workspace = this.deps.workspace();
     if (!workspace || files.length === 0) return [];
-    const engine = await this.load();
-    const { rules } = await this.current();
-    if (!this.readers.has(worktree.dir)) this.readers.set(worktree.dir, engine.createImportReader(worktree.dir));
+    const { checker, prefix } = await this.current();
     const changed: ChangedFile[] = files.map((f) => ({ path: f.path, oldPath: f.oldPath, status: f.status, hunks: f.hunks }));
-    const findings = await engine.checkChange({
-      rules,
+    const findings = await checker.checkChange({
       files: changed,
       readBase: (p) => readFileAtCommit(workspace, worktree.baseCommit, p),
       readNew: async (p) => {
@@ -116,16 +117,27 @@ export class Coherence {
           return null;
         }
       },
-      imports: this.readers.get(worktree.dir),
+      newRoot: worktree.dir,
       scope: spec.scope,
     });
-    return findings.map((f) => toWarning(spec.id, f));
+    return findings.map((f) => toWarning(spec.id, f.source ? { ...f, source: { ...f.source, file: unprefix(prefix, f.source.file) } } : f));
+  }
+
+  /** A file of the workspace changed on disk (repository-relative): the import graph, if built, follows. */
+  async fileChanged(repoPath: string): Promise<void> {
+    if (!this.ready) return;
+    const { checker } = await this.current();
+    await checker.fileChanged(repoPath);
   }
 
   /** Forgets what it kept for a worktree that is gone. */
   forget(worktreeDir: string): void {
-    this.readers.delete(worktreeDir);
+    void this.ready?.then((r) => r.checker.forgetRoot(worktreeDir), () => undefined);
   }
+}
+
+function unprefix(prefix: string, file: string): string {
+  return prefix && file.startsWith(`${prefix}/`) ? file.slice(prefix.length + 1) : file;
 }
 
 /** A finding as a warning on the score, with an id that stays the same while the finding does. */

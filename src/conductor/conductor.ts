@@ -117,6 +117,7 @@ export class Conductor {
     this.coherence = new Coherence({
       workspace: () => host.workspace(),
       settings: () => host.coherence(),
+      trusted: () => host.trusted(),
       load: () => host.loadCoherence(),
       log: (level, message) => host.log(level, message),
     });
@@ -199,6 +200,11 @@ export class Conductor {
   /** The engineer's copy of a file changed (typed, saved, or changed on disk): staleness is checked again. */
   workspaceFileChanged(relPath: string): Promise<void> {
     return this.signOff.workspaceFileChanged(relPath);
+  }
+
+  /** A workspace file was saved: the import graph coherence keeps (if it built one) takes its new imports. */
+  workspaceFileSaved(relPath: string): Promise<void> {
+    return this.coherence.fileChanged(relPath).catch((err: unknown) => this.host.log('warn', `Podium could not read the imports of ${relPath}: ${message(err)}`));
   }
 
   /** The architecture notes (or where they are looked for) changed: every waiting change is checked again. */
@@ -362,6 +368,7 @@ export class Conductor {
       await releaseKept(workspace, taskId).catch((err: unknown) => this.host.log('warn', `Podium could not drop the refs it kept for "${run.spec.title}": ${message(err)}`));
     }
     this.signOff.untrack(taskId);
+    if (run.worktree) this.coherence.forget(run.worktree.dir);
     run.phase = 'closed';
     await this.emitDurable(run, { type: 'task.closed', task: run.spec.id, branch: run.worktree?.branch, branchDeleted });
     await run.session.writer.close();

@@ -160,6 +160,11 @@ export function registerCoherence(conductor: () => Conductor, feed: ScoreFeed, l
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) fileEdited(e.document);
     }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      const folder = doc.uri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(doc.uri) : undefined;
+      if (folder) void conductor().workspaceFileSaved(path.relative(folder.uri.fsPath, doc.uri.fsPath).split(path.sep).join('/'));
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => notesChanged()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsCoherence(e)) return;
       watchNotes();

@@ -76,8 +76,8 @@ describe('architecture notes', () => {
     assert.equal(r.problems[0]!.file, 'docs/adr/0001.md');
     assert.match(r.problems[0]!.message, /not valid YAML/);
     assert.ok(r.problems[0]!.line >= 4 && r.problems[0]!.line <= 7, `line ${r.problems[0]!.line}`);
-    assert.match(r.problems[1]!.message, /layers\.0/);
-    assert.equal(r.problems[1]!.line, 13);
+    assert.match(r.problems[1]!.message, /at layers\.0 is not what Podium reads: unknown key "path" \(did you mean "paths"\?\)/);
+    assert.equal(r.problems[1]!.line, 14, 'the line of the misspelt key');
     assert.deepEqual(r.protected.map((p) => [p.paths, p.base]), [[['secret/**'], 'docs/adr']], 'a later good block still counts');
   });
 

@@ -1,0 +1,116 @@
+/**
+ * Coherence as a new user meets it in the demo: the layer-breaking task's hunk is flagged on its card
+ * and in the Problems panel with the sentence from the demo's ARCHITECTURE.md beside it; one action
+ * rejects it with the rule as the reason and the agent's answer is on the score; `podium check` on the
+ * same change reports the same finding.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { installPackagedExtension } from './packagedExtension';
+
+const RESULTS = path.join(ROOT, 'test-results');
+/** The demo notes' own words for the layer rule, as the engineer reads them beside the warning. */
+const PROSE = /`src\/core` is pure logic: it never imports from `src\/ui`/;
+
+function scoreFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+}
+
+describe('end to end: coherence in the demo', function () {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let workspace: string | undefined;
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: path.join(RESULTS, 'e2e-coherence-failure.png') }).catch(() => undefined);
+    }
+    await browser?.close();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('flags the layer-breaking hunk on its card and in the Problems panel, rejects it with the rule from its quick fix, and podium check agrees', async function () {
+    const extensionsDir = await installPackagedExtension();
+    workspace = mkdtempSync(path.join(tmpdir(), 'podium-e2e-coherence-'));
+    cpSync(path.join(ROOT, 'demo', 'template'), workspace, { recursive: true });
+    rmSync(path.join(workspace, '.podium'), { recursive: true, force: true });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: workspace, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'demo');
+    server = await startCodeServer({ workspace, extensionsDir });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server, workspace);
+    const p = page;
+
+    // Hand out the layer-breaking task from the palette.
+    await runCommand(p, 'Podium: New Task…');
+    const input = p.locator('.quick-input-widget input');
+    await input.fill('Show the summary in the core');
+    await p.keyboard.press('Enter');
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();
+    await p.keyboard.press('Enter');
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
+    await input.fill('layer');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal' }).first().click();
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
+    await p.keyboard.press('Enter');
+
+    // The card: the warning, the rule, the notes' own words.
+    await runCommand(p, 'Podium: Open Score');
+    const frame = scoreFrame(p);
+    const warning = frame.locator('article[data-hunk] .so-warning[data-warning="layer"]').first();
+    await warning.waitFor({ state: 'visible', timeout: 90_000 });
+    assert.match(await warning.innerText(), /src\/core\/tally\.js \(core\) imports \.\.\/ui\/render\.js \(ui\): core may not import ui\./);
+    assert.match(await warning.locator('.so-warning-prose').innerText(), PROSE);
+    assert.match(await warning.getByRole('button', { name: /layer:core · ARCHITECTURE\.md:\d+/ }).innerText(), /ARCHITECTURE\.md/);
+    // The task's row counts it.
+    await frame.locator('[data-testid="task-warnings"]').first().waitFor({ state: 'visible' });
+
+    // `podium check` on the task's change (its worktree against its base) reports the same finding.
+    const worktree = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).find((d) => d !== workspace && !d.endsWith(path.basename(workspace!)))!;
+    assert.ok(worktree, 'the task has a worktree');
+    const base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: worktree, encoding: 'utf8' }).trim();
+    const diff = execFileSync('git', ['diff', base], { cwd: worktree, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '--diff', '-', '--json'], { cwd: worktree, input: diff, encoding: 'utf8' });
+    assert.equal(cli.status, 1, `an error-level rule is broken, so it exits 1: ${cli.stderr}`);
+    const findings = JSON.parse(cli.stdout) as { rule: string; from: string; to: string; line: number; severity: string }[];
+    assert.deepEqual(findings.map((f) => [f.rule, f.severity, f.from, f.to, f.line]), [['layer:core', 'error', 'src/core/tally.js', 'src/ui/render.js', 2]]);
+
+    // The Problems panel has it too, from Podium, with the rule as its code.
+    await runCommand(p, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const problem = p.locator('.markers-panel .monaco-list-row', { hasText: 'core may not import ui' }).first();
+    await problem.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await problem.innerText(), /Podium/);
+    assert.match(await problem.innerText(), /layer:core/);
+    mkdirSync(RESULTS, { recursive: true });
+    const shot = path.join(RESULTS, 'e2e-coherence-problems.png');
+    await p.screenshot({ path: shot });
+    if (process.env.PODIUM_UPDATE_SCREENSHOTS) copyFileSync(shot, path.join(ROOT, 'media', 'screenshots', 'vscode-coherence.png'));
+
+    // One action, from the problem itself: its quick fix rejects the hunk with the rule as the
+    // reason. The agent hears the rule and answers.
+    await problem.dblclick();
+    await p.locator('.monaco-editor .view-lines', { hasText: "import { renderSummary } from '../ui/render.js';" }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await p.keyboard.press('Control+.');
+    const fix = p.locator('.action-widget .monaco-list-row, .context-view .action-item', { hasText: 'Reject with this rule as the reason' }).first();
+    await fix.waitFor({ state: 'visible', timeout: 30_000 });
+    await fix.click();
+    await runCommand(p, 'Podium: Open Score');
+    await frame.locator('vscode-textfield.search input').fill('take this into account');
+    await frame.locator('.lane-entries .entry', { hasText: 'I will take this into account' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await frame.locator('vscode-textfield.search input').fill('It breaks the rule');
+    await frame.locator('.lane-entries .entry', { hasText: 'Feedback sent' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The warning went with the hunk: nothing is left in the Problems panel for it.
+    await runCommand(p, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await p.locator('.markers-panel .monaco-list-row', { hasText: 'core may not import ui' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+  });
+});
