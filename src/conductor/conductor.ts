@@ -670,7 +670,9 @@ export class Conductor {
   private async launchFor(profile: AgentProfile, run: TaskRun): Promise<AgentLaunch> {
     const cwd = run.worktree!.workspaceDir;
     const identity = { kind: profile.kind, label: profile.label };
-    const idleSec = run.spec.budgets?.idleSec ?? this.host.noProgressSec?.();
+    // A plain command may work silently for long (a build, a test run): only the agents get the
+    // no-progress limit by default; a task's own idle budget applies to any kind.
+    const idleSec = run.spec.budgets?.idleSec ?? (profile.kind === 'command' ? undefined : this.host.noProgressSec?.());
     if (profile.kind === 'rehearsal') {
       const { entry, scriptsDir } = this.host.rehearsal();
       const name = profile.script ?? 'feature';
