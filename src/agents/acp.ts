@@ -380,8 +380,7 @@ class AcpSession extends ProcessSession<Turn> {
     }
     if (err instanceof UnknownTerminalError) return new RequestError(-32602, err.message);
     const code = (err as NodeJS.ErrnoException)?.code;
-    // ACP's own shape for a missing file ("Resource not found: <path>", code -32002): agents that
-    // read before they write (Gemini CLI's write_file) recognise it as "no such file yet".
+    // ACP's own shape for a missing file ("Resource not found: <path>", code -32002).
     if (code === 'ENOENT') return RequestError.resourceNotFound((err as NodeJS.ErrnoException).path ?? messageOf(err));
     if (code === 'EISDIR') return new RequestError(-32602, `Is a folder, not a file: ${(err as NodeJS.ErrnoException).path ?? ''}`);
     return new RequestError(-32603, messageOf(err));
@@ -389,7 +388,17 @@ class AcpSession extends ProcessSession<Turn> {
 
   private async onRead(params: Acp.ReadTextFileRequest): Promise<Acp.ReadTextFileResponse> {
     const file = await this.confined(params.path, 'read');
-    let content = await fsp.readFile(file, 'utf8');
+    let content: string;
+    try {
+      content = await fsp.readFile(file, 'utf8');
+    } catch (err) {
+      // Gemini CLI reads a file before write_file creates it, and takes no error answer as "no such
+      // file": its ACP connection hands on the JSON-RPC error object, which its check turns into
+      // "[object Object]" (gemini-cli #17588, #9280), so a new file could never be created. To it
+      // alone a missing file reads as empty; every other agent gets ACP's "Resource not found".
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && isGeminiCli(this.agentName, this.launch.argv[0])) return { content: '' };
+      throw err;
+    }
     if (params.line != null || params.limit != null) {
       const lines = content.split('\n');
       const from = Math.max(0, (params.line ?? 1) - 1);
@@ -736,6 +745,11 @@ export function turnTokens(response: unknown): { inputTokens: number; outputToke
     return { inputTokens: quota.input_tokens, outputTokens: quota.output_tokens };
   }
   return undefined;
+}
+
+/** Gemini CLI (`gemini --acp`), by the name it gives in `initialize` or its program. */
+function isGeminiCli(agentName: string | undefined, program: string | undefined): boolean {
+  return agentName === 'gemini-cli' || /^gemini(\.cmd|\.exe)?$/i.test(path.basename(program ?? ''));
 }
 
 /** The Claude ACP bridge (@agentclientprotocol/claude-agent-acp, formerly @zed-industries/claude-code-acp). */
