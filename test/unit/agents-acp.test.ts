@@ -195,7 +195,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
     assert.equal(entries(run, 'message').at(-1)?.text, 'Never mind.');
   });
 
-  it('a file the agent looks for before creating it is "Resource not found" in ACP\'s own shape, which agents read as "not there yet"', async () => {
+  it('a file that is not there reads as ACP\'s own "Resource not found" (code -32002, with its path)', async () => {
     const { worktree } = cleanup.repo();
     const run = await play(fixture('writes-itself'), worktree);
     await run.session.start('Add a note.');
@@ -203,6 +203,14 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
     assert.equal(read?.ok, false);
     assert.equal(read?.code, -32002);
     assert.match(String(read?.error), /^Resource not found: .*notes\/new\.md$/);
+  });
+
+  it('Gemini CLI reads a file before creating it: to it alone a missing file reads as empty, so the file is created', async () => {
+    const { worktree } = cleanup.repo();
+    const run = await play(fixture('gemini-new-file'), worktree);
+    await run.session.start('Add a note.');
+    assert.deepEqual(run.heard().filter((e) => e.type === 'read').map((e) => [e.ok, e.bytes]), [[true, 0]]);
+    assert.equal(readFileSync(path.join(worktree, 'notes/new.md'), 'utf8'), 'A new note.\n');
   });
 
   it('an edit the agent writes itself shows as "Edited" once, and its cost shows with its tokens, never as "0 tokens"', async () => {
