@@ -44,6 +44,9 @@ const BREAKS_STREAM = new Set<EventBody['type']>([
   'prompt.sent', 'session.waiting', 'session.failed', 'session.exited',
 ]);
 
+/** How long an agent gets to exit on its own once its input has ended, before signals. */
+const END_OF_INPUT_WAIT_MS = 500;
+
 /** Where a malformed stdout line travels in-band, so it lands on the score in stream order. */
 const MALFORMED_MARK = 'podium/malformedLine';
 
@@ -308,11 +311,21 @@ class AcpSession extends ProcessSession<Turn> {
     await this.terminate(graceMs);
   }
 
+  /**
+   * Ends the agent: first its input (an ACP agent over stdio exits on its own when its client goes:
+   * the Claude bridge then takes ~0.2 s where SIGTERM takes over a second), then signals.
+   */
   private async terminate(graceMs: number): Promise<void> {
     this.lifetime.abort();
     this.turn?.abort.abort();
     await this.terminals?.disposeAll(Math.min(graceMs, 1000));
-    await this.proc?.stop(graceMs);
+    const proc = this.proc;
+    if (!proc) return;
+    if (proc.running) {
+      proc.stdin.end();
+      await Promise.race([proc.exited, delay(Math.min(graceMs, END_OF_INPUT_WAIT_MS))]);
+    }
+    await proc.stop(graceMs);
   }
 
   private async onExit(info: ExitInfo): Promise<void> {

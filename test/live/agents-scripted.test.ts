@@ -98,6 +98,8 @@ for (const cli of ALL) {
       const ledger = s.session(task).usage;
       assert.deepEqual({ input: ledger.inputTokens, output: ledger.outputTokens }, played, `ledger ${JSON.stringify(ledger)}`);
       if (cli.reportsCost) assert.ok(ledger.costUsd > 0, `a cost is on the ledger: ${JSON.stringify(ledger)}`);
+      const usageShown = entries.filter((e) => e.kind === 'usage').map((e) => e.title);
+      assert.ok(usageShown.length > 0 && usageShown.every((t) => !/^0 tokens/.test(t)), `no usage entry without its tokens: ${usageShown.join('; ')}`);
 
       // Sign-off: the edit is approved into the workspace, the new file rejected with a reason.
       await s.conductor.restage(task);
