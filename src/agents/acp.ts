@@ -497,6 +497,7 @@ class AcpSession extends ProcessSession<Turn> {
           diffs: this.diffs(u.content),
         }));
         this.toolOutput(tool, u.content, u.rawOutput, undefined);
+        if (u.status === 'completed') this.editsDone(tool);
         return;
       }
       case 'tool_call_update': {
