@@ -528,6 +528,8 @@ export class Conductor {
           session.stopping = true;
           void run.session.agent.stop(STOP_GRACE_MS);
         }
+        // Rejections held for the turn's end can no longer reach the agent: the score says so.
+        this.deliverHeldFeedback(run);
         void this.signOff.stageNow(run.spec.id);
         this.schedule();
       },
