@@ -1,28 +1,35 @@
 #!/usr/bin/env bash
-# Installs the real agent CLIs (Claude Code, Codex, Gemini CLI) into an ignored cache folder of the
-# project, not as dependencies of the extension: the live tests (test/live/) run them up to their
-# sign-in. Idempotent: a stamp file records what was installed, and a second run with the same
-# versions does nothing. Prints the folder whose node_modules/.bin holds `claude`, `codex`, `gemini`.
+# Installs the real agent CLIs (Claude Code, Codex, Gemini CLI, the Claude ACP bridge) into an ignored
+# cache folder of the project, not as dependencies of the extension: the live tests (test/live/) run
+# them. The versions are pinned in scripts/agent-clis.json (the one place to change them).
+# Idempotent: a stamp file records what was installed, and a second run with the same versions does
+# nothing. Prints the folder whose node_modules/.bin holds the CLIs' binaries.
 #
 #   scripts/install-agent-clis.sh            # into .agent-clis/ at the repository root
 #   PODIUM_AGENT_CLIS=/some/dir scripts/install-agent-clis.sh
-#   CLAUDE_CODE_VERSION=… CODEX_VERSION=… GEMINI_CLI_VERSION=… to try other versions
+#   CLAUDE_CODE_VERSION=… CODEX_VERSION=… GEMINI_CLI_VERSION=… CLAUDE_AGENT_ACP_VERSION=… to try others
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${PODIUM_AGENT_CLIS:-$root/.agent-clis}"
 
-# Pinned to the versions the adapters were checked against: a CLI update can change its output.
-packages=(
-  "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION:-2.1.330}"
-  "@openai/codex@${CODEX_VERSION:-0.169.0}"
-  "@google/gemini-cli@${GEMINI_CLI_VERSION:-0.61.0}"
-)
+# package@version and the binary of each CLI, from the pins (an env variable named there overrides one).
+mapfile -t lines < <(node -e '
+  const { clis } = require(process.argv[1]);
+  for (const c of clis) console.log(`${c.package}@${process.env[c.env] || c.version} ${c.bin}`);
+' "$root/scripts/agent-clis.json")
+packages=()
+bins=()
+for line in "${lines[@]}"; do
+  packages+=("${line% *}")
+  bins+=("${line##* }")
+done
+[ ${#packages[@]} -gt 0 ] || { echo "install-agent-clis: no CLI pinned in scripts/agent-clis.json" >&2; exit 1; }
 want="${packages[*]}"
 stamp="$dir/.installed"
 
 all_there() {
-  for bin in claude codex gemini; do
+  for bin in "${bins[@]}"; do
     [ -x "$dir/node_modules/.bin/$bin" ] || return 1
   done
 }
@@ -39,8 +46,11 @@ cat > "$dir/package.json" <<JSON
 JSON
 rm -f "$stamp"
 started=$(date +%s)
-(cd "$dir" && npm install --no-audit --no-fund --loglevel=error --save-exact "${packages[@]}" >&2)
-all_there || { echo "install-agent-clis: npm finished but a CLI binary is missing in $dir/node_modules/.bin" >&2; exit 1; }
+if ! (cd "$dir" && npm install --no-audit --no-fund --loglevel=error --save-exact "${packages[@]}" >&2); then
+  echo "install-agent-clis: npm could not install ${packages[*]} into $dir (is the npm registry reachable?)" >&2
+  exit 1
+fi
+all_there || { echo "install-agent-clis: npm finished but a CLI binary (${bins[*]}) is missing in $dir/node_modules/.bin" >&2; exit 1; }
 printf '%s' "$want" > "$stamp"
-echo "install-agent-clis: installed in $(( $(date +%s) - started )) s" >&2
+echo "install-agent-clis: installed ${packages[*]} in $(( $(date +%s) - started )) s" >&2
 echo "$dir"

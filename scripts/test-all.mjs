@@ -11,7 +11,8 @@ const STAGES = {
   browser: [[node, ['esbuild.mjs']], [node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/browser/.mocharc.json']]],
   integration: [[node, ['--import', 'tsx', 'test/vscode/run.ts']]],
   e2e: [[node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/e2e/.mocharc.json']]],
-  // The real Claude Code, Codex and Gemini CLIs (installed into .agent-clis/), up to their sign-in.
+  // The real Claude Code, Codex, Gemini CLI and Claude ACP bridge (pinned, installed into
+  // .agent-clis/): up to their sign-in, and doing scripted work against the scripted model endpoint.
   live: [[node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/live/.mocharc.json']]],
 };
 

@@ -44,6 +44,9 @@ const BREAKS_STREAM = new Set<EventBody['type']>([
   'prompt.sent', 'session.waiting', 'session.failed', 'session.exited',
 ]);
 
+/** How long an agent gets to exit on its own once its input has ended, before signals. */
+const END_OF_INPUT_WAIT_MS = 500;
+
 /** Where a malformed stdout line travels in-band, so it lands on the score in stream order. */
 const MALFORMED_MARK = 'podium/malformedLine';
 
@@ -82,6 +85,11 @@ interface ToolState {
   entry: string;
   title: string;
   shownOutput: string;
+  /** ACP's tool kind ('edit', 'read', 'execute'…) as last announced. */
+  kind?: string;
+  /** Files the call changes (its diffs), shown paths. */
+  edits: Set<string>;
+  done?: boolean;
 }
 
 class AcpSession extends ProcessSession<Turn> {
@@ -99,9 +107,15 @@ class AcpSession extends ProcessSession<Turn> {
   private readonly tools = new Map<string, ToolState>();
   private permissionCounter = 0;
   private usage = { inputTokens: 0, outputTokens: 0, costUsd: undefined as number | undefined };
+  /** Token counts arrived (a cost alone is held back until they do, so no "0 tokens" entry shows). */
+  private tokensKnown = false;
+  /** Files written through fs/write_text_file and not yet claimed by the edit tool call that wrote them. */
+  private readonly writtenViaFs = new Set<string>();
   private malformed = 0;
   private readonly unknownKinds = new Set<string>();
   private authMethods: string[] = [];
+  /** The agent's name from its `initialize` answer. */
+  private agentName?: string;
 
   constructor(
     launch: AgentLaunch,
@@ -180,6 +194,7 @@ class AcpSession extends ProcessSession<Turn> {
     }
     this.authMethods = (init.authMethods ?? []).map((m) => m.name).filter(Boolean);
     const info = init.agentInfo;
+    this.agentName = info?.name;
     this.emit({ type: 'session.ready', agentName: info ? (info.title ?? info.name) : undefined, agentVersion: info?.version });
 
     const created = await this.startupStep('session/new', conn.agent.request(sdk.methods.agent.session.new, { cwd, mcpServers: [] }));
@@ -233,7 +248,7 @@ class AcpSession extends ProcessSession<Turn> {
       await this.exited;
       return this.failure ?? new Error(`${this.label} stopped answering: ${messageOf(err)}`);
     }
-    if (isAuthError(err)) return this.fail(this.signInMessage());
+    if (isAuthError(err)) return this.fail(this.signInMessage(err));
     const message = `${this.label} could not finish the turn: ${messageOf(err)}`;
     this.emit({ type: 'agent.error', message, detail: errorDetail(err) });
     this.emit({ type: 'session.waiting', reason: 'error' });
@@ -249,17 +264,27 @@ class AcpSession extends ProcessSession<Turn> {
         await this.exited;
         throw this.failure ?? new Error(`${this.label} stopped answering during ACP ${phase}: ${messageOf(err)}`);
       }
-      if (isAuthError(err)) throw this.fail(this.signInMessage());
+      if (isAuthError(err)) throw this.fail(this.signInMessage(err));
       throw this.fail(`${this.label} refused ACP ${phase}: ${messageOf(err)}`);
     }
   }
 
-  private signInMessage(): string {
+  /**
+   * What to do when the agent wants a sign-in, with the agent's own words. The Claude ACP bridge has
+   * no sign-in of its own: it runs Claude Code, whose sign-in (or API key) it uses.
+   */
+  private signInMessage(err: unknown): string {
+    const said = messageOf(err).trim();
+    const words = said ? ` (${this.label} said: ${said})` : '';
+    if (isClaudeBridge(this.agentName, this.launch.argv[0])) {
+      return `${this.label} needs you to sign in to Claude Code${words}: run \`claude\` once in a terminal and sign in with /login, or put an ANTHROPIC_API_KEY in the env of the "${this.label}" profile in the podium.agents setting. Then start the task again.`;
+    }
     const argv = this.launch.argv.filter((a) => !/^--(experimental-)?acp$/.test(a));
     const command = [path.basename(argv[0] ?? ''), ...argv.slice(1)].join(' ');
     const offers = this.authMethods.length > 0 ? ` (it offers: ${this.authMethods.join('; ')})` : '';
-    return `${this.label} needs you to sign in: run \`${command}\` once in a terminal and complete its sign-in${offers}, or put its API key in the env of the "${this.label}" profile in the podium.agents setting. Then start the task again.`;
+    return `${this.label} needs you to sign in${words}: run \`${command}\` once in a terminal and complete its sign-in${offers}, or put its API key in the env of the "${this.label}" profile in the podium.agents setting. Then start the task again.`;
   }
+
 
   protected abandon(): void {
     void this.terminate(this.graceMs);
@@ -286,11 +311,21 @@ class AcpSession extends ProcessSession<Turn> {
     await this.terminate(graceMs);
   }
 
+  /**
+   * Ends the agent: first its input (an ACP agent over stdio exits on its own when its client goes:
+   * the Claude bridge then takes ~0.2 s where SIGTERM takes over a second), then signals.
+   */
   private async terminate(graceMs: number): Promise<void> {
     this.lifetime.abort();
     this.turn?.abort.abort();
     await this.terminals?.disposeAll(Math.min(graceMs, 1000));
-    await this.proc?.stop(graceMs);
+    const proc = this.proc;
+    if (!proc) return;
+    if (proc.running) {
+      proc.stdin.end();
+      await Promise.race([proc.exited, delay(Math.min(graceMs, END_OF_INPUT_WAIT_MS))]);
+    }
+    await proc.stop(graceMs);
   }
 
   private async onExit(info: ExitInfo): Promise<void> {
@@ -358,14 +393,25 @@ class AcpSession extends ProcessSession<Turn> {
     }
     if (err instanceof UnknownTerminalError) return new RequestError(-32602, err.message);
     const code = (err as NodeJS.ErrnoException)?.code;
-    if (code === 'ENOENT') return new RequestError(-32002, `Not found: ${(err as NodeJS.ErrnoException).path ?? messageOf(err)}`);
+    // ACP's own shape for a missing file ("Resource not found: <path>", code -32002).
+    if (code === 'ENOENT') return RequestError.resourceNotFound((err as NodeJS.ErrnoException).path ?? messageOf(err));
     if (code === 'EISDIR') return new RequestError(-32602, `Is a folder, not a file: ${(err as NodeJS.ErrnoException).path ?? ''}`);
     return new RequestError(-32603, messageOf(err));
   }
 
   private async onRead(params: Acp.ReadTextFileRequest): Promise<Acp.ReadTextFileResponse> {
     const file = await this.confined(params.path, 'read');
-    let content = await fsp.readFile(file, 'utf8');
+    let content: string;
+    try {
+      content = await fsp.readFile(file, 'utf8');
+    } catch (err) {
+      // Gemini CLI reads a file before write_file creates it, and takes no error answer as "no such
+      // file": its ACP connection hands on the JSON-RPC error object, which its check turns into
+      // "[object Object]" (gemini-cli #17588, #9280), so a new file could never be created. To it
+      // alone a missing file reads as empty; every other agent gets ACP's "Resource not found".
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && isGeminiCli(this.agentName, this.launch.argv[0])) return { content: '' };
+      throw err;
+    }
     if (params.line != null || params.limit != null) {
       const lines = content.split('\n');
       const from = Math.max(0, (params.line ?? 1) - 1);
@@ -391,7 +437,9 @@ class AcpSession extends ProcessSession<Turn> {
     } finally {
       await handle.close();
     }
-    this.emit({ type: 'agent.fileEdited', path: this.shown(file), via: 'acp fs' });
+    const shown = this.shown(file);
+    this.writtenViaFs.add(shown);
+    this.emit({ type: 'agent.fileEdited', path: shown, via: 'acp fs' });
     return {};
   }
 
@@ -437,6 +485,7 @@ class AcpSession extends ProcessSession<Turn> {
         this.stream = undefined;
         const tool = this.toolFor(u.toolCallId, u.title, undefined);
         tool.title = u.title;
+        this.noteTool(tool, u.kind, u.content);
         this.emit(stripUndefined({
           type: 'agent.toolCall' as const,
           entry: tool.entry,
@@ -448,6 +497,7 @@ class AcpSession extends ProcessSession<Turn> {
           diffs: this.diffs(u.content),
         }));
         this.toolOutput(tool, u.content, u.rawOutput, undefined);
+        if (u.status === 'completed') this.editsDone(tool);
         return;
       }
       case 'tool_call_update': {
@@ -455,6 +505,7 @@ class AcpSession extends ProcessSession<Turn> {
         const known = this.tools.get(u.toolCallId);
         const tool = this.toolFor(u.toolCallId, u.title ?? undefined, known ? undefined : u);
         if (u.title) tool.title = u.title;
+        this.noteTool(tool, u.kind, u.content);
         if (known) {
           const output = this.outputDelta(tool, u.content, u.rawOutput);
           this.emit(stripUndefined({
@@ -469,6 +520,7 @@ class AcpSession extends ProcessSession<Turn> {
         } else {
           this.toolOutput(tool, u.content, u.rawOutput, u.status ?? undefined);
         }
+        if (u.status === 'completed') this.editsDone(tool);
         return;
       }
       case 'plan':
@@ -479,9 +531,11 @@ class AcpSession extends ProcessSession<Turn> {
         });
         return;
       case 'usage_update':
-        if (u.cost && u.cost.currency.toUpperCase() === 'USD') {
+        // `used`/`size` are the context window's fill, not what the session consumed: only the
+        // cost is usage. It shows with the token counts, which come with the turn's end.
+        if (u.cost && u.cost.currency.toUpperCase() === 'USD' && u.cost.amount !== this.usage.costUsd) {
           this.usage.costUsd = u.cost.amount;
-          this.emitUsage();
+          if (this.tokensKnown) this.emitUsage();
         }
         return;
       case 'current_mode_update':
@@ -515,11 +569,32 @@ class AcpSession extends ProcessSession<Turn> {
     return entry;
   }
 
+  /** Remembers a tool call's kind and the files its diffs change. */
+  private noteTool(tool: ToolState, kind: string | null | undefined, content: Acp.ToolCallContent[] | null | undefined): void {
+    if (kind) tool.kind = kind;
+    for (const c of content ?? []) if (c.type === 'diff') tool.edits.add(this.shown(c.path));
+  }
+
+  /**
+   * An edit tool call completed. The files it changed through fs/write_text_file are on the score
+   * already; those the agent wrote itself (the Claude ACP bridge edits with Claude Code's own
+   * tools) are said here, so every edit shows as "Edited", however it was written.
+   */
+  private editsDone(tool: ToolState): void {
+    if (tool.done) return;
+    tool.done = true;
+    if (tool.kind !== 'edit') return;
+    for (const file of tool.edits) {
+      if (this.writtenViaFs.delete(file)) continue;
+      this.emit({ type: 'agent.fileEdited', path: file, via: 'acp agent' });
+    }
+  }
+
   /** The tool call's state, announcing it first when the agent never did (a bare permission ask). */
   private toolFor(toolCallId: string, title: string | undefined, announce: Acp.ToolCallUpdate | undefined): ToolState {
     let tool = this.tools.get(toolCallId);
     if (!tool) {
-      tool = { entry: `tool:${toolCallId}`, title: title ?? `Tool call ${toolCallId}`, shownOutput: '' };
+      tool = { entry: `tool:${toolCallId}`, title: title ?? `Tool call ${toolCallId}`, shownOutput: '', edits: new Set() };
       this.tools.set(toolCallId, tool);
       if (announce) {
         this.emit(stripUndefined({
@@ -575,17 +650,26 @@ class AcpSession extends ProcessSession<Turn> {
     return displayPath(this.launch.cwd, this.realRoot, p);
   }
 
+  /**
+   * The turn's tokens, added to the session's. Shown once per turn, with the cost the agent reported
+   * meanwhile; a turn that reports a cost but no tokens shows that cost.
+   */
   private recordTurnUsage(response: Acp.PromptResponse): void {
-    // Turn usage is an unstable ACP field: read it defensively from the raw response.
-    const usage = (response as { usage?: { inputTokens?: unknown; outputTokens?: unknown } }).usage;
-    if (!usage || typeof usage.inputTokens !== 'number' || typeof usage.outputTokens !== 'number') return;
-    this.usage.inputTokens += usage.inputTokens;
-    this.usage.outputTokens += usage.outputTokens;
-    this.emitUsage();
+    const tokens = turnTokens(response);
+    const shownCost = this.shownCost;
+    if (tokens) {
+      this.tokensKnown = true;
+      this.usage.inputTokens += tokens.inputTokens;
+      this.usage.outputTokens += tokens.outputTokens;
+    }
+    if (tokens || this.usage.costUsd !== shownCost) this.emitUsage();
   }
+
+  private shownCost: number | undefined;
 
   private emitUsage(): void {
     const { inputTokens, outputTokens, costUsd } = this.usage;
+    this.shownCost = costUsd;
     this.emit(stripUndefined({ type: 'agent.usage' as const, inputTokens, outputTokens, costUsd }));
   }
 
@@ -658,6 +742,34 @@ function stopReasonText(label: string, reason: string): string {
     default:
       return `${label} ended its turn (${reason}).`;
   }
+}
+
+/**
+ * A turn's token counts from its prompt response: ACP's (unstable) `usage`, or Gemini CLI's
+ * `_meta.quota.token_count`; undefined when the agent reports neither.
+ */
+export function turnTokens(response: unknown): { inputTokens: number; outputTokens: number } | undefined {
+  const r = response as { usage?: { inputTokens?: unknown; outputTokens?: unknown }; _meta?: { quota?: { token_count?: { input_tokens?: unknown; output_tokens?: unknown } } } } | undefined;
+  const usage = r?.usage;
+  if (usage && typeof usage.inputTokens === 'number' && typeof usage.outputTokens === 'number') {
+    return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens };
+  }
+  const quota = r?._meta?.quota?.token_count;
+  if (quota && typeof quota.input_tokens === 'number' && typeof quota.output_tokens === 'number') {
+    return { inputTokens: quota.input_tokens, outputTokens: quota.output_tokens };
+  }
+  return undefined;
+}
+
+/** Gemini CLI (`gemini --acp`), by the name it gives in `initialize` or its program. */
+function isGeminiCli(agentName: string | undefined, program: string | undefined): boolean {
+  return agentName === 'gemini-cli' || /^gemini(\.cmd|\.exe)?$/i.test(path.basename(program ?? ''));
+}
+
+/** The Claude ACP bridge (@agentclientprotocol/claude-agent-acp, formerly @zed-industries/claude-code-acp). */
+function isClaudeBridge(agentName: string | undefined, program: string | undefined): boolean {
+  const base = path.basename(program ?? '').replace(/\.(cmd|exe)$/i, '');
+  return /claude-(agent|code)-acp/.test(agentName ?? '') || base === 'claude-agent-acp' || base === 'claude-code-acp';
 }
 
 function isAuthError(err: unknown): boolean {

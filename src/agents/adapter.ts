@@ -36,7 +36,8 @@ export interface AgentLaunch {
   env?: Record<string, string>;
   identity: AgentIdentity;
   /**
-   * Idle budget: while a turn is running, this many seconds without any output from the agent mark it
+   * The no-progress limit (the task's idle budget, else the podium.noProgressSec setting): while a
+   * turn is running, this many seconds without any output from the agent mark it
    * hung (a `notice` with code 'hung', then `session.failed`) and stop it. Time the agent spends
    * waiting on Podium (a permission question, a command it asked Podium to run) does not count.
    */

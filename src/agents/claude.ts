@@ -272,9 +272,14 @@ class ClaudeSession extends ProcessSession<Turn> {
     proc.stdin.write(line);
   }
 
-  /** Sends one of our control requests; resolves with the CLI's answer, rejects with its error. */
+  /**
+   * Sends one of our control requests; resolves with the CLI's answer, rejects with its error. Once
+   * the session is over (stopped or failed) only an interrupt still goes out while the CLI runs: it
+   * is how Claude Code ends its turn at once and exits on its own rather than by a signal.
+   */
   private request(request: Record<string, unknown>): Promise<Record<string, unknown>> {
-    if (this.failure) return Promise.reject(this.failure);
+    const interrupt = request.subtype === 'interrupt' && this.proc?.running === true;
+    if (this.failure && !interrupt) return Promise.reject(this.failure);
     const id = `${this.controlPrefix}-${++this.controlCounter}`;
     const pending = new Deferred<Record<string, unknown>>();
     this.pendingControl.set(id, pending);
@@ -495,6 +500,11 @@ class ClaudeSession extends ProcessSession<Turn> {
     this.recordUsage(msg);
     const turn = this.turn;
     if (!turn || turn.done.settled) return;
+    if (this.stopping) {
+      // Interrupted by stop(): the session is ending, not waiting for input.
+      turn.done.reject(this.failure);
+      return;
+    }
     if (turn.cancelRequested) {
       this.emit({ type: 'session.waiting', reason: 'cancelled' });
       turn.done.resolve();

@@ -26,6 +26,9 @@ export const CLAUDE_PROTOCOL_FLAGS: { flag: string[]; aliases?: string[] }[] = [
   { flag: ['--verbose'] },
   // Permission questions come to us as control requests instead of being denied.
   { flag: ['--permission-prompt-tool', 'stdio'] },
+  // The model's answer as it streams (stream_event lines): a long answer or a large file being
+  // written is output as it comes, so the no-progress limit sees progress and not minutes of silence.
+  { flag: ['--include-partial-messages'] },
 ];
 
 /** The argv of the default Claude Code profile. */

@@ -67,7 +67,9 @@ const INSTALL_HINTS: Record<string, string> = {
   gemini: 'npm install -g @google/gemini-cli',
   codex: 'npm install -g @openai/codex',
   claude: 'npm install -g @anthropic-ai/claude-code',
-  'claude-code-acp': 'npm install -g @zed-industries/claude-code-acp',
+  'claude-agent-acp': 'npm install -g @agentclientprotocol/claude-agent-acp',
+  // The bridge's former name; its package moved.
+  'claude-code-acp': 'npm install -g @agentclientprotocol/claude-agent-acp, and use the command claude-agent-acp',
 };
 
 /** The message for a program that is not there (or not runnable): what failed and how to fix it. */

@@ -31,6 +31,11 @@ export function noExit(): ExitInfo {
   return { code: null, signal: null, stderrTail: '' };
 }
 
+/** Why a turn that showed no progress for `idleSec` was stopped (the no-progress limit). */
+export function hungReason(label: string, idleSec: number): string {
+  return `${label} hung (no output for ${idleSec} s) and was stopped.`;
+}
+
 /** " Its last error output: …" from the end of stderr, or nothing when it wrote none. */
 export function lastErrorOutput(info: ExitInfo): string {
   const last = lastLines(info.stderrTail, 3);
@@ -317,8 +322,8 @@ export abstract class ProcessSession<Turn extends object = never> implements Age
 
   private onHung(idleSec: number): void {
     if (this.failure || this.stopping) return;
-    this.emit({ type: 'notice', level: 'error', code: 'hung', text: `No output from ${this.label} for ${idleSec} s: Podium considers it hung and stops it.` });
-    this.failHung(`${this.label} hung (no output for ${idleSec} s) and was stopped.`);
+    this.emit({ type: 'notice', level: 'error', code: 'hung', text: `No progress from ${this.label} for ${idleSec} s (no output at all): Podium stops the turn. Raise the no-progress limit (podium.noProgressSec, or the task's idle budget) for an agent that needs longer.` });
+    this.failHung(hungReason(this.label, idleSec));
   }
 
   private async stopSession(graceMs: number): Promise<ExitInfo> {

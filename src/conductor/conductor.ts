@@ -37,6 +37,11 @@ export interface ConductorHost {
   journalFolder(): string;
   flushIntervalMs(): number;
   maxConcurrentAgents(): number;
+  /**
+   * The no-progress limit: seconds a turn may go without any output from its agent before Podium
+   * stops it (0: never). A task's own `idleSec` budget overrides it. Without it, only that budget counts.
+   */
+  noProgressSec?(): number;
   /** False in an untrusted workspace: no agent is ever started there. */
   trusted(): boolean;
   profiles(): AgentProfile[];
@@ -542,7 +547,8 @@ export class Conductor {
     const session = run.session;
     turn.then(
       () => {
-        if (run.session !== session || run.phase === 'finished') return;
+        // A turn that ends because the task is being stopped is the stop's to report.
+        if (run.session !== session || run.phase === 'finished' || session.stopping) return;
         void this.signOff.stageNow(run.spec.id);
         run.phase = 'waiting';
         this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: run.cancelRequested ? 'cancelled' : 'done', reason: run.cancelRequested ? 'The turn was cancelled; follow up to continue.' : undefined });
@@ -553,15 +559,15 @@ export class Conductor {
       (err: unknown) => {
         if (run.session !== session || run.phase === 'finished' || session.stopping) return;
         const reason = message(err);
-        if (session.failed || !run.session.agent) {
-          this.finish(run, 'failed', session.failed ?? reason);
-        } else {
-          // The agent refused the turn but the session goes on: the engineer may follow up.
-          run.phase = 'waiting';
-          run.outcome = 'failed';
-          this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: 'failed', reason });
-          this.deliverHeldFeedback(run);
+        this.finish(run, 'failed', session.failed ?? reason);
+        if (!session.failed && run.session.agent) {
+          // The agent refused the turn (its API failed, it gave up): the task has failed, so its
+          // session ends too rather than wait, process alive, for a follow-up the task cannot take.
+          session.stopping = true;
+          void run.session.agent.stop(STOP_GRACE_MS);
         }
+        // Rejections held for the turn's end can no longer reach the agent: the score says so.
+        this.deliverHeldFeedback(run);
         void this.signOff.stageNow(run.spec.id);
         this.schedule();
       },
@@ -704,7 +710,9 @@ export class Conductor {
   private async launchFor(profile: AgentProfile, run: TaskRun): Promise<AgentLaunch> {
     const cwd = run.worktree!.workspaceDir;
     const identity = { kind: profile.kind, label: profile.label };
-    const idleSec = run.spec.budgets?.idleSec;
+    // A plain command may work silently for long (a build, a test run): only the agents get the
+    // no-progress limit by default; a task's own idle budget applies to any kind.
+    const idleSec = run.spec.budgets?.idleSec ?? (profile.kind === 'command' ? undefined : this.host.noProgressSec?.());
     if (profile.kind === 'rehearsal') {
       const { entry, scriptsDir } = this.host.rehearsal();
       const name = profile.script ?? 'feature';

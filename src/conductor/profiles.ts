@@ -37,6 +37,8 @@ export const DEFAULT_PROFILES: readonly AgentProfile[] = [
   { id: 'claude', label: 'Claude Code', kind: 'claude', command: 'claude', args: [], env: {}, install: 'npm install -g @anthropic-ai/claude-code, then run `claude` once to sign in' },
   { id: 'codex', label: 'Codex', kind: 'codex', command: 'codex', args: [], env: {}, install: 'npm install -g @openai/codex, then run `codex login`' },
   { id: 'gemini', label: 'Gemini CLI', kind: 'acp', command: 'gemini', args: ['--acp'], env: {}, install: 'npm install -g @google/gemini-cli, then run `gemini` once to sign in' },
+  // Claude Code over ACP: the bridge runs Claude Code and uses its sign-in (or ANTHROPIC_API_KEY).
+  { id: 'claude-acp', label: 'Claude (ACP)', kind: 'acp', command: 'claude-agent-acp', args: [], env: {}, install: 'npm install -g @agentclientprotocol/claude-agent-acp, then run `claude` once to sign in' },
 ];
 
 export interface ProfilesResult {

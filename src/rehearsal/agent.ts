@@ -88,6 +88,7 @@ export function rehearsalAgent(sdk: Sdk, options: RehearsalOptions): Acp.AgentAp
       const finished = await player.play(turn.steps);
       const stopReason = session.cancelled || !finished ? 'cancelled' : (turn.stopReason ?? 'end_turn');
       log({ type: 'turn-end', turn: index, stopReason });
+      if (turn.error && finished && !session.cancelled) throw new sdk.RequestError(turn.error.code ?? -32603, turn.error.message);
       // `usage` is an unstable ACP field on the prompt response; the stable types do not list it.
       const usage = turn.usage ? { usage: { ...turn.usage, totalTokens: turn.usage.inputTokens + turn.usage.outputTokens } } : {};
       return { stopReason, ...usage } as Acp.PromptResponse;

@@ -39,7 +39,8 @@
  * - on cue: `crash` `{code?, stderr?}` (exits), `hang` (never answers again, ignores cancel),
  *   `flood` `{kb?, lines?, to?}` (a mass of output), `malformed` `{text}` (a raw non-JSON line on stdout).
  *
- * A turn may set `stopReason` (default "end_turn") and `usage` `{inputTokens, outputTokens}`.
+ * A turn may set `stopReason` (default "end_turn") and `usage` `{inputTokens, outputTokens}`, or
+ * `error` `{code?, message}`: the prompt is then answered with that error (a turn the agent gives up on).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -85,6 +86,8 @@ export interface Turn {
   steps: Step[];
   stopReason?: StopReason;
   usage?: { inputTokens: number; outputTokens: number };
+  /** Answers the prompt with this error once the steps are played (an agent whose API call failed). */
+  error?: { code?: number; message: string };
 }
 
 export interface Script {
@@ -150,6 +153,7 @@ const turn = z.object({
   steps: z.array(step),
   stopReason: z.enum(['end_turn', 'max_tokens', 'max_turn_requests', 'refusal', 'cancelled']).optional(),
   usage: z.object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) }).strict().optional(),
+  error: z.object({ code: z.number().int().optional(), message: nonEmpty }).strict().optional(),
 }).strict();
 
 const script = z.object({

@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     journalFolder: () => journalSettings(context.globalStorageUri).folder,
     flushIntervalMs: () => journalSettings(context.globalStorageUri).flushIntervalMs,
     maxConcurrentAgents: () => agentSettings().maxConcurrentAgents,
+    noProgressSec: () => agentSettings().noProgressSec,
     trusted: () => vscode.workspace.isTrusted,
     profiles: () => agentSettings().profiles,
     rehearsal: () => ({

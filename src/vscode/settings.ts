@@ -38,7 +38,12 @@ export interface AgentSettings {
   problems: string[];
   defaultProfile: string;
   maxConcurrentAgents: number;
+  /** `podium.noProgressSec`: seconds without output that stop a turn; 0 turns the limit off. */
+  noProgressSec: number;
 }
+
+/** The no-progress limit's default: long enough for a model that thinks before it streams. */
+export const DEFAULT_NO_PROGRESS_SEC = 120;
 
 export function agentSettings(): AgentSettings {
   const config = vscode.workspace.getConfiguration('podium');
@@ -46,7 +51,14 @@ export function agentSettings(): AgentSettings {
   const wanted = config.get<string>('defaultAgent', DEFAULT_PROFILE);
   const defaultProfile = profiles.some((p) => p.id === wanted) ? wanted : DEFAULT_PROFILE;
   const cap = config.get<number>('maxConcurrentAgents', 4);
-  return { profiles, problems, defaultProfile, maxConcurrentAgents: Math.min(32, Math.max(1, Number.isFinite(cap) ? Math.floor(cap) : 4)) };
+  const quiet = config.get<number>('noProgressSec', DEFAULT_NO_PROGRESS_SEC);
+  return {
+    profiles,
+    problems,
+    defaultProfile,
+    maxConcurrentAgents: Math.min(32, Math.max(1, Number.isFinite(cap) ? Math.floor(cap) : 4)),
+    noProgressSec: Number.isFinite(quiet) ? Math.min(24 * 3600, Math.max(0, Math.floor(quiet))) : DEFAULT_NO_PROGRESS_SEC,
+  };
 }
 
 export function affectsAgents(e: vscode.ConfigurationChangeEvent): boolean {

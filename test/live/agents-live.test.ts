@@ -1,19 +1,18 @@
 /**
  * The real agent CLIs, run through Podium's adapters up to their sign-in: Claude Code (stream-json),
- * Codex (`codex exec --json`) and Gemini CLI (ACP). Each runs in a temporary git repository with a
+ * Codex (`codex exec --json`), Gemini CLI and the Claude ACP bridge (ACP). Each runs in a temporary git repository with a
  * temporary HOME and Podium's minimal environment, so it reads no sign-in or configuration of this
  * machine. What a user without a login meets first must be a clear "sign in" failure within a bounded
  * time, with no process left behind.
  *
  *   npx mocha --no-config --node-option import=tsx --timeout 600000 test/live/agents-live.test.ts
  *
- * The CLIs are installed once per machine into .agent-clis/ by scripts/install-agent-clis.sh, which
- * `before` runs (it does nothing when they are already there). Set PODIUM_AGENT_CLIS to use another
+ * The CLIs (pinned in scripts/agent-clis.json) are installed once per machine into .agent-clis/ by
+ * scripts/install-agent-clis.sh, which `before` runs (it does nothing when they are already there). Set PODIUM_AGENT_CLIS to use another
  * folder. Without access to the npm registry the suite fails: it must not pass without running.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { AcpAdapter } from '../../src/agents/acp';
 import type { AgentAdapter, AgentSession } from '../../src/agents/adapter';
@@ -21,10 +20,7 @@ import { ClaudeAdapter, CLAUDE_DEFAULT_ARGV } from '../../src/agents/claude';
 import { CodexAdapter, CODEX_DEFAULT_ARGV } from '../../src/agents/codex';
 import { groupAlive } from '../../src/agents/process';
 import { RecordingSink, tempRepo, type TempRepo } from '../fixtures/agents/harness';
-
-const ROOT = path.resolve(__dirname, '../..');
-const CLIS = process.env.PODIUM_AGENT_CLIS ?? path.join(ROOT, '.agent-clis');
-const BIN = path.join(CLIS, 'node_modules/.bin');
+import { BIN, ensureClis } from './clis';
 
 interface Outcome {
   name: string;
@@ -41,17 +37,8 @@ describe('live: the real agent CLIs through the adapters, not signed in', functi
 
   before(function () {
     this.timeout(20 * 60_000);
-    const t0 = Date.now();
-    const install = spawnSync('bash', [path.join(ROOT, 'scripts/install-agent-clis.sh')], {
-      env: { ...process.env, PODIUM_AGENT_CLIS: CLIS },
-      encoding: 'utf8',
-      timeout: 20 * 60_000,
-    });
-    installMs = Date.now() - t0;
     // A failed install fails the suite: a skipped live test would hide that it never ran.
-    if (install.status !== 0 || !existsSync(path.join(BIN, 'claude'))) {
-      throw new Error(`The agent CLIs could not be installed (scripts/install-agent-clis.sh): ${(install.stderr || install.error?.message || '').trim().split('\n').slice(-5).join(' | ')}`);
-    }
+    installMs = ensureClis().ms;
   });
 
   afterEach(async () => {
@@ -136,10 +123,16 @@ describe('live: the real agent CLIs through the adapters, not signed in', functi
     assert.match(message, /`codex login`/);
   });
 
+  it('the Claude ACP bridge without a key: "sign in to Claude Code", with the bridge\'s own words', async () => {
+    const argv = [path.join(BIN, 'claude-agent-acp')];
+    const { message } = await expectSignInFailure('claude-agent-acp (no key)', new AcpAdapter({ graceMs: 1000 }), argv, 'Claude (ACP)', 90_000);
+    assert.match(message, /^Claude \(ACP\) needs you to sign in to Claude Code \(Claude \(ACP\) said: .+\): run `claude` once in a terminal and sign in with \/login, or put an ANTHROPIC_API_KEY/);
+  });
+
   it('Gemini CLI over ACP without a key: "sign in" with the ways it offers', async () => {
     const argv = [path.join(BIN, 'gemini'), '--acp'];
     const { message, sink } = await expectSignInFailure('gemini --acp (no key)', new AcpAdapter({ graceMs: 1000 }), argv, 'Gemini CLI', 90_000);
-    assert.match(message, /^Gemini CLI needs you to sign in: run `gemini` once in a terminal and complete its sign-in \(it offers: .+\)/);
+    assert.match(message, /^Gemini CLI needs you to sign in \(Gemini CLI said: .+\): run `gemini` once in a terminal and complete its sign-in \(it offers: .+\)/);
     assert.ok(sink.of('session.ready').some((r) => r.agentName === 'Gemini CLI'));
   });
 });

@@ -195,11 +195,38 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
     assert.equal(entries(run, 'message').at(-1)?.text, 'Never mind.');
   });
 
+  it('a file that is not there reads as ACP\'s own "Resource not found" (code -32002, with its path)', async () => {
+    const { worktree } = cleanup.repo();
+    const run = await play(fixture('writes-itself'), worktree);
+    await run.session.start('Add a note.');
+    const read = run.heard().find((e) => e.type === 'read');
+    assert.equal(read?.ok, false);
+    assert.equal(read?.code, -32002);
+    assert.match(String(read?.error), /^Resource not found: .*notes\/new\.md$/);
+  });
+
+  it('Gemini CLI reads a file before creating it: to it alone a missing file reads as empty, so the file is created', async () => {
+    const { worktree } = cleanup.repo();
+    const run = await play(fixture('gemini-new-file'), worktree);
+    await run.session.start('Add a note.');
+    assert.deepEqual(run.heard().filter((e) => e.type === 'read').map((e) => [e.ok, e.bytes]), [[true, 0]]);
+    assert.equal(readFileSync(path.join(worktree, 'notes/new.md'), 'utf8'), 'A new note.\n');
+  });
+
+  it('an edit the agent writes itself shows as "Edited" once, and its cost shows with its tokens, never as "0 tokens"', async () => {
+    const { worktree } = cleanup.repo();
+    const run = await play(fixture('writes-itself'), worktree);
+    await run.session.start('Add a note.');
+    assert.deepEqual(entries(run, 'file').map((e) => [e.title, e.text]), [['Edited notes/new.md', 'via acp agent']]);
+    assert.deepEqual(entries(run, 'usage').map((e) => e.title), ['120 tokens, $0.0040']);
+    assert.deepEqual(run.sink.state().usage, { inputTokens: 100, outputTokens: 20, costUsd: 0.004 });
+  });
+
   it('an agent that needs signing in fails with what to do, naming the agent', async () => {
     const { worktree } = cleanup.repo();
     const run = await play(fixture('auth'), worktree);
     const err = await run.session.start('Hello').then(() => assert.fail('should not start'), (e: Error) => e);
-    assert.match(err.message, /^Rehearsal agent needs you to sign in: run `node .*rehearsal\.js --script .*auth\.json.*` once in a terminal/);
+    assert.match(err.message, /^Rehearsal agent needs you to sign in \(Rehearsal agent said: .*sign in to the rehearsal agent first.*\): run `node .*rehearsal\.js --script .*auth\.json.*` once in a terminal/);
     assert.match(err.message, /it offers: Rehearsal sign-in/);
     assert.match(err.message, /podium\.agents setting/);
     assert.equal(run.sink.of('session.failed')[0]?.reason, err.message);

@@ -183,6 +183,18 @@ describe('agents: Claude Code through the stream-json adapter (replayed transcri
     assert.equal(groupAlive(run.session.pid!), false, 'the replay and its child are gone');
   });
 
+  it('stop during a turn interrupts it, and Claude Code ends the turn and exits on its own, not by a signal', async () => {
+    const run = play(replayArgv('claude-stop'), { adapter: { cancelWaitMs: 5000 } });
+    const started = run.session.start('Think it over.');
+    await run.sink.until((e) => e.type === 'agent.message');
+    const info = await run.session.stop(5000);
+    assert.ok(await rejection(started) instanceof SessionStoppedError);
+    assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null }, info.stderrTail);
+    assert.equal(run.sink.state().status, 'exited');
+    assert.equal(run.sink.of('session.failed').length, 0);
+    assert.equal(groupAlive(run.session.pid!), false);
+  });
+
   it('an idle budget marks a silent turn hung and stops it', async () => {
     const run = play(replayArgv('claude-hang'), { idleSec: 1, adapter: { cancelWaitMs: 200 } });
     const t0 = Date.now();

@@ -40,8 +40,7 @@ describe('agents: supervising misbehaving agents', function () {
     const hung = run.sink.of('notice').find((n) => n.code === 'hung');
     assert.equal(hung?.level, 'error');
     assert.ok(run.heard().some((e) => e.type === 'cancel'), 'a protocol cancel came first');
-    const info = await run.session.exited;
-    assert.equal(info.signal, 'SIGTERM');
+    await run.session.exited;
     assert.equal(pidAlive(run.session.pid!), false);
     assert.equal(run.sink.state().status, 'failed');
   });
@@ -55,7 +54,8 @@ describe('agents: supervising misbehaving agents', function () {
     const info = await run.session.stop(300);
     assert.equal(pidAlive(run.session.pid!), false);
     await eventually(() => children.every((p) => !pidAlive(p)), 'the agent\'s own children are gone', 3000);
-    assert.ok(info.signal === 'SIGTERM' || info.signal === 'SIGKILL');
+    // Ended by its end of input or by a signal: either way it did not end by itself mid-turn.
+    assert.ok(info.signal !== null || info.code === 0, JSON.stringify(info));
     assert.equal(run.sink.of('session.failed').length, 0, 'a stop is not a failure');
     assert.equal(run.sink.state().status, 'exited');
 

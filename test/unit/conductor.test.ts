@@ -32,6 +32,32 @@ describe('the conductor', function () {
     assert.equal(readFileSync(path.join(s.repo.worktree, 'src/core/tally.js'), 'utf8'), readFileSync(path.join(__dirname, '../../demo/template/src/core/tally.js'), 'utf8'));
   });
 
+  it('a turn the agent gives up on (its API cannot be reached) fails the task, and its session ends: no process is left waiting', async () => {
+    const s = await stage();
+    const id = await s.conductor.createTask({ title: 'Offline', prompt: 'Do it', agent: 'api-down' });
+    await eventually(() => taskStatus(s, id) === 'finished:failed', 'the task to fail', 30_000);
+    assert.match(s.feed.state.tasks[id]!.reason ?? '', /could not finish the turn: exception TypeError: fetch failed sending request/);
+    await eventually(() => sessionOf(s, id).status === 'exited', 'the session to end', 10_000);
+    assert.equal(pidAlive(sessionOf(s, id).pid!), false);
+    assert.equal(s.events().filter((e) => e.type === 'task.finished').length, 1, 'one ending, not "failed" then "stopped"');
+  });
+
+  it('the no-progress limit stops a turn that shows nothing, with the reason on the score; the task\'s idle budget overrides it', async () => {
+    const s = await stage({ noProgressSec: 1 });
+    const id = await s.conductor.createTask({ title: 'Silent', prompt: 'Think', agent: 'hang' });
+    await eventually(() => taskStatus(s, id) === 'finished:failed', 'the limit to stop the turn', 30_000);
+    assert.equal(s.feed.state.tasks[id]!.reason, 'Rehearsal: hangs hung (no output for 1 s) and was stopped.');
+    const notice = sessionOf(s, id).entries.find((e) => e.kind === 'notice' && /^No progress from Rehearsal: hangs for 1 s/.test(e.title));
+    assert.ok(notice, 'the score says why the turn was stopped');
+    await eventually(() => sessionOf(s, id).status === 'failed' && !pidAlive(sessionOf(s, id).pid!), 'no process left', 10_000);
+
+    const patient = await s.conductor.createTask({ title: 'Patient', prompt: 'Think', agent: 'hang', budgets: { idleSec: 600 } });
+    await eventually(() => sessionOf(s, patient).entries.some((e) => e.kind === 'message'), 'the second agent to speak', 30_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(taskStatus(s, patient), 'running', 'its own budget of 600 s holds, not the 1 s limit');
+    await s.conductor.stop(patient);
+  });
+
   it('journals every event the score shows, in order, on disk', async () => {
     const s = await stage();
     const id = await s.conductor.createTask({ title: 'Journal me', prompt: 'Do the feature', agent: 'rehearsal' });

@@ -38,7 +38,7 @@ export const TALLY = 'src/core/tally.js';
 
 const stages: Stage[] = [];
 
-export async function stageFor(options: { cap?: number; trusted?: boolean; profiles?: AgentProfile[]; workspace?: string; notes?: string[]; briefAgents?: boolean } = {}): Promise<Stage> {
+export async function stageFor(options: { cap?: number; trusted?: boolean; profiles?: AgentProfile[]; workspace?: string; notes?: string[]; briefAgents?: boolean; noProgressSec?: number } = {}): Promise<Stage> {
   const repo = tempRepo();
   const storage = realpathSync(mkdtempSync(path.join(tmpdir(), 'podium-storage-')));
   const journals = path.join(repo.outside, 'journals');
@@ -50,6 +50,8 @@ export async function stageFor(options: { cap?: number; trusted?: boolean; profi
     { id: 'slow', label: 'Rehearsal: slow', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'slow.json') },
     { id: 'brief', label: 'Rehearsal: brief', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'brief.json') },
     { id: 'missing', label: 'Not installed', kind: 'acp', command: 'podium-no-such-agent', args: [], env: {}, install: 'npm install -g podium-no-such-agent' },
+    { id: 'api-down', label: 'Rehearsal: API down', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(FIXTURE_SCRIPTS, 'api-down.json') },
+    { id: 'hang', label: 'Rehearsal: hangs', kind: 'rehearsal', command: 'node', args: [], env: {}, script: path.join(SHIPPED_SCRIPTS, 'hang.json') },
   ];
   const host: ConductorHost = {
     workspace: () => options.workspace ?? repo.worktree,
@@ -57,6 +59,7 @@ export async function stageFor(options: { cap?: number; trusted?: boolean; profi
     journalFolder: () => journals,
     flushIntervalMs: () => 20,
     maxConcurrentAgents: () => options.cap ?? 4,
+    noProgressSec: () => options.noProgressSec ?? 0,
     trusted: () => options.trusted ?? true,
     profiles: () => options.profiles ?? [...DEFAULT_PROFILES, ...extra],
     rehearsal: () => ({ entry, scriptsDir: SHIPPED_SCRIPTS }),
