@@ -446,7 +446,7 @@ export class Conductor {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.signOff.dispose();
+    await this.signOff.dispose();
     const runs = [...this.runs.values()];
     await Promise.all(runs.map(async (run) => {
       if (run.wallClock) clearTimeout(run.wallClock);

@@ -339,12 +339,17 @@ export class SignOff {
     this.tasks.delete(task);
   }
 
-  dispose(): void {
+  /**
+   * Stops staging: nothing new starts, and a staging in flight is waited for (its git processes still
+   * write in the worktrees, and its events still go to journals the caller is about to close).
+   */
+  async dispose(): Promise<void> {
     this.disposed = true;
     for (const t of this.tasks.values()) {
       if (t.timer) clearTimeout(t.timer);
       if (t.feedbackTimer) clearTimeout(t.feedbackTimer);
     }
+    await Promise.all([...this.tasks.values()].map((t) => t.running?.catch(() => undefined)));
   }
 
   private flushFeedback(task: string, t: Tracked): void {
