@@ -209,6 +209,8 @@ interface Added {
 async function checkImports(input: CheckInput, reader: ImportReader, layers: LayerMap, out: Finding[]): Promise<void> {
   const added: Added[] = [];
   const newDeps = new Map<string, string[]>();
+  /** What the changed files imported before the change (resolved in the new root: near enough for layers). */
+  const baseDeps = new Map<string, string[]>();
   const changedDeps = new Map<string, Dependency[] | null>();
   for (const file of input.files) {
     if (file.status === 'deleted') {
@@ -232,6 +234,11 @@ async function checkImports(input: CheckInput, reader: ImportReader, layers: Lay
     // A file that moved to another layer makes each of its imports a new one.
     const movedLayer = file.oldPath !== undefined && layers.of(file.oldPath)?.name !== layers.of(file.path)?.name;
     const fresh = movedLayer || !before || before.error ? after.imports : addedImports(before.imports, after.imports);
+    if (before && !before.error && input.rules.cycles.length > 0) {
+      const was: string[] = [];
+      for (const site of before.imports) for (const d of await reader.resolve(basePathOf, site)) if (d.target.kind === 'file') was.push(d.target.path);
+      baseDeps.set(basePathOf, was);
+    }
     const all: Dependency[] = [];
     for (const site of after.imports) {
       for (const dep of await reader.resolve(file.path, site)) {
@@ -256,7 +263,7 @@ async function checkImports(input: CheckInput, reader: ImportReader, layers: Lay
 
   if (input.rules.cycles.length > 0 && input.graph && added.some((a) => a.dep.target.kind === 'file')) {
     const graph = await input.graph();
-    checkCycles(input, graph, layers, added, newDeps, out);
+    checkCycles(input, graph, layers, added, newDeps, baseDeps, out);
   }
 }
 
@@ -343,13 +350,17 @@ function checkImportRule(r: ImportRule, a: Added, out: Finding[]): void {
  * whose target layer already reaches its source. Each new cycle is reported once, on the added import
  * that closes it.
  */
-function checkCycles(input: CheckInput, graph: GraphView, layers: LayerMap, added: readonly Added[], newDeps: ReadonlyMap<string, string[]>, out: Finding[]): void {
+function checkCycles(input: CheckInput, graph: GraphView, layers: LayerMap, added: readonly Added[], newDeps: ReadonlyMap<string, string[]>, baseDeps: ReadonlyMap<string, string[]>, out: Finding[]): void {
   const changed = new Set<string>();
   for (const f of input.files) {
     changed.add(f.path);
     if (f.oldPath) changed.add(f.oldPath);
   }
-  const before = layerEdges(layers, graph.files(), (f) => graph.dependencies(f));
+  // The graph may hold either side of the changed files (a task's base, or a checkout of the new side
+  // on the command line): both sides are laid over it from what the change itself says.
+  const beforeFiles = new Set([...graph.files(), ...baseDeps.keys()]);
+  for (const f of input.files) if (f.status === 'added') beforeFiles.delete(f.path);
+  const before = layerEdges(layers, beforeFiles, (f) => (changed.has(f) ? (baseDeps.get(f) ?? []) : graph.dependencies(f)));
   const afterFiles = new Set([...graph.files(), ...newDeps.keys()]);
   for (const f of input.files) if (f.status === 'deleted') afterFiles.delete(f.path);
   const after = layerEdges(layers, afterFiles, (f) => (changed.has(f) ? (newDeps.get(f) ?? []) : graph.dependencies(f)));

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Conductor } from '../conductor/conductor';
 import type { ScoreFeed } from '../conductor/scoreFeed';
-import { hunksAwaitingSignOff, hunkWarnings, isAwaiting, newStartOf, warningShort, type HunkState } from '../score';
+import { hunksAwaitingSignOff, hunkWarnings, isAwaiting, newStartOf, ruleReason, warningShort, type HunkState } from '../score';
 import { readFileAtCommit } from '../stage/blobs';
 
 export const SCHEME = 'podium';
@@ -75,6 +75,10 @@ class HunkLenses implements vscode.CodeLensProvider {
         new vscode.CodeLens(range, { title: `$(check) Approve${warn}`, command: 'podium.approveHunk', arguments: [h.hunk.id] }),
         new vscode.CodeLens(range, { title: '$(close) Reject…', command: 'podium.rejectHunk', arguments: [h.hunk.id] }),
       );
+      // A broken rule is one click from the rejection that tells the agent so, in the notes' words.
+      if (first?.rule && first.kind !== 'overlap' && first.kind !== 'stale' && first.kind !== 'conflict') {
+        lenses.push(new vscode.CodeLens(range, { title: `$(law) Reject: ${first.rule}`, tooltip: 'Reject this change and tell the agent the rule it breaks', command: 'podium.rejectHunk', arguments: [h.hunk.id, ruleReason(first)] }));
+      }
     }
     return lenses;
   }

@@ -83,7 +83,10 @@ describe('end to end: coherence in the demo', function () {
     const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '--diff', '-', '--json'], { cwd: worktree, input: diff, encoding: 'utf8' });
     assert.equal(cli.status, 1, `an error-level rule is broken, so it exits 1: ${cli.stderr}`);
     const findings = JSON.parse(cli.stdout) as { rule: string; from: string; to: string; line: number; severity: string }[];
-    assert.deepEqual(findings.map((f) => [f.rule, f.severity, f.from, f.to, f.line]), [['layer:core', 'error', 'src/core/tally.js', 'src/ui/render.js', 2]]);
+    // The same two findings the score shows: the layer rule, and the cycle the import closes (ui imports core).
+    assert.deepEqual(findings.map((f) => [f.rule, f.severity, f.from, f.to, f.line]).sort(), [['cycles', 'error', 'src/core/tally.js', 'src/ui/render.js', 2], ['layer:core', 'error', 'src/core/tally.js', 'src/ui/render.js', 2]]);
+    const cards = await frame.locator('article[data-hunk] .so-warning').allInnerTexts();
+    assert.equal(cards.length, 2, 'the card shows both');
 
     // The Problems panel has it too, from Podium, with the rule as its code.
     await runCommand(p, 'View: Focus Problems (Errors, Warnings, Infos)');
@@ -98,18 +101,25 @@ describe('end to end: coherence in the demo', function () {
 
     // One action, from the problem itself: its quick fix rejects the hunk with the rule as the
     // reason. The agent hears the rule and answers.
-    await problem.dblclick();
-    await p.locator('.monaco-editor .view-lines', { hasText: "import { renderSummary } from '../ui/render.js';" }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await p.keyboard.press('Control+.');
-    const fix = p.locator('.action-widget .monaco-list-row, .context-view .action-item', { hasText: 'Reject with this rule as the reason' }).first();
+    // (The agent's version is read-only, so the fixes are offered on the problem itself.)
+    await problem.click();
+    await problem.locator('.codicon-light-bulb, .codicon-lightbulb').first().click();
+    const fix = p.locator('.context-view .action-item, .action-widget .monaco-list-row', { hasText: 'Reject with this rule as the reason' }).first();
     await fix.waitFor({ state: 'visible', timeout: 30_000 });
     await fix.click();
+    // The panel below would hide the score's entries: put it away, as an engineer would.
+    await runCommand(p, 'View: Toggle Panel Visibility');
     await runCommand(p, 'Podium: Open Score');
-    await frame.locator('vscode-textfield.search input').fill('take this into account');
-    await frame.locator('.lane-entries .entry', { hasText: 'I will take this into account' }).first().waitFor({ state: 'visible', timeout: 60_000 });
-    await frame.locator('vscode-textfield.search input').fill('It breaks the rule');
-    await frame.locator('.lane-entries .entry', { hasText: 'Feedback sent' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    // The warning went with the hunk: nothing is left in the Problems panel for it.
+    // The rehearsal agent answers by repeating what it heard: the rule, in the notes' words.
+    await frame.locator('vscode-textfield.search input').fill('It breaks the rule “layer:core”');
+    await frame.locator('.lane-entries .entry', { hasText: 'Feedback sent' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const answer = frame.locator('.lane-entries .entry', { hasText: 'You said:' }).first();
+    await answer.waitFor({ state: 'visible', timeout: 60_000 });
+    await answer.click();
+    await frame.getByText(/never imports from `src\/ui`/).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const answered = path.join(RESULTS, 'e2e-coherence-answered.png');
+    await p.screenshot({ path: answered });
+    // The warnings went with the hunk: nothing is left in the Problems panel for it.
     await runCommand(p, 'View: Focus Problems (Errors, Warnings, Infos)');
     await p.locator('.markers-panel .monaco-list-row', { hasText: 'core may not import ui' }).first().waitFor({ state: 'detached', timeout: 30_000 });
   });

@@ -63,7 +63,9 @@ describe('podium check', function () {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^src\/core\/tally\.js:2 {2}error {2}layer:core {2}src\/core\/tally\.js \(core\) imports \.\.\/ui\/render\.js \(ui\): core may not import ui\.$/m);
     assert.match(r.stdout, /rule at ARCHITECTURE\.md:\d+ — `src\/core` is pure logic: it never imports from `src\/ui`/);
-    assert.match(r.stdout, /1 error, 0 warnings/);
+    // ui already imports core, so the same import also closes a cycle between the layers.
+    assert.match(r.stdout, /^src\/core\/tally\.js:2 {2}error {2}cycles {2}src\/core\/tally\.js imports \.\.\/ui\/render\.js, closing a dependency cycle between layers: core → ui → core\.$/m);
+    assert.match(r.stdout, /2 errors, 0 warnings/);
   });
 
   it('checks only what is staged: the same change left unstaged passes', () => {
@@ -79,7 +81,10 @@ describe('podium check', function () {
     const diff = execFileSync('git', ['diff'], { cwd: dir, encoding: 'utf8' });
     const r = podium(dir, ['--diff', '-', '--json'], diff);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), [{ rule: 'layer:core', severity: 'error', kind: 'layer', path: 'src/core/tally.js', from: 'src/core/tally.js', to: 'src/ui/render.js', line: 2, text: 'src/core/tally.js (core) imports ../ui/render.js (ui): core may not import ui.' }]);
+    assert.deepEqual(JSON.parse(r.stdout), [
+      { rule: 'cycles', severity: 'error', kind: 'cycle', path: 'src/core/tally.js', from: 'src/core/tally.js', to: 'src/ui/render.js', line: 2, text: 'src/core/tally.js imports ../ui/render.js, closing a dependency cycle between layers: core → ui → core.' },
+      { rule: 'layer:core', severity: 'error', kind: 'layer', path: 'src/core/tally.js', from: 'src/core/tally.js', to: 'src/ui/render.js', line: 2, text: 'src/core/tally.js (core) imports ../ui/render.js (ui): core may not import ui.' },
+    ]);
   });
 
   it('says a diff whose new side is not on disk cannot be checked there, rather than check the wrong lines', () => {
