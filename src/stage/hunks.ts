@@ -107,7 +107,7 @@ export async function stageTask(options: StageTaskOptions): Promise<StageResult>
   const limits: StageLimits = { ...DEFAULT_STAGE_LIMITS, ...options.limits };
   const git: GitCallOptions = { gitPath: options.gitPath, signal: options.signal };
   const scope = options.scope ?? '';
-  const { root, indexFile, base, gitDir, linked } = await locate(options.worktreeDir, options.repo, options.baseCommit, git);
+  const { root, indexFile, base, gitDir, linked } = await locateOnce(options.worktreeDir, options.repo, options.baseCommit, git);
   // Carried paths (node_modules, .env…) are never the agent's change, whatever it does to them or to
   // .gitignore: every command that lists or diffs leaves them out.
   const carried = await carriedPaths(gitDir);
@@ -500,6 +500,25 @@ function supersede(previous: readonly StagedFile[], files: readonly StagedFile[]
     else withdrawn.push(old.id);
   }
   return { superseded, withdrawn };
+}
+
+type Located = Awaited<ReturnType<typeof locate>>;
+const located = new Map<string, Located>();
+
+/**
+ * `locate`, once per worktree, base and repository: a task is staged again and again, and with many
+ * agents at once every git process the host starts is time its event loop waits (Node waits for each
+ * child to start). Checked again when the worktree's `.git` is gone.
+ */
+async function locateOnce(worktreeDir: string, repo: string, baseCommit: string, git: GitCallOptions): Promise<Located> {
+  const key = `${worktreeDir}\0${repo}\0${baseCommit}`;
+  const hit = located.get(key);
+  if (hit && (await fs.stat(path.join(hit.root, '.git')).then(() => true, () => false))) return hit;
+  const fresh = await locate(worktreeDir, repo, baseCommit, git);
+  located.delete(key);
+  located.set(key, fresh);
+  if (located.size > 256) located.delete(located.keys().next().value!);
+  return fresh;
 }
 
 /**
