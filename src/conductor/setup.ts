@@ -39,7 +39,8 @@ const OUTPUT_INTERVAL_MS = 250;
 const MAX_SHOWN_OUTPUT = 256 * 1024;
 const FAILURE_TAIL_CHARS = 2000;
 
-/** The marker, beside a worktree's git files, that its setup ran to the end. */
+/** Markers, beside a worktree's git files, that its carry and its setup ran to the end. */
+const CARRY_DONE_FILE = 'podium-carry-done';
 const SETUP_DONE_FILE = 'podium-setup-done';
 
 export interface PrepareOptions {
@@ -48,7 +49,7 @@ export interface PrepareOptions {
   workspace: string;
   /** The worktree's folder that mirrors the workspace: carry's target and the commands' folder. */
   workspaceDir: string;
-  /** A worktree just made: carry into it. A worktree kept from an earlier run already has what was carried. */
+  /** A worktree just made: carry into it. One kept from an earlier run has what was carried, unless that failed. */
   fresh: boolean;
   /** Run the setup even though it completed in this worktree before (a restart that asks for it). */
   rerunSetup: boolean;
@@ -62,7 +63,10 @@ export interface PrepareOptions {
  */
 export async function prepareWorktree(options: PrepareOptions): Promise<void> {
   const { prep, emit } = options;
-  if (options.fresh && prep.carry.length > 0) {
+  const gitDir = await worktreeGitDir(options.workspaceDir);
+  const carryMarker = path.join(gitDir, CARRY_DONE_FILE);
+  // A worktree kept from an earlier run has what was carried, unless carrying failed there.
+  if (prep.carry.length > 0 && (options.fresh || !(await exists(carryMarker)))) {
     let carried: CarryResult;
     try {
       carried = await carryIgnored({ workspace: options.workspace, workspaceDir: options.workspaceDir, rules: prep.carry, signal: options.signal });
@@ -70,13 +74,12 @@ export async function prepareWorktree(options: PrepareOptions): Promise<void> {
       options.signal.throwIfAborted();
       throw new PreparationError((error as Error).message, { cause: error });
     }
+    await fs.writeFile(carryMarker, `${JSON.stringify(prep.carry)}\n`);
     emit({ type: 'notice', level: 'info', code: 'worktree-carry', text: describeCarry(carried) });
   }
   if (prep.setup.length === 0) return;
-  const gitDir = await worktreeGitDir(options.workspaceDir);
   const marker = path.join(gitDir, SETUP_DONE_FILE);
-  const done = await fs.stat(marker).then(() => true, () => false);
-  if (done && !options.rerunSetup) return;
+  if ((await exists(marker)) && !options.rerunSetup) return;
   await fs.rm(marker, { force: true });
   emit({ type: 'notice', level: 'info', code: 'worktree-setup', text: `Setting up the worktree: ${prep.setup.length === 1 ? 'one command' : `${prep.setup.length} commands`} from podium.worktrees.setup.` });
   for (const [i, argv] of prep.setup.entries()) {
@@ -180,6 +183,10 @@ function describeCarry(result: CarryResult): string {
   if (result.unmatched.length > 0) sentences.push(`No ignored path matched ${result.unmatched.map((g) => `"${g}"`).join(', ')}.`);
   for (const s of result.skipped) sentences.push(`Left ${s.path} alone: ${s.reason}.`);
   return sentences.join(' ');
+}
+
+function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(() => true, () => false);
 }
 
 async function worktreeGitDir(dir: string): Promise<string> {
