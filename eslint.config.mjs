@@ -8,7 +8,7 @@ const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'crypto', 'zlib', 'st
 const browserSafe = 'The score core and the webview run in the browser too: no Node built-ins.';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-test/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'demo/workspace/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'demo/workspace/**', 'test-results/**', '.bench-cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

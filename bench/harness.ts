@@ -10,13 +10,13 @@ import * as path from 'node:path';
 /**
  * One line of the results. `ratio` says how many times better Podium does than the baseline, whatever
  * the unit: baseline/podium for times ('ms'), podium/baseline for rates ('events/s'). Podium-only
- * figures have no baseline and no ratio.
+ * figures (and shares of a core, megabytes) have no baseline and no ratio.
  */
 export interface BenchResult {
   name: string;
   podium: number;
   baseline: number | null;
-  unit: 'ms' | 'events/s';
+  unit: 'ms' | 'events/s' | '%' | 'MB';
   ratio: number | null;
 }
 

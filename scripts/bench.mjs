@@ -10,6 +10,7 @@
  *   npm run bench -- --only journal   some sections (comma-separated ids)
  *   npm run bench -- --quick          small sizes: checks the benchmark runs, figures not meaningful
  *   npm run bench -- --json           also writes bench-results/bench.json
+ *   npm run bench -- --clean          removes .bench-cache/ (the scale section's generated repositories) and stops
  *
  * Figures are printed, never asserted: a shared CI machine is too noisy for thresholds.
  */
@@ -25,9 +26,18 @@ const SECTIONS = [
   { id: 'journal', module: 'bench/journal.ts', targets: { append: 100, load: 0.5 } },
   { id: 'hunks', module: 'bench/hunks.ts' },
   { id: 'ui', module: 'bench/ui.ts', targets: { firstPaintMs: 200, frameMs: 16, p99LatencyMs: 50 } },
+  // Builds repositories of 10k and 100k files (about 1.5 GB on disk) into .bench-cache/ the first time.
+  { id: 'scale', module: 'bench/scale.ts' },
+  { id: 'agents', module: 'bench/agents.ts' },
 ];
 
 const args = process.argv.slice(2);
+if (args.includes('--clean')) {
+  const cache = path.join(ROOT, '.bench-cache');
+  rmSync(cache, { recursive: true, force: true });
+  console.log(`Removed ${cache}.`);
+  process.exit(0);
+}
 const json = args.includes('--json');
 const quick = args.includes('--quick');
 const onlyArg = args.find((a, i) => a.startsWith('--only=') || args[i - 1] === '--only');
@@ -71,7 +81,7 @@ if (json) {
 if (failed) process.exitCode = 1;
 
 function printTable(rows) {
-  const fmt = (n, unit) => (n === null ? '—' : `${n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 2 : 0 })} ${unit}`);
+  const fmt = (n, unit) => (n === null ? '—' : `${n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 2 : 0 })}${unit === '%' ? '' : ' '}${unit}`);
   const table = rows.map((r) => [
     r.name,
     fmt(r.podium, r.unit),
@@ -93,5 +103,14 @@ function printTargets(rows) {
   const goals = [];
   if (append10k) goals.push(`append 10k ≥ 100× faster than whole-file rewrite: ${append10k.ratio >= 100 ? 'met' : 'NOT met'} (${append10k.ratio.toFixed(0)}×)`);
   if (load) goals.push(`load + reduce ≥ 50% of bare JSON.parse throughput: ${load.ratio >= 0.5 ? 'met' : 'NOT met'} (${(load.ratio * 100).toFixed(0)}%)`);
+  // Scale (issue 12): at 100k files staging within 2× of git status + git diff, a worktree within 1.5×
+  // of git worktree add, and 32 agents' events in their journals within 50 ms at p99.
+  const at100k = (prefix) => rows.find((r) => r.name.startsWith(prefix) && r.name.includes('100,000 files'));
+  const stage1 = at100k('stage after a one-line edit');
+  const worktree = at100k('task worktree, ');
+  const agents = rows.find((r) => /^32 agents streaming: event to journal p99/.test(r.name));
+  if (stage1) goals.push(`staging after a one-line edit at 100k files within 2× of git status + git diff: ${stage1.podium <= 2 * stage1.baseline ? 'met' : 'NOT met'} (${(stage1.podium / stage1.baseline).toFixed(2)}× as long)`);
+  if (worktree) goals.push(`task worktree at 100k files within 1.5× of git worktree add: ${worktree.podium <= 1.5 * worktree.baseline ? 'met' : 'NOT met'} (${(worktree.podium / worktree.baseline).toFixed(2)}× as long)`);
+  if (agents) goals.push(`32 agents, event to journal p99 < 50 ms: ${agents.podium < 50 ? 'met' : 'NOT met'} (${agents.podium.toFixed(0)} ms)`);
   if (goals.length > 0) console.log(`\nTargets:\n  ${goals.join('\n  ')}`);
 }

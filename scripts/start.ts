@@ -7,7 +7,7 @@
  * Options: --port N (default: PODIUM_PORT or 8765), --keep (reuse demo/workspace as it is).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, startCodeServer } from '../test/harness/codeServer';
 import { installPackagedExtension } from '../test/e2e/packagedExtension';
@@ -22,10 +22,20 @@ function git(...argv: string[]): void {
   execFileSync('git', argv, { cwd: demo, stdio: 'ignore' });
 }
 
+function npm(...argv: string[]): void {
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', argv, { cwd: demo, stdio: 'ignore', shell: process.platform === 'win32' });
+}
+
 function layOutDemo(): void {
   if (keep && existsSync(demo)) return;
   rmSync(demo, { recursive: true, force: true });
   cpSync(path.join(ROOT, 'demo', 'template'), demo, { recursive: true });
+  // What the project's tests need and git does not hold, as an engineer's checkout has it: its
+  // node_modules (a local package, so no network), its .env and its generated code. Task worktrees
+  // get the first two carried and the third from the setup (demo/template/.vscode/settings.json).
+  npm('ci', '--offline', '--no-audit', '--no-fund');
+  copyFileSync(path.join(demo, '.env.example'), path.join(demo, '.env'));
+  npm('run', 'generate');
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 'demo@podium.invalid');
   git('config', 'user.name', 'Podium Demo');

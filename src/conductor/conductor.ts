@@ -26,6 +26,7 @@ import { messageOf as message } from '../agents/sessionKit';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
 import { Coherence, type CoherenceEngine, type CoherenceSettings } from './coherence';
+import { prepareWorktree, type WorktreePreparation } from './setup';
 import { SignOff } from './signOff';
 import type { FileContent } from '../stage/apply';
 
@@ -48,6 +49,8 @@ export interface ConductorHost {
   /** The rehearsal agent's entry (dist/rehearsal.js) and its shipped scripts. */
   rehearsal(): { entry: string; scriptsDir: string };
   secrets(names: string[]): Promise<Map<string, string>>;
+  /** What new task worktrees get before the agent enters (carried files, setup commands); none when absent. */
+  worktreePreparation?(): WorktreePreparation;
   /** A permission question is waiting for the engineer (the editor may also show a notification). */
   permissionAsked(task: TaskSpec, session: string, ask: PermissionAsk): void;
   /** The engineer's current text of a workspace file, unsaved edits included; null when absent. */
@@ -103,6 +106,10 @@ interface TaskRun {
   feedback?: string;
   /** Taken up from an earlier window, whose worktree is gone (removed by hand): nothing to apply from. */
   worktreeLost?: boolean;
+  /** Stops the worktree's preparation (carry, setup) when the task is stopped. */
+  preparing?: AbortController;
+  /** The next entry runs the setup again even where it completed (a restart that asked for it). */
+  rerunSetup?: boolean;
 }
 
 const STOP_GRACE_MS = 3000;
@@ -278,6 +285,7 @@ export class Conductor {
     if (run.phase === 'finished') return;
     const wasWorking = run.phase === 'running' || run.phase === 'starting';
     run.session.stopping = true;
+    run.preparing?.abort(new Error('Stopped by the engineer.'));
     this.cancelQuestions(run);
     await run.session.agent?.stop(STOP_GRACE_MS);
     if (wasWorking) this.finish(run, run.budgetStop ? 'budget' : 'stopped', run.budgetStop ?? 'Stopped by the engineer.');
@@ -308,8 +316,11 @@ export class Conductor {
     this.followTurn(run, agent.prompt(text, 'followup'));
   }
 
-  /** Runs a finished task again in a new session (and journal), in the same worktree when it still exists. */
-  async restart(taskId: string): Promise<void> {
+  /**
+   * Runs a finished task again in a new session (and journal), in the same worktree when it still
+   * exists. The worktree's setup runs again only when `setup` asks for it (or it never completed).
+   */
+  async restart(taskId: string, options: { setup?: boolean } = {}): Promise<void> {
     const run = this.run(taskId);
     if (run.phase === 'closed') throw new Error(`"${run.spec.title}" is closed; hand out a new task instead.`);
     if (run.phase !== 'finished') throw new Error(`"${run.spec.title}" is still ${run.phase}; stop it before restarting.`);
@@ -322,6 +333,7 @@ export class Conductor {
     run.outcome = undefined;
     run.cancelRequested = false;
     run.budgetStop = undefined;
+    run.rerunSetup = options.setup === true;
     await this.emitDurable(run, { type: 'task.created', task: run.spec });
     this.emit(run, { type: 'task.queued', task: run.spec.id, reason: 'Restarted by the engineer.' });
     this.schedule();
@@ -451,6 +463,8 @@ export class Conductor {
     await Promise.all(runs.map(async (run) => {
       if (run.wallClock) clearTimeout(run.wallClock);
       this.cancelQuestions(run);
+      run.preparing?.abort(new Error('VS Code closed the window.'));
+      if (run.phase === 'starting' && !run.session.agent) this.finish(run, 'stopped', 'VS Code closed the window while the worktree was being prepared.');
       if (run.session.agent && run.phase !== 'finished' && run.phase !== 'closed') {
         run.session.stopping = true;
         const working = run.phase === 'running' || run.phase === 'starting';
@@ -515,18 +529,31 @@ export class Conductor {
       if (!this.host.trusted()) throw new Error('The workspace is no longer trusted; Podium does not start agents in it.');
       const profile = this.profile(run.spec.agent);
       adapter = this.adapterFor(profile);
+      const workspace = this.host.workspace();
+      const fresh = !run.worktree;
       if (!run.worktree) {
-        const workspace = this.host.workspace();
         if (!workspace) throw new Error('No workspace folder is open.');
         run.worktree = await createTaskWorktree({ workspace, storageDir: this.host.storageDir(), taskId: run.spec.id, title: run.spec.title });
         const { dir, workspaceDir, branch, baseCommit, sourceHead } = run.worktree;
         await this.emitDurable(run, { type: 'task.worktree', task: run.spec.id, dir, workspaceDir, branch, baseCommit, sourceHead });
+      }
+      const prep = this.host.worktreePreparation?.();
+      if (prep && workspace && (prep.carry.length > 0 || prep.setup.length > 0) && run.phase === 'starting') {
+        run.preparing = new AbortController();
+        const rerunSetup = run.rerunSetup === true;
+        run.rerunSetup = false;
+        try {
+          await prepareWorktree({ prep, workspace, workspaceDir: run.worktree.workspaceDir, fresh, rerunSetup, emit: (body) => this.emit(run, body), signal: run.preparing.signal });
+        } finally {
+          run.preparing = undefined;
+        }
       }
       this.signOff.track(run.spec.id, run.worktree);
       launch = await this.launchFor(profile, run);
       // The agent hears the architecture before it breaks it: the rules' digest rides with the first prompt.
       brief = await this.coherence.brief();
     } catch (err) {
+      if (run.phase !== 'starting') return; // stopped while the worktree was being made or prepared
       const reason = message(err);
       this.emit(run, { type: 'session.failed', reason });
       this.finish(run, 'failed', reason);

@@ -224,7 +224,8 @@ class Player {
     const messageId = `${this.session.id}-m${++this.session.messages}`;
     for (let i = 0; i < text.length; i += size) {
       if (this.session.cancelled) return false;
-      await this.update({ sessionUpdate: kind, messageId, content: { type: 'text', text: text.slice(i, i + size) } });
+      const piece = text.slice(i, i + size);
+      await this.update({ sessionUpdate: kind, messageId, content: { type: 'text', text: this.script.stampChunks ? `[sent:${Date.now()}]${piece}` : piece } });
       if (this.script.chunkDelayMs) await this.pause(this.script.chunkDelayMs);
     }
     return true;

@@ -39,6 +39,8 @@
  * - on cue: `crash` `{code?, stderr?}` (exits), `hang` (never answers again, ignores cancel),
  *   `flood` `{kb?, lines?, to?}` (a mass of output), `malformed` `{text}` (a raw non-JSON line on stdout).
  *
+ * A script may set `chunkSize`, `chunkDelayMs` and `stampChunks` (each chunk then starts with the time
+ * it was sent, `[sent:<ms>]`, so a benchmark can measure how long it took to reach the journal).
  * A turn may set `stopReason` (default "end_turn") and `usage` `{inputTokens, outputTokens}`, or
  * `error` `{code?, message}`: the prompt is then answered with that error (a turn the agent gives up on).
  */
@@ -98,6 +100,8 @@ export interface Script {
   chunkSize?: number;
   /** Pause between chunks (default 0). */
   chunkDelayMs?: number;
+  /** Each streamed chunk starts with `[sent:<ms since the epoch>]`, the moment it was sent: for measuring latency. */
+  stampChunks?: boolean;
   /** When set, `session/new` is refused with ACP's auth_required error, like an agent nobody signed in to. */
   auth?: 'required';
   turns: Turn[];
@@ -162,6 +166,7 @@ const script = z.object({
   agent: z.object({ name: nonEmpty.optional(), title: nonEmpty.optional(), version: nonEmpty.optional() }).strict().optional(),
   chunkSize: z.number().int().min(1).max(1_000_000).optional(),
   chunkDelayMs: z.number().int().min(0).max(10_000).optional(),
+  stampChunks: z.boolean().optional(),
   auth: z.literal('required').optional(),
   turns: z.array(turn),
   afterTurns: z.enum(['echo', 'end']).optional(),

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runGit } from './git';
+import { readPathAtCommit } from './catFile';
 import { stageGit, type GitCallOptions } from './stageError';
 
 /**
@@ -121,8 +121,11 @@ export function pathBatches(paths: readonly string[], maxCount = 100, maxChars =
   return batches;
 }
 
-/** A file's text at a commit (for example a task's base), or null when the commit has no such file. */
+/**
+ * A file's text at a commit (for example a task's base), or null when the commit has no such file.
+ * Read through the repository's long-lived `git cat-file --batch` (catFile.ts).
+ */
 export async function readFileAtCommit(repo: string, commit: string, relPath: string): Promise<string | null> {
-  const result = await runGit(['show', `${commit}:${relPath}`], { cwd: repo, okExitCodes: [0, 128] });
-  return result.exitCode === 0 ? result.stdout : null;
+  const bytes = await readPathAtCommit(repo, commit, relPath);
+  return bytes === null ? null : bytes.toString('utf8');
 }

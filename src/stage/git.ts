@@ -31,6 +31,8 @@ export interface GitRunOptions {
   /** Exit codes besides 0 that are answers rather than failures (`show-ref --verify` exits 1, etc). */
   okExitCodes?: readonly number[];
   signal?: AbortSignal;
+  /** Written to git's stdin, which is then closed (for `--stdin` commands); otherwise stdin is /dev/null. */
+  input?: string | Buffer;
 }
 
 export interface GitResult {
@@ -133,8 +135,9 @@ export function runGit(args: readonly string[], options: GitRunOptions): Promise
       child = spawn(gitPath, ['--no-pager', ...args], {
         cwd,
         env: gitEnvironment(options.env),
-        // stdin is /dev/null: a command or hook that would read it gets EOF instead of hanging.
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // stdin is /dev/null unless there is input: a command or hook that would read it gets EOF
+        // instead of hanging.
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         windowsHide: true,
         // Its own process group (POSIX), so stopping it also stops what it started (hooks, aliases)
         // and nothing it runs can reach a terminal to prompt on.
@@ -185,6 +188,11 @@ export function runGit(args: readonly string[], options: GitRunOptions): Promise
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
 
+    if (options.input !== undefined && child.stdin) {
+      // git may exit before reading everything (a failure): that shows in its exit code, not as EPIPE.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
     child.stdout?.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;
       if (outBytes > maxBuffer) stop('output-too-large', `printed more than ${maxBuffer} bytes and was stopped.`);

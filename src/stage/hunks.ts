@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitError, type GitFailure } from './git';
 import { pathBatches, treeSizes } from './blobs';
+import { carriedPaths } from './carry';
 import { hunksTouch } from './overlap';
 import { parsePatch, parseRaw, type PatchFile, type RawEntry } from './patch';
 import { StageError, stageGit, type GitCallOptions } from './stageError';
@@ -106,35 +107,105 @@ export async function stageTask(options: StageTaskOptions): Promise<StageResult>
   const limits: StageLimits = { ...DEFAULT_STAGE_LIMITS, ...options.limits };
   const git: GitCallOptions = { gitPath: options.gitPath, signal: options.signal };
   const scope = options.scope ?? '';
-  const { root, indexFile, base } = await locate(options.worktreeDir, options.repo, options.baseCommit, git);
+  const { root, indexFile, base, gitDir, linked } = await locateOnce(options.worktreeDir, options.repo, options.baseCommit, git);
+  // Carried paths (node_modules, .env…) are never the agent's change, whatever it does to them or to
+  // .gitignore: every command that lists or diffs leaves them out.
+  const carried = await carriedPaths(gitDir);
+  const scopeSpec = carried.length > 0 ? [':/', ...carried.map((p) => `:(top,literal,exclude)${p}`)] : [];
+  const limited = scopeSpec.length > 0 ? ['--', ...scopeSpec] : [];
 
-  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'podium-stage-'));
-  const env = { GIT_INDEX_FILE: path.join(scratch, `stage-${randomBytes(4).toString('hex')}.index`) };
-  try {
-    try {
-      // Starting from a copy keeps git's stat cache: only files whose stat changed are read again.
-      // The copy must keep the original's timestamps: git re-reads an entry whose file changed in the
-      // same second the index was written ("racily clean") only if the index is not newer than it, and
-      // a fresh mtime would make a same-size edit made in that second invisible.
-      const stat = await fs.stat(indexFile);
-      await fs.copyFile(indexFile, env.GIT_INDEX_FILE);
-      await fs.utimes(env.GIT_INDEX_FILE, stat.atime, stat.mtime);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await stageGit(root, ['read-tree', 'HEAD'], git, { env });
-    }
+  return withStageIndex({ root, indexFile, gitDir, linked, git }, async (env) => {
     // core.safecrlf would otherwise let a line-ending conversion warning become a refusal to stage.
-    await stageGit(root, ['-c', 'core.safecrlf=false', 'add', '--all'], git, { env, timeoutMs: limits.addTimeoutMs });
+    // The untracked cache lets the next staging skip reading folders whose mtime did not change.
+    const added = await stageGit(root, ['-c', 'core.safecrlf=false', '-c', 'core.untrackedCache=true', '-c', 'advice.addIgnoredFile=false', 'add', '--all', ...limited], git, {
+      env,
+      timeoutMs: limits.addTimeoutMs,
+      okExitCodes: limited.length > 0 ? [1] : [],
+    });
+    // git adds everything else, then exits 1 to say that pathspecs named ignored paths: that is
+    // what excluding a carried, still-ignored path looks like to it. Any other complaint is a failure.
+    const namedIgnored = added.stderr.includes('The following paths are ignored by one of your .gitignore files:');
+    if (added.exitCode === 1 && (!namedIgnored || /^(error|fatal):/m.test(added.stderr))) {
+      throw new StageError('git-failed', `\`git add --all\` in "${root}" failed (exit code 1): ${added.stderr}`);
+    }
     const raw = await stageGit(
       root,
-      [...DIFF_CONFIG, 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--find-renames', '--no-ext-diff', '--ignore-submodules=none', '--no-relative', base],
+      [...DIFF_CONFIG, 'diff', '--cached', '--raw', '-z', '--no-abbrev', '--find-renames', '--no-ext-diff', '--ignore-submodules=none', '--no-relative', base, ...limited],
       git,
       { env, timeoutMs: limits.addTimeoutMs },
     );
-    const files = await buildFiles(parseRaw(raw.stdout), { root, base, env, limits, scope, git });
+    const files = await buildFiles(parseRaw(raw.stdout), { root, base, env, limits, scope, git, scopeSpec });
     return { files, ...supersede(options.previous ?? [], files) };
+  });
+}
+
+/** The private index a staging records the worktree in, and how it was found. */
+interface StageIndexPlace {
+  root: string;
+  /** The worktree's own index (the agent's). */
+  indexFile: string;
+  gitDir: string;
+  /** A linked worktree (a task's), whose git folder Podium may keep a file in. */
+  linked: boolean;
+  git: GitCallOptions;
+}
+
+/** The name of a task's kept staging index, in its worktree's git folder (removed with the worktree). */
+export const STAGE_INDEX_FILE = 'podium-stage.index';
+
+const indexQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` with `GIT_INDEX_FILE` set to a private index that starts as the worktree's state at the
+ * last staging. A task worktree keeps it between stagings (beside its git files, so it goes with the
+ * worktree): git's stat cache and untracked cache in it stay warm, and files the agent did not touch
+ * are not read again. Stagings of one worktree take turns. Anywhere else (the engineer's own working
+ * tree, or the kept index held by another window's git), a throwaway copy of the worktree's index.
+ */
+async function withStageIndex<T>(place: StageIndexPlace, fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  if (place.linked) {
+    const kept = path.join(place.gitDir, STAGE_INDEX_FILE);
+    const run = (indexQueues.get(kept) ?? Promise.resolve()).then(async () => {
+      if (await fs.stat(`${kept}.lock`).then(() => true, () => false)) return undefined;
+      if (!(await fs.stat(kept).then(() => true, () => false))) await seedIndex(place, kept);
+      return fn({ GIT_INDEX_FILE: kept });
+    });
+    const tail = run.catch(() => undefined);
+    indexQueues.set(kept, tail);
+    try {
+      const result = await run;
+      if (result !== undefined) return result;
+    } catch (error) {
+      // A kept index that git can no longer read is rebuilt next time rather than failing every staging.
+      if (!(error instanceof StageError) || !/index file|index\.lock|bad signature|smaller than expected/i.test(error.message)) throw error;
+      await fs.rm(kept, { force: true });
+    } finally {
+      if (indexQueues.get(kept) === tail) indexQueues.delete(kept);
+    }
+  }
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'podium-stage-'));
+  try {
+    const temp = path.join(scratch, `stage-${randomBytes(4).toString('hex')}.index`);
+    await seedIndex(place, temp);
+    return await fn({ GIT_INDEX_FILE: temp });
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Starts a private index as a copy of the worktree's own (or, without one, of its HEAD). */
+async function seedIndex(place: StageIndexPlace, file: string): Promise<void> {
+  try {
+    // Starting from a copy keeps git's stat cache: only files whose stat changed are read again.
+    // The copy must keep the original's timestamps: git re-reads an entry whose file changed in the
+    // same second the index was written ("racily clean") only if the index is not newer than it, and
+    // a fresh mtime would make a same-size edit made in that second invisible.
+    const stat = await fs.stat(place.indexFile);
+    await fs.copyFile(place.indexFile, file);
+    await fs.utimes(file, stat.atime, stat.mtime);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await stageGit(place.root, ['read-tree', 'HEAD'], place.git, { env: { GIT_INDEX_FILE: file } });
   }
 }
 
@@ -175,6 +246,8 @@ interface Context {
   limits: StageLimits;
   scope: string;
   git: GitCallOptions;
+  /** Pathspecs that leave carried paths out of a diff over everything; empty when nothing was carried. */
+  scopeSpec: string[];
 }
 
 /** The content comparison of one file, or why there is none. */
@@ -289,12 +362,16 @@ async function diffIndexedSplitting(batch: Work[], ctx: Context): Promise<void> 
 
 /** One `git diff --cached -p`; false when it ran over its time or output limit. */
 async function diffIndexedBatch(batch: Work[], withPaths: boolean, ctx: Context): Promise<boolean> {
+  // Named paths are literal (a file may be called `*` or `:x`); a diff over everything instead
+  // carries the pathspec magic that leaves carried paths out.
+  const spec = withPaths ? ['--literal-pathspecs'] : [];
+  const paths = withPaths ? ['--', ...batch.map((w) => w.entry.path)] : ctx.scopeSpec.length > 0 ? ['--', ...ctx.scopeSpec] : [];
   const args = [
-    '--literal-pathspecs',
+    ...spec,
     ...DIFF_CONFIG,
     '-c', `core.bigFileThreshold=${ctx.limits.maxFileBytes}`,
     'diff', '--cached', ...PATCH_FLAGS, ctx.base,
-    ...(withPaths ? ['--', ...batch.map((w) => w.entry.path)] : []),
+    ...paths,
   ];
   const out = await boundedGit(args, ctx);
   if (out === undefined) return false;
@@ -425,6 +502,25 @@ function supersede(previous: readonly StagedFile[], files: readonly StagedFile[]
   return { superseded, withdrawn };
 }
 
+type Located = Awaited<ReturnType<typeof locate>>;
+const located = new Map<string, Located>();
+
+/**
+ * `locate`, once per worktree, base and repository: a task is staged again and again, and with many
+ * agents at once every git process the host starts is time its event loop waits (Node waits for each
+ * child to start). Checked again when the worktree's `.git` is gone.
+ */
+async function locateOnce(worktreeDir: string, repo: string, baseCommit: string, git: GitCallOptions): Promise<Located> {
+  const key = `${worktreeDir}\0${repo}\0${baseCommit}`;
+  const hit = located.get(key);
+  if (hit && (await fs.stat(path.join(hit.root, '.git')).then(() => true, () => false))) return hit;
+  const fresh = await locate(worktreeDir, repo, baseCommit, git);
+  located.delete(key);
+  located.set(key, fresh);
+  if (located.size > 256) located.delete(located.keys().next().value!);
+  return fresh;
+}
+
 /**
  * The worktree's root and index file and the base commit's full id, after checking the worktree
  * belongs to the workspace's repository. One rev-parse in each, at once: they run before every stage.
@@ -434,11 +530,11 @@ async function locate(
   repo: string,
   baseCommit: string,
   git: GitCallOptions,
-): Promise<{ root: string; indexFile: string; base: string }> {
+): Promise<{ root: string; indexFile: string; base: string; gitDir: string; linked: boolean }> {
   // A leading dash would be read as an option; no commit id or ref name has one.
   if (baseCommit.startsWith('-') || baseCommit === '') throw unknownBase(baseCommit, worktreeDir);
   const [inWorktree, inRepo] = await Promise.all([
-    revParse(worktreeDir, ['--show-toplevel', '--git-path', 'index', '--git-common-dir', `${baseCommit}^{commit}`], git).catch((error: unknown) => {
+    revParse(worktreeDir, ['--show-toplevel', '--git-path', 'index', '--git-common-dir', '--git-dir', `${baseCommit}^{commit}`], git).catch((error: unknown) => {
       const cause = error instanceof StageError ? error.cause : undefined;
       if (cause instanceof GitError && /unknown revision|ambiguous argument|bad revision|not a valid/i.test(cause.stderr)) {
         throw unknownBase(baseCommit, worktreeDir);
@@ -447,9 +543,13 @@ async function locate(
     }),
     revParse(repo, ['--git-common-dir'], git),
   ]);
-  const [top = '', index = '', common = '', base = ''] = inWorktree;
+  const [top = '', index = '', common = '', dir = '', base = ''] = inWorktree;
   const [repoCommon = ''] = inRepo;
-  const [a, b] = await Promise.all([fs.realpath(path.resolve(worktreeDir, common)), fs.realpath(path.resolve(repo, repoCommon))]);
+  const [a, b, gitDir] = await Promise.all([
+    fs.realpath(path.resolve(worktreeDir, common)),
+    fs.realpath(path.resolve(repo, repoCommon)),
+    fs.realpath(path.resolve(worktreeDir, dir)),
+  ]);
   if (a !== b) {
     throw new StageError(
       'not-this-repository',
@@ -457,7 +557,7 @@ async function locate(
         'Stage a task against the workspace it was created from.',
     );
   }
-  return { root: top, indexFile: path.resolve(worktreeDir, index), base };
+  return { root: top, indexFile: path.resolve(worktreeDir, index), base, gitDir, linked: gitDir !== a };
 }
 
 function unknownBase(baseCommit: string, where: string): StageError {

@@ -9,8 +9,9 @@
  * (new objects), the new branch and the worktree registration change in their repository.
  *
  * What a task worktree does not have, by design or by git:
- * - Ignored files (`node_modules/`, build output, `.env`): .gitignore is respected, so they are not
- *   copied. An agent that needs dependencies installs them in its worktree.
+ * - Ignored files (`node_modules/`, build output, `.env`): .gitignore is respected, so the snapshot
+ *   leaves them out. The ones a task needs are carried in afterwards (carry.ts, `podium.worktrees.carry`)
+ *   or made by the workspace's setup (`podium.worktrees.setup`), before the agent enters.
  * - Submodules: the snapshot records each submodule's checked-out commit (not its uncommitted
  *   changes), and `git worktree add` leaves submodule folders empty. Run
  *   `git submodule update --init` in the worktree if a task needs them; Podium does nothing more.

@@ -22,7 +22,7 @@ import { ScorePanel, SCORE_VIEW_TYPE, type Intent, type ScorePanelActions } from
 import { registerReview } from './review';
 import { SessionsView } from './sessionsView';
 import { readWorkspaceFile, writeWorkspaceFile } from './workspaceFiles';
-import { affectsAgents, affectsJournal, agentSettings, coherenceSettings, journalSettings, worktreeSettings } from './settings';
+import { affectsAgents, affectsJournal, affectsWorktreePreparation, agentSettings, coherenceSettings, journalSettings, worktreePreparation, worktreeSettings } from './settings';
 import { registerCoherence } from './coherence';
 import type { CoherenceEngine } from '../conductor/coherence';
 import { notifyPermission, registerTaskCommands, SECRET_PREFIX, startRehearsal } from './taskCommands';
@@ -71,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       return found;
     },
     permissionAsked: (task, session, ask) => notifyPermission(() => conductor!, task, session, ask),
+    worktreePreparation: () => worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).prep,
     readWorkspaceFile,
     writeWorkspaceFile,
     log: (level, message) => log[level](message),
@@ -260,6 +261,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
         ScorePanel.instance?.postConfig();
         for (const p of agentSettings().problems) log.warn(p);
       }
+      if (affectsWorktreePreparation(e)) for (const p of worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).problems) log.warn(p);
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       ScorePanel.instance?.postConfig();
@@ -269,6 +271,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     { dispose: () => ScorePanel.instance?.dispose() },
   );
   for (const p of agentSettings().problems) log.warn(p);
+  for (const p of worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).problems) log.warn(p);
 
   void loadWorkspace().then(() => maybeStartRehearsal(context, theConductor, showPanel, log));
 

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { DEFAULT_NOTES } from '../coherence/defaults';
 import type { CoherenceSettings } from '../conductor/coherence';
 import { DEFAULT_PROFILE, resolveProfiles, type AgentProfile } from '../conductor/profiles';
+import { DEFAULT_SETUP_TIMEOUT_SEC, setupProblems, type WorktreePreparation } from '../conductor/setup';
+import { carryRuleProblems, type CarryRule } from '../stage/carry';
 
 export interface JournalSettings {
   /** Absolute folder of the session journals. */
@@ -79,4 +81,33 @@ export function coherenceSettings(): CoherenceSettings {
 
 export function affectsCoherence(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration('podium.coherence');
+}
+
+/**
+ * What new task worktrees get before the agent enters: `podium.worktrees.carry`, `.setup` and
+ * `.setupTimeoutSec`, read for the workspace folder tasks are made from. These are workspace
+ * settings a cloned repository may bring; they are `restrictedConfigurations`, so VS Code ignores
+ * the workspace's values until the workspace is trusted, and Podium runs nothing before that anyway.
+ */
+export function worktreePreparation(folder: vscode.Uri | undefined): { prep: WorktreePreparation; problems: string[] } {
+  const config = vscode.workspace.getConfiguration('podium', folder);
+  const setupValue = config.get<unknown>('worktrees.setup', []);
+  const problems = setupProblems(setupValue);
+  const setup = problems.length === 0 && Array.isArray(setupValue) ? (setupValue as string[][]) : [];
+  const carry: CarryRule[] = [];
+  for (const item of config.get<unknown[]>('worktrees.carry', []) ?? []) {
+    if (typeof item === 'string') carry.push({ glob: item });
+    else if (item && typeof item === 'object' && typeof (item as CarryRule).glob === 'string') {
+      carry.push({ glob: (item as CarryRule).glob, readOnly: (item as CarryRule).readOnly === true });
+    } else problems.push(`podium.worktrees.carry: ${JSON.stringify(item)} is neither a glob nor { "glob": …, "readOnly": … }; it is ignored.`);
+  }
+  problems.push(...carryRuleProblems(carry));
+  const timeout = config.get<number>('worktrees.setupTimeoutSec', DEFAULT_SETUP_TIMEOUT_SEC);
+  const setupTimeoutSec = Math.min(86_400, Math.max(1, Number.isFinite(timeout) ? timeout : DEFAULT_SETUP_TIMEOUT_SEC));
+  // A carry rule that leaves the workspace would fail every task; it is dropped and reported instead.
+  return { prep: { setup, setupTimeoutSec, carry: carry.filter((r) => carryRuleProblems([r]).length === 0) }, problems };
+}
+
+export function affectsWorktreePreparation(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('podium.worktrees.setup') || e.affectsConfiguration('podium.worktrees.carry') || e.affectsConfiguration('podium.worktrees.setupTimeoutSec');
 }

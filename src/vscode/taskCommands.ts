@@ -9,7 +9,7 @@ import type { PermissionAsk } from '../agents/adapter';
 import type { Conductor } from '../conductor/conductor';
 import { readRehearsalPlan, REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
 import type { TaskSpec } from '../score';
-import { agentSettings, worktreeSettings } from './settings';
+import { agentSettings, worktreePreparation, worktreeSettings } from './settings';
 
 export const SECRET_PREFIX = 'podium.secret.';
 
@@ -71,9 +71,23 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       const task = id ?? (await pickTask(['queued', 'running'], 'cancel'));
       if (task) await attempt('cancel the task', () => conductor().cancel(task));
     }),
-    vscode.commands.registerCommand('podium.restartTask', async (id?: string) => {
+    vscode.commands.registerCommand('podium.restartTask', async (id?: string, options?: { setup?: boolean }) => {
       const task = id ?? (await pickTask(['finished'], 'restart'));
-      if (task) await attempt('restart the task', () => conductor().restart(task));
+      if (!task) return;
+      let setup = options?.setup;
+      // The worktree's setup ran when it was made; running it again is the engineer's call.
+      if (setup === undefined && worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).prep.setup.length > 0) {
+        const choice = await vscode.window.showQuickPick(
+          [
+            { label: 'Restart', description: 'in the same worktree, as it is', setup: false },
+            { label: 'Restart and run the setup again', description: 'podium.worktrees.setup first', setup: true },
+          ],
+          { title: 'Podium: Restart Task', placeHolder: 'Run the worktree setup again?' },
+        );
+        if (!choice) return;
+        setup = choice.setup;
+      }
+      await attempt('restart the task', () => conductor().restart(task, { setup }));
     }),
     vscode.commands.registerCommand('podium.followUp', async (id?: string, text?: string) => {
       const task = id ?? (await pickTask(['waiting'], 'follow up on'));

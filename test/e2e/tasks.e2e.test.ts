@@ -13,11 +13,16 @@ function scoreFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
 }
 
-/** The demo project as a fresh git repository; without its rehearsal plan unless asked. */
+/**
+ * The demo project as a fresh git repository, laid out as `npm start` does (node_modules installed,
+ * a .env); without its rehearsal plan unless asked.
+ */
 function demoRepo(withPlan: boolean): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'podium-e2e-demo-'));
   cpSync(path.join(ROOT, 'demo', 'template'), dir, { recursive: true });
   if (!withPlan) rmSync(path.join(dir, '.podium'), { recursive: true, force: true });
+  execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'ignore' });
+  copyFileSync(path.join(dir, '.env.example'), path.join(dir, '.env'));
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: dir, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
@@ -85,7 +90,7 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     await p.screenshot({ path: path.join(RESULTS, 'e2e-task-from-palette.png') });
   });
 
-  it('opens the demo with its rehearsal tasks playing; overlaps are flagged, an approval lands, a rejection is heard', async function () {
+  it('opens the demo with its rehearsal tasks playing; worktrees are set up, overlaps are flagged, an approval lands, a rejection is heard', async function () {
     const p = await open(true);
     // Opening the workspace activates Podium (workspaceContains:.podium), which hands
     // out the plan's four tasks and opens the score by itself.
@@ -95,6 +100,17 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     }
     // The two tasks that change the same lines of tally.js are flagged before anything is decided.
     await frame.getByText(/Overlaps “(Ignore punctuation in word counts|Count words with a regular expression)”/).first().waitFor({ state: 'visible', timeout: 60_000 });
+
+    // Each worktree got the demo's node_modules and .env carried and its setup run (the workspace's
+    // .vscode/settings.json), so the feature's agent ran the project's tests there, and they passed.
+    const search = frame.locator('vscode-textfield.search input');
+    await search.fill('Carried into the worktree: .env');
+    await frame.locator('.lane-entries .entry', { hasText: 'node_modules (' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await search.fill('Generated src/generated/stopwords.js');
+    await frame.locator('.lane-entries .entry', { hasText: 'npm run generate' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await search.fill('# pass 7');
+    await frame.locator('.lane-entries .entry', { hasText: 'npm test' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await search.fill('');
 
     // Approve the feature's new test file from the sign-off queue: it appears in the workspace.
     const feature = frame.locator('.so-task', { has: frame.getByRole('heading', { name: 'Average words per note' }) });

@@ -45,7 +45,7 @@ describe('agents: the rehearsal agent through the ACP adapter', function () {
     const files = entries(run, 'file').map((e) => [e.title, e.text]);
     assert.deepEqual(files, [['Edited src/core/tally.js', 'via acp fs'], ['Edited test/average.test.js', 'via acp fs']]);
 
-    const command = one(run, 'command', () => true);
+    const command = one(run, 'command', (e) => e.title === '$ git status --short');
     assert.equal(command.title, '$ git status --short');
     assert.equal(command.exitCode, 0);
     assert.match(command.text, /M src\/core\/tally\.js/);

@@ -225,6 +225,9 @@ describe('closing a task', () => {
     const notice = sessionOf(s, id).entries.find((e) => e.title.startsWith('Working in'))!;
     const dir = /Working in (.*) on branch (.*)\.$/.exec(notice.title)!;
     assert.ok(existsSync(dir[1]!));
+    // A task closes once its changes are decided.
+    await s.conductor.restage(id);
+    await s.conductor.approveClean(id);
     await s.conductor.close(id, { deleteBranch: false });
     assert.equal(existsSync(dir[1]!), false, 'the worktree is gone');
     assert.equal(taskStatus(s, id), 'closed:done', 'closed, and it had finished its work');
