@@ -14,7 +14,9 @@
  */
 import type { FileContent } from '../stage/apply';
 import { applyHunk, isStale, unapplyHunk } from '../stage/apply';
+import * as nodePath from 'node:path';
 import { readFileAtCommit } from '../stage/blobs';
+import { runGit } from '../stage/git';
 import { stageTask } from '../stage/hunks';
 import { keepBlob, keepContent, keptRef, readKept } from '../stage/keep';
 import { findOverlaps } from '../stage/overlap';
@@ -178,6 +180,7 @@ export class SignOff {
   async approve(hunkId: string): Promise<'applied' | 'conflict'> {
     const { h, t } = this.decidable(hunkId);
     const hunk = h.hunk as Hunk;
+    await this.refuseLinkOut(t, hunk);
     await this.deps.emitDurable(h.task, { type: 'hunk.decided', task: h.task, hunk: hunkId, decision: 'approved' });
     const { baseText, currentText } = await this.sides(t, hunk, hunk.oldPath ?? hunk.path);
     const result = await applyHunk({ hunk, baseText, currentText, repo: t.worktree.dir });
@@ -303,6 +306,20 @@ export class SignOff {
       this.deps.readWorkspaceFile(currentPath),
     ]);
     return { baseText, currentText };
+  }
+
+  /**
+   * A symbolic link the agent made that leads out of the workspace (to /etc, a home folder) is never
+   * carried into it, whatever is clicked: approving it is refused before anything is journaled.
+   */
+  private async refuseLinkOut(t: Tracked, hunk: Hunk): Promise<void> {
+    if (hunk.newMode !== '120000' || !hunk.newBlob) return;
+    const workspace = this.deps.workspace();
+    const target = (await runGit(['cat-file', 'blob', hunk.newBlob], { cwd: t.worktree.dir })).stdout;
+    const leadsTo = workspace ? nodePath.resolve(workspace, nodePath.dirname(hunk.path), target) : undefined;
+    if (!workspace || !leadsTo || (leadsTo !== workspace && !leadsTo.startsWith(workspace + nodePath.sep))) {
+      throw new Error(`${hunk.path} is a symbolic link to ${target}, outside the workspace: Podium does not make it there. Reject the change.`);
+    }
   }
 
   private decidable(hunkId: string): { h: HunkState; t: Tracked } {

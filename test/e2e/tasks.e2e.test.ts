@@ -113,6 +113,16 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     await frame.locator('vscode-textfield.search input').fill('take this into account');
     await frame.locator('.lane-entries .entry', { hasText: 'I will take this into account' }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
+    // Approving a change to a JavaScript file opens it in the editor, which wakes VS Code's built-in
+    // JavaScript/TypeScript features: the local VS Code build must have what they need (tsserver),
+    // or the user sees an error toast that is not theirs.
+    const tally = path.join(workspace!, 'src', 'core', 'tally.js');
+    const before = readFileSync(tally, 'utf8');
+    const layer = frame.locator('.so-task', { has: frame.getByRole('heading', { name: 'Show the summary in the core' }) });
+    await layer.locator('[data-path="src/core/tally.js"] article[data-hunk]').first().getByRole('button', { name: /^Approve/ }).click();
+    for (let i = 0; i < 100 && readFileSync(tally, 'utf8') === before; i++) await new Promise((r) => setTimeout(r, 200));
+    assert.notEqual(readFileSync(tally, 'utf8'), before, 'the approved change to tally.js is in the workspace');
+
     mkdirSync(RESULTS, { recursive: true });
     const shot = path.join(RESULTS, 'e2e-demo-rehearsal.png');
     await p.screenshot({ path: shot });
