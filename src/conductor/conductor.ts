@@ -23,6 +23,7 @@ import { runGit } from '../stage/git';
 import { releaseKept } from '../stage/keep';
 import { branchSlug, canonicalPath, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, samePath, type TaskWorktree } from '../stage/worktree';
 import { messageOf as message } from '../agents/sessionKit';
+import { OutputBudget } from './outputBudget';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
 import { SignOff } from './signOff';
@@ -496,7 +497,9 @@ export class Conductor {
     run.phase = 'running';
     run.firstStart ??= Date.now();
     this.armWallClock(run);
-    void agent.exited.then(() => this.onExited(run, agent));
+    // A command's turn ends with its process: let the turn's own outcome land before the exit is
+    // judged, or every command that ran to its end would show as "exited during its turn".
+    void agent.exited.then(() => new Promise<void>((r) => setImmediate(r))).then(() => this.onExited(run, agent));
     this.followTurn(run, agent.start(run.spec.prompt));
   }
 
@@ -611,8 +614,11 @@ export class Conductor {
 
   private sinkFor(run: TaskRun) {
     const session = run.session;
+    const budget = new OutputBudget();
     return {
-      emit: (body: EventBody) => {
+      emit: (agentBody: EventBody) => {
+        const body = budget.admit(agentBody);
+        if (!body) return;
         if (body.type === 'session.failed') session.failed = body.reason;
         this.emitTo(session, body);
         if (run.session !== session) return;
