@@ -395,6 +395,11 @@ export class Conductor {
         run.worktree = { ...w, headCommit: w.baseCommit };
         this.signOff.track(task.spec.id, run.worktree);
         await this.signOff.stageNow(task.spec.id);
+        const resumed = await this.signOff.resumeApprovals(task.spec.id).catch((err: unknown) => {
+          this.host.log('warn', `Podium could not finish the approvals of "${task.spec.title}" that the closed window left half done: ${message(err)}`);
+          return 0;
+        });
+        if (resumed) this.host.log('info', `Finished ${resumed} approval(s) of "${task.spec.title}" that the closed window left half done.`);
       } else if (w) {
         run.worktreeLost = true;
         this.emit(run, { type: 'notice', level: 'warning', code: 'worktree-lost', text: `The worktree of "${task.spec.title}" (${w.dir}) is gone, so its undecided changes can no longer be applied. Close the task to clear them.` });

@@ -182,6 +182,27 @@ export class SignOff {
     const hunk = h.hunk as Hunk;
     await this.refuseLinkOut(t, hunk);
     await this.deps.emitDurable(h.task, { type: 'hunk.decided', task: h.task, hunk: hunkId, decision: 'approved' });
+    return this.carryOutApproval(h, t);
+  }
+
+  /**
+   * Approvals an earlier window journaled but never finished (it died between the decision and the
+   * editor's write, or halfway through the write): carried out now, so each ends applied, or
+   * conflicted and waiting again where the file no longer fits. Applying finds a hunk that is already
+   * in the file and records it as applied ('already'), so nothing is applied twice.
+   */
+  async resumeApprovals(task: string): Promise<number> {
+    const t = this.tasks.get(task);
+    if (!t) return 0;
+    const state = this.deps.state();
+    const cut = state.hunkOrder.map((id) => state.hunks[id]!).filter((h) => h.task === task && h.status === 'approved');
+    for (const h of cut) await this.carryOutApproval(h, t);
+    return cut.length;
+  }
+
+  private async carryOutApproval(h: HunkState, t: Tracked): Promise<'applied' | 'conflict'> {
+    const hunkId = h.hunk.id;
+    const hunk = h.hunk as Hunk;
     const { baseText, currentText } = await this.sides(t, hunk, hunk.oldPath ?? hunk.path);
     const result = await applyHunk({ hunk, baseText, currentText, repo: t.worktree.dir });
     if (!result.ok) {
