@@ -29,6 +29,8 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** A fixed port (the demo); a free one by default. */
   port?: number;
+  /** Reuse this user-data folder (a restart after a crash); a fresh one by default. */
+  userDataDir?: string;
 }
 
 export interface CodeServer {
@@ -41,6 +43,8 @@ export interface CodeServer {
   /** Resolves when the server process has exited. */
   exited: Promise<void>;
   stop(): Promise<void>;
+  /** SIGKILL to the server and everything in its process group (the extension host included): a crash. */
+  kill(): Promise<void>;
 }
 
 export function assertCodeServerInstalled(): void {
@@ -78,7 +82,7 @@ export function codeServerCli(args: string[], env: Record<string, string> = {}):
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   assertCodeServerInstalled();
   const base = mkdtempSync(path.join(tmpdir(), 'podium-vscode-'));
-  const userDataDir = path.join(base, 'user-data');
+  const userDataDir = options.userDataDir ?? path.join(base, 'user-data');
   const extensionsDir = options.extensionsDir ?? path.join(base, 'extensions');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
@@ -140,7 +144,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { port, authority: `127.0.0.1:${port}`, userDataDir, extensionsDir, output: () => output, exited, stop };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      return;
+    }
+    await exited;
+  };
+  return { port, authority: `127.0.0.1:${port}`, userDataDir, extensionsDir, output: () => output, exited, stop, kill };
 }
 
 export async function launchBrowser(): Promise<Browser> {
