@@ -54,6 +54,11 @@ interface Tracked {
   feedbackTimer?: NodeJS.Timeout;
 }
 
+/** Approving a symbolic link that leads out of the workspace was refused. */
+export class LinkOutError extends Error {
+  override readonly name = 'LinkOutError';
+}
+
 const STAGE_DEBOUNCE_MS = 300;
 const FEEDBACK_GATHER_MS = 400;
 
@@ -288,8 +293,13 @@ export class SignOff {
         skipped += 1;
         continue;
       }
-      if ((await this.approve(h.hunk.id)) === 'applied') applied += 1;
-      else conflicts += 1;
+      const outcome = await this.approve(h.hunk.id).catch((err: unknown) => {
+        if (err instanceof LinkOutError) return 'refused' as const;
+        throw err;
+      });
+      if (outcome === 'applied') applied += 1;
+      else if (outcome === 'conflict') conflicts += 1;
+      else skipped += 1;
     }
     return { applied, conflicts, skipped };
   }
@@ -339,7 +349,7 @@ export class SignOff {
     const target = (await runGit(['cat-file', 'blob', hunk.newBlob], { cwd: t.worktree.dir })).stdout;
     const leadsTo = workspace ? nodePath.resolve(workspace, nodePath.dirname(hunk.path), target) : undefined;
     if (!workspace || !leadsTo || (leadsTo !== workspace && !leadsTo.startsWith(workspace + nodePath.sep))) {
-      throw new Error(`${hunk.path} is a symbolic link to ${target}, outside the workspace: Podium does not make it there. Reject the change.`);
+      throw new LinkOutError(`${hunk.path} is a symbolic link to ${target}, outside the workspace: Podium does not make it there. Reject the change.`);
     }
   }
 
