@@ -71,8 +71,14 @@ export function ensureSystemPackages(needs, options = {}) {
     if (r.error) throw new Error(`apt-get could not run: ${r.error.message}`);
     if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status}):\n${(r.stderr || r.stdout).trim().split('\n').slice(-8).join('\n')}`);
   };
-  apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', ...packages]);
+  // The package lists on a fresh machine may be missing or stale: read them anew only when the
+  // install cannot go ahead with what is there.
+  try {
+    apt(['install', '-y', '-qq', ...packages]);
+  } catch {
+    apt(['update', '-qq']);
+    apt(['install', '-y', '-qq', ...packages]);
+  }
   const still = missing.filter((n) => !findOnPath(n.command, env.PATH));
   if (still.length > 0) {
     throw new Error(`apt-get installed ${packages.join(', ')}, but ${still.map((n) => n.command).join(', ')} is still not on the PATH (${env.PATH}). Add the folder it was installed into (see dpkg -L ${still[0].package}) to the PATH.`);

@@ -4,7 +4,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { installPackagedExtension } from './packagedExtension';
 
 const RESULTS = path.join(ROOT, 'test-results');
@@ -108,8 +108,10 @@ describe('end to end: signing off a change in a real VS Code', function () {
     await runCommand(p, 'Podium: Approve Current Change');
     if (waiting > 1) await status.filter({ hasText: String(waiting - 1) }).first().waitFor({ timeout: 20_000 });
     else await status.first().waitFor({ state: 'hidden', timeout: 20_000 });
-    for (let i = 0; i < 100 && !existsSync(newFile); i++) await new Promise((r) => setTimeout(r, 100));
+    // VS Code creates the file and then writes its text: wait for the text, not for the file.
+    for (let i = 0; i < 100 && !(existsSync(newFile) && readFileSync(newFile, 'utf8').length > 0); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(existsSync(newFile), 'the approved new file is in the workspace after the reload');
     assert.match(readFileSync(newFile, 'utf8'), /averageWords/);
+    await assertNothingWentWrong(p);
   });
 });
