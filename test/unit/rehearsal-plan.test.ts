@@ -12,7 +12,8 @@ import { loadJournalFolder } from '../../src/conductor/journalLibrary';
 import { handOutPlanOnce, REHEARSAL_PLAN, type PlannedTask } from '../../src/conductor/rehearsalPlan';
 import { ScoreFeed } from '../../src/conductor/scoreFeed';
 import { fold, type PodiumEvent } from '../../src/score';
-import { reopenWindow, stageFor, type Stage } from './conductorStage';
+import { eventually } from '../fixtures/agents/harness';
+import { reopenWindow, stageFor, taskStatus, type Stage } from './conductorStage';
 
 const PLAN = {
   tasks: [
@@ -50,6 +51,11 @@ function handOut(s: Stage, conductor: Conductor, planFile: string) {
   });
 }
 
+/** Waits until every task the window handed out has played its turn (its worktree is made, its agent gone). */
+async function played(s: Stage, conductor: Conductor): Promise<void> {
+  await eventually(() => conductor.tasks().every((t) => taskStatus(s, t.id) === 'finished:done' || t.phase === 'finished'), 'the plan\'s tasks to play', 30_000);
+}
+
 /** How many times the journals on disk say each plan task was created. */
 async function createdOnDisk(s: Stage): Promise<Record<string, number>> {
   const loaded = await loadJournalFolder(s.journals);
@@ -66,6 +72,7 @@ describe('the demo rehearsal plan', function () {
     const planFile = writePlan(s);
     const first = await handOut(s, s.conductor, planFile);
     assert.equal(first.kind, 'started');
+    await played(s, s.conductor);
     const second = await anotherWindow(s);
     try {
       assert.deepEqual(await handOut(s, second, planFile), { kind: 'played' });
@@ -85,6 +92,8 @@ describe('the demo rehearsal plan', function () {
     const second = await anotherWindow(s);
     try {
       const outcomes = await Promise.all([handOut(s, s.conductor, planFile), handOut(s, second, planFile)]);
+      await played(s, s.conductor);
+      await played(s, second);
       assert.deepEqual(outcomes.map((o) => o.kind).filter((k) => k === 'started'), ['started'], `exactly one window started it (${outcomes.map((o) => o.kind).join(', ')})`);
       await s.conductor.flush();
       assert.deepEqual(await createdOnDisk(s), { 'Plan task one': 1, 'Plan task two': 1 });
@@ -100,5 +109,6 @@ describe('the demo rehearsal plan', function () {
     await s.conductor.flush();
     assert.ok(fold((await loadJournalFolder(s.journals)).events).tasks[other]);
     assert.equal((await handOut(s, s.conductor, planFile)).kind, 'started');
+    await played(s, s.conductor);
   });
 });
