@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, startCodeServer } from '../test/harness/codeServer';
+import { ensureSystemPackages, NEEDS } from './system-packages.mjs';
 import { installPackagedExtension } from '../test/e2e/packagedExtension';
 
 const args = process.argv.slice(2);
@@ -45,6 +46,8 @@ function layOutDemo(): void {
 }
 
 async function main(): Promise<void> {
+  // A fresh machine: what is missing is installed (as root, with apt) or named in one command.
+  ensureSystemPackages(NEEDS.start);
   console.log('Podium demo: building and packaging the extension…');
   const extensionsDir = await installPackagedExtension();
   layOutDemo();

@@ -1,14 +1,19 @@
 // `npm test`: every suite, in order of cost, each in its own process so one crash cannot hide
-// another's results: unit (plain Node), browser (the webview in Debian's Chromium), integration
+// another's results: unit (plain Node), browser (the webview in Debian's Chromium), faults (see
+// test/faults), integration
 // (mocha inside a real VS Code extension host, code-server), end-to-end (a user clicking in a real
 // VS Code) and live (the real agent CLIs, up to their sign-in). Prints one closing line "N passed, N failed" over all of them.
 // `npm test -- unit browser` runs only the named stages.
 import { spawn } from 'node:child_process';
+import { ensureSystemPackages, NEEDS } from './system-packages.mjs';
 
 const node = process.execPath;
 const STAGES = {
   unit: [[node, ['node_modules/mocha/bin/mocha.js']]],
   browser: [[node, ['esbuild.mjs']], [node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/browser/.mocharc.json']]],
+  // What a tool that holds unreviewed work must survive: a fresh machine, kill -9, torn journals,
+  // floods, escapes through links, hostile input, a long soak, secrets.
+  faults: [[node, ['esbuild.mjs']], [node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/faults/.mocharc.json']]],
   integration: [[node, ['--import', 'tsx', 'test/vscode/run.ts']]],
   e2e: [[node, ['node_modules/mocha/bin/mocha.js', '--config', 'test/e2e/.mocharc.json']]],
   // The real Claude Code, Codex, Gemini CLI and Claude ACP bridge (pinned, installed into
@@ -24,6 +29,15 @@ for (const w of wanted) {
   }
 }
 const stages = wanted.length ? wanted : Object.keys(STAGES);
+
+// A fresh machine: install what is missing (as root, with apt) or stop now with the command to run,
+// rather than fail test after test for want of a browser.
+try {
+  ensureSystemPackages(stages.every((s) => s === 'unit') ? NEEDS.test.filter((n) => n.command === 'git') : NEEDS.test);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+}
 
 function run(cmd, args) {
   return new Promise((resolve) => {

@@ -23,6 +23,7 @@ import { runGit } from '../stage/git';
 import { releaseKept } from '../stage/keep';
 import { branchSlug, canonicalPath, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, samePath, type TaskWorktree } from '../stage/worktree';
 import { messageOf as message } from '../agents/sessionKit';
+import { OutputBudget } from './outputBudget';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
 import type { ScoreFeed } from './scoreFeed';
 import { Coherence, type CoherenceEngine, type CoherenceSettings } from './coherence';
@@ -59,9 +60,9 @@ export interface ConductorHost {
   writeWorkspaceFile(relPath: string, content: FileContent): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** Coherence: where the architecture notes are, and whether agents are briefed on them. */
-  coherence(): CoherenceSettings;
-  /** Loads the coherence engine (its own bundle, with the parsers), on first use. */
-  loadCoherence(): Promise<CoherenceEngine>;
+  coherence?(): CoherenceSettings;
+  /** Loads the coherence engine (its own bundle, with the parsers), on first use. Absent: no change is checked. */
+  loadCoherence?(): Promise<CoherenceEngine>;
 }
 
 export interface NewTask {
@@ -127,10 +128,10 @@ export class Conductor {
     private readonly adapters: Partial<Record<ProfileKind, AgentAdapter>>,
   ) {
     this.coherence = new Coherence({
-      workspace: () => host.workspace(),
-      settings: () => host.coherence(),
+      workspace: () => (host.loadCoherence ? host.workspace() : undefined),
+      settings: () => host.coherence?.() ?? { notes: [], briefAgents: false },
       trusted: () => host.trusted(),
-      load: () => host.loadCoherence(),
+      load: () => (host.loadCoherence ? host.loadCoherence() : Promise.reject(new Error('Coherence is not available in this host.'))),
       log: (level, message) => host.log(level, message),
     });
     this.signOff = new SignOff({
@@ -446,6 +447,11 @@ export class Conductor {
         run.worktree = { ...w, headCommit: w.baseCommit };
         this.signOff.track(task.spec.id, run.worktree);
         await this.signOff.stageNow(task.spec.id);
+        const resumed = await this.signOff.resumeApprovals(task.spec.id).catch((err: unknown) => {
+          this.host.log('warn', `Podium could not finish the approvals of "${task.spec.title}" that the closed window left half done: ${message(err)}`);
+          return 0;
+        });
+        if (resumed) this.host.log('info', `Finished ${resumed} approval(s) of "${task.spec.title}" that the closed window left half done.`);
       } else if (w) {
         run.worktreeLost = true;
         this.emit(run, { type: 'notice', level: 'warning', code: 'worktree-lost', text: `The worktree of "${task.spec.title}" (${w.dir}) is gone, so its undecided changes can no longer be applied. Close the task to clear them.` });
@@ -566,8 +572,13 @@ export class Conductor {
     run.phase = 'running';
     run.firstStart ??= Date.now();
     this.armWallClock(run);
-    void agent.exited.then(() => this.onExited(run, agent));
-    this.followTurn(run, agent.start(brief ? `${run.spec.prompt}\n\n---\n${brief}` : run.spec.prompt));
+    // A command's turn ends with its process: let the turn's own outcome land before the exit is
+    // judged, or every command that ran to its end would show as "exited during its turn".
+    void agent.exited.then(() => new Promise<void>((r) => setImmediate(r))).then(() => this.onExited(run, agent));
+    this.followTurn(run, agent.start(brief ? `${run.spec.prompt}
+
+---
+${brief}` : run.spec.prompt));
   }
 
   private followTurn(run: TaskRun, turn: Promise<void>): void {
@@ -682,8 +693,11 @@ export class Conductor {
 
   private sinkFor(run: TaskRun) {
     const session = run.session;
+    const budget = new OutputBudget();
     return {
-      emit: (body: EventBody) => {
+      emit: (agentBody: EventBody) => {
+        const body = budget.admit(agentBody);
+        if (!body) return;
         if (body.type === 'session.failed') session.failed = body.reason;
         this.emitTo(session, body);
         if (run.session !== session) return;

@@ -13,7 +13,14 @@ export interface LoadedJournals {
 
 export async function loadJournalFolder(folder: string): Promise<LoadedJournals> {
   const files = await listJournals(folder);
-  const loaded = await Promise.all(files.map((f) => loadJournalFile(f.file)));
+  // A few at a time: each reader may hold one record of up to MAX_RECORD_BYTES, and a folder from
+  // elsewhere (a cloned repository's) may hold any number of huge, damaged files.
+  const loaded: LoadedJournals[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < files.length; i = next++) loaded[i] = await loadJournalFile(files[i]!.file);
+  };
+  await Promise.all([worker(), worker()]);
   // Sessions in the order they started, so rows appear in the order they were played.
   loaded.sort((a, b) => firstTs(a.events) - firstTs(b.events));
   return {

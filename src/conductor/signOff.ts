@@ -14,7 +14,9 @@
  */
 import type { FileContent } from '../stage/apply';
 import { applyHunk, isStale, unapplyHunk } from '../stage/apply';
+import * as nodePath from 'node:path';
 import { readFileAtCommit } from '../stage/blobs';
+import { runGit } from '../stage/git';
 import { stageTask } from '../stage/hunks';
 import { keepBlob, keepContent, keptRef, readKept } from '../stage/keep';
 import { findOverlaps } from '../stage/overlap';
@@ -58,6 +60,11 @@ interface Tracked {
   applied: Map<string, { text: FileContent }>;
   feedback: string[];
   feedbackTimer?: NodeJS.Timeout;
+}
+
+/** Approving a symbolic link that leads out of the workspace was refused. */
+export class LinkOutError extends Error {
+  override readonly name = 'LinkOutError';
 }
 
 const STAGE_DEBOUNCE_MS = 300;
@@ -234,7 +241,29 @@ export class SignOff {
   async approve(hunkId: string): Promise<'applied' | 'conflict'> {
     const { h, t } = this.decidable(hunkId);
     const hunk = h.hunk as Hunk;
+    await this.refuseLinkOut(t, hunk);
     await this.deps.emitDurable(h.task, { type: 'hunk.decided', task: h.task, hunk: hunkId, decision: 'approved' });
+    return this.carryOutApproval(h, t);
+  }
+
+  /**
+   * Approvals an earlier window journaled but never finished (it died between the decision and the
+   * editor's write, or halfway through the write): carried out now, so each ends applied, or
+   * conflicted and waiting again where the file no longer fits. Applying finds a hunk that is already
+   * in the file and records it as applied ('already'), so nothing is applied twice.
+   */
+  async resumeApprovals(task: string): Promise<number> {
+    const t = this.tasks.get(task);
+    if (!t) return 0;
+    const state = this.deps.state();
+    const cut = state.hunkOrder.map((id) => state.hunks[id]!).filter((h) => h.task === task && h.status === 'approved');
+    for (const h of cut) await this.carryOutApproval(h, t);
+    return cut.length;
+  }
+
+  private async carryOutApproval(h: HunkState, t: Tracked): Promise<'applied' | 'conflict'> {
+    const hunkId = h.hunk.id;
+    const hunk = h.hunk as Hunk;
     const { baseText, currentText } = await this.sides(t, hunk, hunk.oldPath ?? hunk.path);
     const result = await applyHunk({ hunk, baseText, currentText, repo: t.worktree.dir });
     if (!result.ok) {
@@ -323,8 +352,13 @@ export class SignOff {
         skipped += 1;
         continue;
       }
-      if ((await this.approve(h.hunk.id)) === 'applied') applied += 1;
-      else conflicts += 1;
+      const outcome = await this.approve(h.hunk.id).catch((err: unknown) => {
+        if (err instanceof LinkOutError) return 'refused' as const;
+        throw err;
+      });
+      if (outcome === 'applied') applied += 1;
+      else if (outcome === 'conflict') conflicts += 1;
+      else skipped += 1;
     }
     return { applied, conflicts, skipped };
   }
@@ -367,6 +401,20 @@ export class SignOff {
       this.deps.readWorkspaceFile(currentPath),
     ]);
     return { baseText, currentText };
+  }
+
+  /**
+   * A symbolic link the agent made that leads out of the workspace (to /etc, a home folder) is never
+   * carried into it, whatever is clicked: approving it is refused before anything is journaled.
+   */
+  private async refuseLinkOut(t: Tracked, hunk: Hunk): Promise<void> {
+    if (hunk.newMode !== '120000' || !hunk.newBlob) return;
+    const workspace = this.deps.workspace();
+    const target = (await runGit(['cat-file', 'blob', hunk.newBlob], { cwd: t.worktree.dir })).stdout;
+    const leadsTo = workspace ? nodePath.resolve(workspace, nodePath.dirname(hunk.path), target) : undefined;
+    if (!workspace || !leadsTo || (leadsTo !== workspace && !leadsTo.startsWith(workspace + nodePath.sep))) {
+      throw new LinkOutError(`${hunk.path} is a symbolic link to ${target}, outside the workspace: Podium does not make it there. Reject the change.`);
+    }
   }
 
   private decidable(hunkId: string): { h: HunkState; t: Tracked } {

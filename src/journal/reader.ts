@@ -34,11 +34,20 @@ export interface JournalReadResult extends JournalScan {
 export interface ScanOptions {
   /** Events handed to `onEvents` at a time, at least (the last batch may be smaller). */
   batchSize?: number;
+  /** Longest line read (default MAX_RECORD_BYTES); a longer one is skipped and reported. */
+  maxRecordBytes?: number;
   /** Bytes read per chunk; a longer line grows the buffer. */
   chunkBytes?: number;
 }
 
 const DEFAULT_CHUNK = 1 << 20;
+
+/**
+ * The longest record a reader holds in memory. Podium's own records stay far below it (large blobs go
+ * beside the journal); a longer line is a damaged or hostile journal (a cloned repository's), so it is
+ * skipped unread and reported rather than grown into gigabytes of buffer.
+ */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads the whole journal into memory. Rejects only when the file cannot be read (the fs error names
@@ -88,13 +97,25 @@ export async function scanJournal(file: string, onEvents: (events: unknown[]) =>
     suspect = undefined;
   };
 
+  const maxRecord = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  /** A line too long to hold: where it began; its bytes are dropped until its newline comes. */
+  let overlong: { line: number; offset: number } | undefined;
+
   const fh = await open(file, 'r');
   try {
     for (;;) {
       if (filled === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, filled);
-        buf = bigger;
+        if (buf.length >= maxRecord) {
+          // Drop what is held of this line and read on to its end without keeping it.
+          overlong ??= { line: lineNo + 1, offset: base };
+          settleSuspect();
+          base += filled;
+          filled = 0;
+        } else {
+          const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxRecord));
+          buf.copy(bigger, 0, 0, filled);
+          buf = bigger;
+        }
       }
       const { bytesRead } = await fh.read(buf, filled, buf.length - filled, base + filled);
       if (bytesRead === 0) break;
@@ -102,6 +123,19 @@ export async function scanJournal(file: string, onEvents: (events: unknown[]) =>
 
       const view = buf.subarray(0, filled);
       let pos = 0;
+      if (overlong) {
+        const nl = view.indexOf(NEWLINE);
+        if (nl === -1) {
+          base += filled;
+          filled = 0;
+          continue;
+        }
+        lineNo++;
+        const bytes = base + nl + 1 - overlong.offset;
+        suspect = { line: overlong.line, offset: overlong.offset, bytes, defect: 'layout', detail: `it is ${bytes} bytes long, more than the ${maxRecord} a record may be` };
+        overlong = undefined;
+        pos = nl + 1;
+      }
       for (let nl = view.indexOf(NEWLINE, pos); nl !== -1; nl = view.indexOf(NEWLINE, pos)) {
         lineNo++;
         const offset = base + pos;
@@ -135,7 +169,12 @@ export async function scanJournal(file: string, onEvents: (events: unknown[]) =>
     await fh.close();
   }
 
-  if (filled > 0) {
+  if (overlong) {
+    settleSuspect();
+    const bytes = base + filled - overlong.offset;
+    scan.tornTail = makeTornTail(file, overlong.line, overlong.offset, bytes, `it has no trailing newline and is ${bytes} bytes long, more than the ${maxRecord} a record may be`);
+    scan.goodBytes = overlong.offset;
+  } else if (filled > 0) {
     settleSuspect();
     scan.tornTail = makeTornTail(file, lineNo + 1, base, filled, 'it has no trailing newline');
     scan.goodBytes = base;

@@ -14,7 +14,7 @@ import { stopAllProcesses } from '../agents/process';
 import { messageOf as errorText } from '../agents/sessionKit';
 import { Conductor, type ConductorHost } from '../conductor/conductor';
 import { loadJournalFile, loadJournalFolder, rebuildJournalIndex } from '../conductor/journalLibrary';
-import { REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
+import { handOutPlanOnce, REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
 import { ScoreFeed } from '../conductor/scoreFeed';
 import type { HostConfig, SourceInfo } from '../protocol';
 import type { ScoreState } from '../score';
@@ -25,7 +25,7 @@ import { readWorkspaceFile, writeWorkspaceFile } from './workspaceFiles';
 import { affectsAgents, affectsJournal, affectsWorktreePreparation, agentSettings, coherenceSettings, journalSettings, worktreePreparation, worktreeSettings } from './settings';
 import { registerCoherence } from './coherence';
 import type { CoherenceEngine } from '../conductor/coherence';
-import { notifyPermission, registerTaskCommands, SECRET_PREFIX, startRehearsal } from './taskCommands';
+import { handOutPlan, notifyPermission, registerTaskCommands, SECRET_PREFIX } from './taskCommands';
 
 /** What the extension exports: read-only views used by the integration tests and other extensions. */
 export interface PodiumApi {
@@ -273,7 +273,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
   for (const p of agentSettings().problems) log.warn(p);
   for (const p of worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).problems) log.warn(p);
 
-  void loadWorkspace().then(() => maybeStartRehearsal(context, theConductor, showPanel, log));
+  void loadWorkspace().then(() => maybeStartRehearsal(theConductor, showPanel, log, journalSettings(context.globalStorageUri).folder));
 
   return {
     score: () => feed.state,
@@ -297,16 +297,26 @@ export async function deactivate(): Promise<void> {
 
 /**
  * The demo: a workspace with `.podium/rehearsal.json` opens with its rehearsal tasks playing, once
- * per workspace (reloading the window does not hand them out again; the command does).
+ * per workspace however many windows (or browsers) open it: whether it was played is read from the
+ * journals on disk, never from `workspaceState`, which VS Code for the Web keeps in the browser. The
+ * command hands it out again on request.
  */
-async function maybeStartRehearsal(context: vscode.ExtensionContext, conductor: Conductor, showPanel: () => void, log: vscode.LogOutputChannel): Promise<void> {
+async function maybeStartRehearsal(conductor: Conductor, showPanel: () => void, log: vscode.LogOutputChannel, journalFolder: string): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder || !existsSync(path.join(folder, REHEARSAL_PLAN)) || !vscode.workspace.isTrusted) return;
-  if (context.workspaceState.get<boolean>('podium.rehearsalStarted')) return;
-  await context.workspaceState.update('podium.rehearsalStarted', true);
   try {
-    await startRehearsal(conductor);
-    showPanel();
+    const outcome = await handOutPlanOnce({
+      planFile: path.join(folder, REHEARSAL_PLAN),
+      journalFolder,
+      profiles: agentSettings().profiles,
+      handOut: (plan) => handOutPlan(conductor, plan),
+    });
+    if (outcome.kind === 'started') {
+      log.info(`Handed out the demo rehearsal: ${outcome.tasks.join(', ')}`);
+      showPanel();
+    } else {
+      log.info(outcome.kind === 'played' ? 'The demo rehearsal was already played here (its tasks are in the journals); not handing it out again.' : 'Another window is handing out the demo rehearsal.');
+    }
   } catch (err) {
     const message = `Podium could not start the demo rehearsal: ${errorText(err)}`;
     log.error(message);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PermissionAsk } from '../agents/adapter';
 import type { Conductor } from '../conductor/conductor';
-import { readRehearsalPlan, REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
+import { readRehearsalPlan, REHEARSAL_PLAN, type PlannedTask } from '../conductor/rehearsalPlan';
 import type { TaskSpec } from '../score';
 import { agentSettings, worktreePreparation, worktreeSettings } from './settings';
 
@@ -142,7 +142,11 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
 export async function startRehearsal(conductor: Conductor): Promise<string[]> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) throw new Error('Open a folder first.');
-  const plan = await readRehearsalPlan(path.join(folder, REHEARSAL_PLAN), agentSettings().profiles);
+  return handOutPlan(conductor, await readRehearsalPlan(path.join(folder, REHEARSAL_PLAN), agentSettings().profiles));
+}
+
+/** Creates the plan's tasks in order, each waiting for the earlier ones it names. */
+export async function handOutPlan(conductor: Conductor, plan: PlannedTask[]): Promise<string[]> {
   const ids = new Map<string, string>();
   for (const task of plan) {
     const id = await conductor.createTask({ title: task.title, prompt: task.prompt, agent: task.agent, waitsFor: task.waitsForTitles.map((t) => ids.get(t)!) });

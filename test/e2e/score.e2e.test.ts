@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { readJournal } from '../../src/journal';
 import { fold, sessionLabel } from '../../src/score';
-import { launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { installPackagedExtension } from './packagedExtension';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'recorded-workspace');
@@ -67,6 +67,7 @@ describe('end to end: a recorded session in the Podium panel of a real VS Code',
       mkdirSync(path.join(ROOT, 'media', 'screenshots'), { recursive: true });
       copyFileSync(shot, path.join(ROOT, 'media', 'screenshots', 'vscode-score.png'));
     }
+    await assertNothingWentWrong(page);
   });
 
   it('restores the score panel, with its entries, after the window reloads', async function () {
@@ -82,5 +83,6 @@ describe('end to end: a recorded session in the Podium panel of a real VS Code',
     const frame = scoreFrame(page);
     await frame.getByText(sessionLabel(state, session)).first().waitFor({ state: 'visible', timeout: 60_000 });
     await frame.getByText(session.entries[0]!.title).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await assertNothingWentWrong(page);
   });
 });

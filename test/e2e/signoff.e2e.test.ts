@@ -4,7 +4,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { installPackagedExtension } from './packagedExtension';
 
 const RESULTS = path.join(ROOT, 'test-results');
@@ -75,10 +75,19 @@ describe('end to end: signing off a change in a real VS Code', function () {
       const tab = p.locator('.tab.active');
       if ((await tab.textContent())?.includes('tally.js')) break;
     }
+    const before = Number((await status.first().textContent())?.match(/\d+/)?.[0]);
     await runCommand(p, 'Podium: Approve Current Change');
+    // The approval is done when the count drops (with the language server starting, that can lag).
+    if (before > 1) await status.filter({ hasText: String(before - 1) }).first().waitFor({ timeout: 30_000 });
+    else await status.first().waitFor({ state: 'hidden', timeout: 30_000 });
 
     // The open, still-unsaved document now holds both the engineer's note and the agent's function.
-    await p.locator('.tab', { hasText: /^tally\.js/ }).filter({ hasNot: p.locator('text=↔') }).first().click();
+    // A busy machine (the JavaScript language server starting) can swallow a click: click until the tab is active.
+    const plainTab = p.locator('.tab', { hasText: /^tally\.js/ }).filter({ hasNot: p.locator('text=↔') }).first();
+    for (let i = 0; i < 10 && !((await p.locator('.tab.active').textContent()) ?? '').match(/^tally\.js(?!.*↔)/); i++) {
+      await plainTab.click();
+      await new Promise((r) => setTimeout(r, 300));
+    }
     const lines = p.locator('.editor-instance .view-lines').first();
     await lines.getByText('averageWords', { exact: false }).first().waitFor({ timeout: 20_000 });
     await lines.getByText('UNSAVED NOTE', { exact: false }).first().waitFor();
@@ -111,8 +120,10 @@ describe('end to end: signing off a change in a real VS Code', function () {
     await runCommand(p, 'Podium: Approve Current Change');
     if (waiting > 1) await status.filter({ hasText: String(waiting - 1) }).first().waitFor({ timeout: 20_000 });
     else await status.first().waitFor({ state: 'hidden', timeout: 20_000 });
-    for (let i = 0; i < 100 && !existsSync(newFile); i++) await new Promise((r) => setTimeout(r, 100));
+    // VS Code creates the file and then writes its text: wait for the text, not for the file.
+    for (let i = 0; i < 100 && !(existsSync(newFile) && readFileSync(newFile, 'utf8').length > 0); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(existsSync(newFile), 'the approved new file is in the workspace after the reload');
     assert.match(readFileSync(newFile, 'utf8'), /averageWords/);
+    await assertNothingWentWrong(p);
   });
 });

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { loadJournalFolder } from '../../src/conductor/journalLibrary';
+import type { PodiumEvent } from '../../src/score';
+import { assertNothingWentWrong, checkScoreCsp, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { installPackagedExtension } from './packagedExtension';
 
 const RESULTS = path.join(ROOT, 'test-results');
@@ -88,6 +90,7 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     await search.fill('');
     mkdirSync(RESULTS, { recursive: true });
     await p.screenshot({ path: path.join(RESULTS, 'e2e-task-from-palette.png') });
+    await assertNothingWentWrong(p);
   });
 
   it('opens the demo with its rehearsal tasks playing; worktrees are set up, overlaps are flagged, an approval lands, a rejection is heard', async function () {
@@ -129,9 +132,68 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     await frame.locator('vscode-textfield.search input').fill('take this into account');
     await frame.locator('.lane-entries .entry', { hasText: 'I will take this into account' }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
+    // Approving a change to a JavaScript file opens it in the editor, which wakes VS Code's built-in
+    // JavaScript/TypeScript features: the local VS Code build must have what they need (tsserver),
+    // or the user sees an error toast that is not theirs.
+    const tally = path.join(workspace!, 'src', 'core', 'tally.js');
+    const before = readFileSync(tally, 'utf8');
+    const layer = frame.locator('.so-task', { has: frame.getByRole('heading', { name: 'Show the summary in the core' }) });
+    await layer.locator('[data-path="src/core/tally.js"] article[data-hunk]').first().getByRole('button', { name: /^Approve/ }).click();
+    for (let i = 0; i < 100 && readFileSync(tally, 'utf8') === before; i++) await new Promise((r) => setTimeout(r, 200));
+    assert.notEqual(readFileSync(tally, 'utf8'), before, 'the approved change to tally.js is in the workspace');
+
     mkdirSync(RESULTS, { recursive: true });
     const shot = path.join(RESULTS, 'e2e-demo-rehearsal.png');
     await p.screenshot({ path: shot });
     if (process.env.PODIUM_UPDATE_SCREENSHOTS) copyFileSync(shot, path.join(ROOT, 'media', 'screenshots', 'vscode-demo.png'));
+    // The webview as the browser ran it: a nonce'd policy, no inline script, no violation reported.
+    await checkScoreCsp(p);
+    await assertNothingWentWrong(p);
+  });
+
+  it('plays the demo once: a second browser profile on the same workspace starts nothing again', async function () {
+    const p = await open(true);
+    const titles = ['Average words per note', 'Show the summary in the core', 'Ignore punctuation in word counts', 'Count words with a regular expression'];
+    const frame = scoreFrame(p);
+    for (const title of titles) await frame.getByText(title).first().waitFor({ state: 'visible', timeout: 90_000 });
+    const journals = path.join(workspace!, '.podium', 'journals');
+    const created = async () => {
+      const counts: Record<string, number> = {};
+      for (const e of (await loadJournalFolder(journals)).events as PodiumEvent[]) if (e.type === 'task.created') counts[e.task.title] = (counts[e.task.title] ?? 0) + 1;
+      return counts;
+    };
+    const once = Object.fromEntries(titles.map((t) => [t, 1]));
+    assert.deepEqual(await created(), once);
+    // The tab closes; the same workspace opens in a new browser profile (its own browser storage,
+    // where VS Code for the Web keeps workspaceState), so only the journals can say the plan played.
+    await p.close();
+    const second = await openWorkbench(browser!, server!, workspace!);
+    page = second;
+    await waitForLog(server!, /already played here/, 90_000);
+    assert.deepEqual(await created(), once, 'no task of the plan was created a second time');
+    await runCommand(second, 'Podium: Open Score');
+    const frame2 = scoreFrame(second);
+    for (const title of titles) await frame2.getByText(title).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await assertNothingWentWrong(second);
   });
 });
+
+/** Waits until Podium's output channel, in any window of the server, has logged a line matching `re`. */
+async function waitForLog(server: CodeServer, re: RegExp, timeoutMs: number): Promise<void> {
+  const logs = path.join(server.userDataDir, 'logs');
+  const files = (dir: string): string[] => {
+    let out: string[] = [];
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) out = out.concat(files(full));
+      else if (name.endsWith('Podium.log')) out.push(full);
+    }
+    return out;
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (files(logs).some((f) => re.test(readFileSync(f, 'utf8')))) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Podium never logged ${re} (logs under ${logs}: ${files(logs).join(', ') || 'none'})`);
+}

@@ -29,6 +29,8 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** A fixed port (the demo); a free one by default. */
   port?: number;
+  /** Reuse this user-data folder (a restart after a crash); a fresh one by default. */
+  userDataDir?: string;
 }
 
 export interface CodeServer {
@@ -41,6 +43,8 @@ export interface CodeServer {
   /** Resolves when the server process has exited. */
   exited: Promise<void>;
   stop(): Promise<void>;
+  /** SIGKILL to the server and everything in its process group (the extension host included): a crash. */
+  kill(): Promise<void>;
 }
 
 export function assertCodeServerInstalled(): void {
@@ -78,7 +82,7 @@ export function codeServerCli(args: string[], env: Record<string, string> = {}):
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   assertCodeServerInstalled();
   const base = mkdtempSync(path.join(tmpdir(), 'podium-vscode-'));
-  const userDataDir = path.join(base, 'user-data');
+  const userDataDir = options.userDataDir ?? path.join(base, 'user-data');
   const extensionsDir = options.extensionsDir ?? path.join(base, 'extensions');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
@@ -140,7 +144,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { port, authority: `127.0.0.1:${port}`, userDataDir, extensionsDir, output: () => output, exited, stop };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      return;
+    }
+    await exited;
+  };
+  return { port, authority: `127.0.0.1:${port}`, userDataDir, extensionsDir, output: () => output, exited, stop, kill };
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -157,6 +170,7 @@ export async function openWorkbench(
   viewport = { width: 1400, height: 900 },
 ): Promise<Page> {
   const page = await browser.newPage({ viewport });
+  await watchWorkbench(page);
   let url = `http://${server.authority}/?folder=${encodeURIComponent(folder)}`;
   if (payload) {
     const entries: [string, string][] = [];
@@ -193,4 +207,103 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
       if (Date.now() > deadline) throw new Error(`The command palette never offered "${title}"`, { cause: err });
     }
   }
+}
+
+/**
+ * What a user would have seen go wrong, recorded from the first moment a workbench page exists: every
+ * error notification VS Code showed (toasts come and go, so they are collected as they appear), and
+ * every Content-Security-Policy violation any frame reported (Chromium logs each one to the console,
+ * webviews included).
+ */
+export interface WorkbenchTrouble {
+  errorNotifications: string[];
+  cspViolations: string[];
+}
+
+const trouble = new WeakMap<Page, WorkbenchTrouble>();
+
+async function watchWorkbench(page: Page): Promise<void> {
+  const seen: WorkbenchTrouble = { errorNotifications: [], cspViolations: [] };
+  trouble.set(page, seen);
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) seen.cspViolations.push(`${msg.location().url}: ${msg.text()}`);
+  });
+  await page.exposeFunction('__podiumErrorNotification', (text: string) => {
+    if (!seen.errorNotifications.includes(text)) seen.errorNotifications.push(text);
+  });
+  await page.addInitScript(() => {
+    if (window.top !== window) return;
+    const w = window as unknown as { __podiumErrorNotification(text: string): void };
+    setInterval(() => {
+      for (const item of Array.from(document.querySelectorAll('.notification-list-item'))) {
+        if (!item.querySelector('.codicon-error')) continue;
+        const text = item.querySelector('.notification-list-item-message')?.textContent?.trim();
+        if (text) w.__podiumErrorNotification(text);
+      }
+    }, 200);
+  });
+}
+
+/** What went wrong so far on a workbench page opened by `openWorkbench`. */
+export function workbenchTrouble(page: Page): WorkbenchTrouble {
+  const seen = trouble.get(page);
+  if (!seen) throw new Error('This page was not opened by openWorkbench, so nothing watched it.');
+  return seen;
+}
+
+/**
+ * Fails when VS Code showed an error notification the test did not expect (`expected` matches the
+ * ones it did), or a frame reported a Content-Security-Policy violation. A new user must see no
+ * error that is not theirs.
+ */
+export async function assertNothingWentWrong(page: Page, expected: RegExp[] = []): Promise<void> {
+  await new Promise((r) => setTimeout(r, 400)); // one more look at the notifications
+  const seen = workbenchTrouble(page);
+  const unexpected = seen.errorNotifications.filter((t) => !expected.some((re) => re.test(t)));
+  if (unexpected.length || seen.cspViolations.length) {
+    throw new Error(`A user would have seen:\n${[...unexpected.map((t) => `  error notification: ${t}`), ...seen.cspViolations.map((t) => `  CSP violation: ${t}`)].join('\n')}`);
+  }
+}
+
+/**
+ * Checks the score's webview as the browser runs it: its policy carries a nonce and allows no inline
+ * script, every script on the page is the nonce'd bundle, and an inline script injected into it is
+ * refused and reported (which shows the watch for violations is live). The injected one's report is
+ * then forgotten; any other violation stays for `assertNothingWentWrong`.
+ */
+export async function checkScoreCsp(page: Page): Promise<{ policy: string }> {
+  const seen = workbenchTrouble(page);
+  for (const frame of page.frames()) {
+    const found = await frame.evaluate(() => {
+      const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+      // VS Code's own acquireVsCodeApi script goes in ahead of the page's policy; it is not the page's.
+      const scripts = Array.from(document.querySelectorAll<HTMLScriptElement>('script:not(#_vscodeApiScript)')).map((s) => ({ src: s.getAttribute('src') ?? '', nonce: s.nonce || s.getAttribute('nonce') || '', inline: !s.getAttribute('src') }));
+      return meta && scripts.some((s) => s.src.includes('score.js')) ? { policy: meta.getAttribute('content') ?? '', scripts } : undefined;
+    }).catch(() => undefined);
+    if (!found) continue;
+    const scriptSrc = found.policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
+    const nonce = /'nonce-([A-Za-z0-9+/=_-]{16,})'/.exec(scriptSrc)?.[1];
+    if (!nonce) throw new Error(`The score's script-src carries no nonce: ${found.policy}`);
+    if (/unsafe-inline|unsafe-eval|\*/.test(scriptSrc)) throw new Error(`The score's script-src lets more than its bundle run: ${scriptSrc}`);
+    if (!/default-src 'none'/.test(found.policy)) throw new Error(`The score's policy does not start from default-src 'none': ${found.policy}`);
+    for (const s of found.scripts) {
+      if (s.inline) throw new Error('The score page holds an inline script.');
+      if (s.nonce !== nonce) throw new Error(`The score's script ${s.src} does not carry the policy's nonce.`);
+    }
+    const before = seen.cspViolations.length;
+    const ran = await frame.evaluate(() => {
+      const w = window as unknown as { __podiumInlineRan?: boolean };
+      const probe = document.createElement('script');
+      probe.textContent = 'window.__podiumInlineRan = true;';
+      document.body.appendChild(probe);
+      probe.remove();
+      return w.__podiumInlineRan === true;
+    });
+    if (ran) throw new Error('An inline script ran inside the score webview.');
+    for (let i = 0; i < 50 && seen.cspViolations.length === before; i++) await new Promise((r) => setTimeout(r, 100));
+    if (seen.cspViolations.length === before) throw new Error('The refused inline script was never reported: the CSP watch is blind.');
+    seen.cspViolations.splice(before, seen.cspViolations.length - before, ...seen.cspViolations.slice(before).filter((v) => !/inline script/i.test(v)));
+    return { policy: found.policy };
+  }
+  throw new Error('No frame holds the score webview.');
 }
