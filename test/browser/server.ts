@@ -25,6 +25,12 @@ export interface HarnessServer {
 export async function startServer(): Promise<HarnessServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    // Chromium asks every new page for a favicon; a 404 would be a console error in a test that
+    // checks for none, depending on when the request lands.
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     const relative = path === '/' ? 'test/browser/harness.html' : normalize(path.slice(1)).split(sep).join('/');
     if (relative.includes('..') || !SERVED.some((prefix) => relative.startsWith(prefix))) {
       res.writeHead(404).end();

@@ -99,7 +99,10 @@ describe('podium check', function () {
 
   it('warns (without failing) about sensitive files and a change outside the scope', () => {
     const dir = repo();
-    writeFileSync(path.join(dir, 'package.json'), readFileSync(path.join(dir, 'package.json'), 'utf8').replace('"test": "node --test test/"', '"test": "node --test test/", "postinstall": "node evil.js"'));
+    const manifest = path.join(dir, 'package.json');
+    const hooked = readFileSync(manifest, 'utf8').replace('"scripts": {', '"scripts": {\n    "postinstall": "node evil.js",');
+    assert.notEqual(hooked, readFileSync(manifest, 'utf8'), 'the demo manifest has scripts to add a hook to');
+    writeFileSync(manifest, hooked);
     mkdirSync(path.join(dir, 'src', 'ui'), { recursive: true });
     writeFileSync(path.join(dir, 'src', 'ui', 'extra.js'), "export const extra = 1;\n");
     execFileSync('git', ['add', '-A'], { cwd: dir });
