@@ -10,7 +10,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { installPackagedExtension } from './packagedExtension';
 
 const RESULTS = path.join(ROOT, 'test-results');
@@ -103,7 +103,9 @@ describe('end to end: coherence in the demo', function () {
     // reason. The agent hears the rule and answers.
     // (The agent's version is read-only, so the fixes are offered on the problem itself.)
     await problem.click();
-    await problem.locator('.codicon-light-bulb, .codicon-lightbulb').first().click();
+    // The panel asks for the fixes when the problem is focused; its light bulb turns on once they are in.
+    await problem.locator('.markers-panel-action-quickfix:not(.disabled)').first().waitFor({ state: 'attached', timeout: 30_000 });
+    await p.keyboard.press('Control+.');
     const fix = p.locator('.context-view .action-item, .action-widget .monaco-list-row', { hasText: 'Reject with this rule as the reason' }).first();
     await fix.waitFor({ state: 'visible', timeout: 30_000 });
     await fix.click();
@@ -122,5 +124,6 @@ describe('end to end: coherence in the demo', function () {
     // The warnings went with the hunk: nothing is left in the Problems panel for it.
     await runCommand(p, 'View: Focus Problems (Errors, Warnings, Infos)');
     await p.locator('.markers-panel .monaco-list-row', { hasText: 'core may not import ui' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    await assertNothingWentWrong(p);
   });
 });
