@@ -4,6 +4,7 @@
  * problem in the result); only a folder that cannot be read at all rejects.
  */
 import { listJournals, readJournal, SessionIndex } from '../journal';
+import { mergeByTime } from '../score';
 
 export interface LoadedJournals {
   events: unknown[];
@@ -21,10 +22,12 @@ export async function loadJournalFolder(folder: string): Promise<LoadedJournals>
     for (let i = next++; i < files.length; i = next++) loaded[i] = await loadJournalFile(files[i]!.file);
   };
   await Promise.all([worker(), worker()]);
-  // Sessions in the order they started, so rows appear in the order they were played.
+  // Sessions in the order they started, so rows appear in the order they were played; their events
+  // merged by time, as the live score saw them (a task's events in several sessions, overlaps and
+  // decisions across tasks, fold as they happened, not one session after another).
   loaded.sort((a, b) => firstTs(a.events) - firstTs(b.events));
   return {
-    events: loaded.flatMap((l) => l.events),
+    events: mergeByTime(loaded.map((l) => l.events)),
     problems: loaded.flatMap((l) => l.problems),
     sessions: loaded.filter((l) => l.events.length > 0).length,
   };

@@ -18,6 +18,7 @@ import * as nodePath from 'node:path';
 import { readFileAtCommit } from '../stage/blobs';
 import { runGit } from '../stage/git';
 import { stageTask } from '../stage/hunks';
+import { recordMoment } from '../stage/history';
 import { keepBlob, keepContent, keptRef, readKept } from '../stage/keep';
 import { findOverlaps } from '../stage/overlap';
 import { revertHunk } from '../stage/revert';
@@ -125,6 +126,7 @@ export class SignOff {
     if (!workspace) return;
     const result = await stageTask({ repo: workspace, worktreeDir: t.worktree.dir, baseCommit: t.worktree.baseCommit, previous: t.files, scope: task });
     t.files = result.files;
+    await this.recordMoment(task, t, result.tree);
     const state = this.deps.state();
     for (const s of result.superseded) {
       if (state.hunks[s.id]?.status === 'pending') this.deps.emit(task, { type: 'hunk.superseded', task, hunk: s.id, by: s.by });
@@ -145,6 +147,21 @@ export class SignOff {
     await this.refreshStale(task, t);
     this.refreshOverlaps();
     await this.refreshCoherence(task, t);
+  }
+
+  /**
+   * Keeps the worktree's files as they are now for replay, when they differ from the last moment
+   * recorded: a commit under refs/podium/history/<task>, and its tree in the journal.
+   */
+  private async recordMoment(task: string, t: Tracked, tree: string): Promise<void> {
+    const last = this.deps.state().tasks[task]?.snapshot;
+    if (last?.tree === tree) return;
+    try {
+      const commit = await recordMoment(t.worktree.dir, task, tree, last?.commit ?? t.worktree.baseCommit);
+      this.deps.emit(task, { type: 'task.snapshot', task, tree, commit });
+    } catch (err) {
+      this.deps.log('warn', `Podium could not keep the files of "${this.deps.taskTitle(task)}" for replay: ${message(err)}`);
+    }
   }
 
   /** Holds the task's staged change against the workspace's rules and makes its coherence warnings say so. */

@@ -98,6 +98,14 @@ export interface TaskWorktreeReady extends EventBase {
   sourceHead: string;
 }
 
+/**
+ * A staging recorded the task's files as the agent had them then: `tree` is the git tree of the
+ * worktree (carried files left out), `commit` the commit that keeps it (and every earlier one) alive
+ * under refs/podium/history/<task>, so the files at this moment can be opened long after the worktree
+ * is gone. Only a staging whose files differ from the last recorded ones is journaled.
+ */
+export interface TaskSnapshot extends EventBase { type: 'task.snapshot'; task: string; tree: string; commit: string }
+
 /** The engineer closed the task: its worktree is gone; its branch is kept unless they chose otherwise. */
 export interface TaskClosed extends EventBase {
   type: 'task.closed';
@@ -298,6 +306,7 @@ export type PodiumEvent =
   | TaskStarted
   | TaskFinished
   | TaskWorktreeReady
+  | TaskSnapshot
   | TaskClosed
   | SessionSpawned
   | SessionReady
@@ -338,7 +347,7 @@ export type EventType = PodiumEvent['type'];
 export type EventBody = PodiumEvent extends infer E ? (E extends PodiumEvent ? Omit<E, keyof EventBase> : never) : never;
 
 const KNOWN: ReadonlySet<string> = new Set<EventType>([
-  'task.created', 'task.queued', 'task.started', 'task.finished', 'task.worktree', 'task.closed',
+  'task.created', 'task.queued', 'task.started', 'task.finished', 'task.worktree', 'task.snapshot', 'task.closed',
   'session.spawned', 'session.ready', 'session.waiting', 'session.exited', 'session.failed',
   'prompt.sent', 'agent.message', 'agent.thought', 'agent.plan', 'agent.toolCall',
   'agent.toolCallUpdate', 'agent.command', 'agent.fileEdited', 'agent.output', 'agent.usage',

@@ -5,3 +5,4 @@ export * from './state';
 export * from './reduce';
 export * from './selectors';
 export * from './signOff';
+export * from './replay';

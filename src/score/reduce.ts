@@ -182,10 +182,16 @@ function applyKnown(b: Batch, s: ScoreState, session: SessionState, e: PodiumEve
       return;
     case 'task.worktree': {
       const { dir, workspaceDir, branch, baseCommit, sourceHead } = e;
-      updateTask(b, s, e.task, session.id, e.ts, (t) => { t.worktree = { dir, workspaceDir, branch, baseCommit, sourceHead }; });
+      updateTask(b, s, e.task, session.id, e.ts, (t) => {
+        t.worktree = { dir, workspaceDir, branch, baseCommit, sourceHead };
+        t.baseCommit = baseCommit;
+      });
       addEntry(b, session, e, 'notice', `Working in ${dir} on branch ${branch}.`, 'worktree', { level: 'info' });
       return;
     }
+    case 'task.snapshot':
+      updateTask(b, s, e.task, session.id, e.ts, (t) => { t.snapshot = { tree: e.tree, commit: e.commit, ts: e.ts }; });
+      return;
     case 'task.closed': {
       updateTask(b, s, e.task, session.id, e.ts, (t) => { t.status = 'closed'; t.worktree = undefined; });
       const branch = e.branch ? (e.branchDeleted ? `branch ${e.branch} deleted` : `branch ${e.branch} kept`) : '';

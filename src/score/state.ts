@@ -107,6 +107,10 @@ export interface TaskState {
   updatedTs: number;
   /** Where the task works, once its worktree exists (until it is closed). */
   worktree?: { dir: string; workspaceDir: string; branch: string; baseCommit: string; sourceHead: string };
+  /** What its changes are measured against (kept after the task is closed, for replay). */
+  baseCommit?: string;
+  /** The task's files as its last recorded staging had them (see `task.snapshot`). */
+  snapshot?: { tree: string; commit: string; ts: number };
 }
 
 /**

@@ -91,6 +91,8 @@ export interface StageResult {
   superseded: SupersededHunk[];
   /** Ids of previous hunks that are gone with nothing in their place (the agent undid them). */
   withdrawn: string[];
+  /** The git tree of the worktree as staged (carried files left out): the agent's files at this moment. */
+  tree: string;
 }
 
 /**
@@ -135,7 +137,10 @@ export async function stageTask(options: StageTaskOptions): Promise<StageResult>
       { env, timeoutMs: limits.addTimeoutMs },
     );
     const files = await buildFiles(parseRaw(raw.stdout), { root, base, env, limits, scope, git, scopeSpec });
-    return { files, ...supersede(options.previous ?? [], files) };
+    // The index already holds the worktree's state: writing it as a tree costs one small git process,
+    // and is what replay opens the files of this moment from.
+    const tree = (await stageGit(root, ['write-tree'], git, { env })).stdout.trim();
+    return { files, ...supersede(options.previous ?? [], files), tree };
   });
 }
 
