@@ -73,6 +73,8 @@ export interface NewTask {
   budgets?: TaskSpec['budgets'];
   /** Globs of the paths the task is meant to touch (relative to the repository root). */
   scope?: string[];
+  /** Start from another task's files at a recorded moment (replay's New Task from Here). */
+  from?: { task: string; tree: string; ts: number };
 }
 
 type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished' | 'closed';
@@ -270,6 +272,14 @@ export class Conductor {
     if (input.budgets && Object.keys(input.budgets).length > 0) spec.budgets = input.budgets;
     const scope = (input.scope ?? []).map((g) => g.trim()).filter(Boolean);
     if (scope.length > 0) spec.scope = [...new Set(scope)];
+    if (input.from) {
+      // Only a moment the score recorded for a task it knows: the tree must be that task's own.
+      const origin = this.feed.state.tasks[input.from.task];
+      if (!origin?.baseCommit) throw new Error('That task has no recorded files to start from.');
+      const known = input.from.tree === origin.baseCommit || this.feed.history().some((e) => (e as { type?: string; task?: string; tree?: string }).type === 'task.snapshot' && (e as { task?: string }).task === input.from!.task && (e as { tree?: string }).tree === input.from!.tree);
+      if (!known) throw new Error('That moment is not one the task recorded.');
+      spec.from = { task: input.from.task, tree: input.from.tree, ts: input.from.ts };
+    }
     const session = await this.openSession(spec);
     const run: TaskRun = { spec, phase: 'queued', session, remembered: new Map() };
     this.runs.set(id, run);
@@ -539,7 +549,10 @@ export class Conductor {
       const fresh = !run.worktree;
       if (!run.worktree) {
         if (!workspace) throw new Error('No workspace folder is open.');
-        run.worktree = await createTaskWorktree({ workspace, storageDir: this.host.storageDir(), taskId: run.spec.id, title: run.spec.title });
+        const origin = run.spec.from ? this.feed.state.tasks[run.spec.from.task] : undefined;
+        const from = run.spec.from && origin?.baseCommit ? { baseCommit: origin.baseCommit, tree: run.spec.from.tree } : undefined;
+        if (run.spec.from && !from) throw new Error('The task it starts from has no recorded base any more.');
+        run.worktree = await createTaskWorktree({ workspace, storageDir: this.host.storageDir(), taskId: run.spec.id, title: run.spec.title, from });
         const { dir, workspaceDir, branch, baseCommit, sourceHead } = run.worktree;
         await this.emitDurable(run, { type: 'task.worktree', task: run.spec.id, dir, workspaceDir, branch, baseCommit, sourceHead });
       }

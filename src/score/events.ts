@@ -37,6 +37,11 @@ export interface TaskSpec {
   budgets?: { wallClockSec?: number; tokens?: number; costUsd?: number; idleSec?: number };
   /** The paths (globs, relative to the repository root) the task is meant to touch; a change elsewhere warns. */
   scope?: string[];
+  /**
+   * Replay's *New Task from Here*: the task starts from another task's files at a recorded moment
+   * (that task's `task.snapshot` tree, or its base) instead of what the engineer sees now.
+   */
+  from?: { task: string; tree: string; ts: number };
 }
 
 export interface AgentIdentity {

@@ -59,6 +59,8 @@ export type WorktreeErrorCode =
   | 'invalid-task-id'
   /** Something already occupies the task's worktree folder. */
   | 'worktree-exists'
+  /** A moment to start from (replay's New Task from Here) that the repository does not have. */
+  | 'unknown-moment'
   /** Someone locked the worktree (`git worktree lock`); Podium leaves it alone. */
   | 'worktree-locked'
   /** Asked to delete a branch that is not a `podium/` branch. */
@@ -90,6 +92,12 @@ export interface CreateTaskWorktreeOptions {
   taskId: string;
   /** The task's title; the branch is named after it. */
   title: string;
+  /**
+   * Start from a recorded moment instead of a snapshot of what the engineer sees (replay's *New Task
+   * from Here*): the worktree is based on `baseCommit` (the original task's base, so the new task's
+   * changes are measured against what the engineer had) and holds the files of `tree` (the moment).
+   */
+  from?: { baseCommit: string; tree: string };
   gitPath?: string;
   signal?: AbortSignal;
 }
@@ -153,8 +161,24 @@ export async function createTaskWorktree(options: CreateTaskWorktreeOptions): Pr
     );
   }
 
-  const baseCommit = await snapshot(repo, storage, sourceHead, options);
+  let baseCommit: string;
+  if (options.from) {
+    for (const id of [options.from.baseCommit, options.from.tree]) {
+      if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id)) throw new WorktreeError('unknown-moment', `"${id}" is not a git object id.`);
+    }
+    const found = await runGit(['cat-file', '-e', `${options.from.tree}^{tree}`], { cwd: repo.root, okExitCodes: [1, 128], gitPath: options.gitPath });
+    if (found.exitCode !== 0) throw new WorktreeError('unknown-moment', `The repository no longer has the files of that moment (tree ${options.from.tree.slice(0, 12)}); its history may have been dropped.`);
+    baseCommit = options.from.baseCommit;
+  } else {
+    baseCommit = await snapshot(repo, storage, sourceHead, options);
+  }
   const branch = await withRepositoryLock(repo, () => addWorktree(repo, dir, baseCommit, title, options));
+  if (options.from) {
+    // The moment's files in the worktree, as uncommitted changes on top of the base: index and files
+    // from the tree, then the index back to HEAD, so the worktree reads like an agent's work in progress.
+    await git(dir, ['read-tree', '--reset', '-u', options.from.tree], options);
+    await git(dir, ['reset', '-q'], options);
+  }
   const headCommit = (await git(dir, ['rev-parse', '--verify', 'HEAD^{commit}'], options)).stdout.trim();
   return {
     dir,

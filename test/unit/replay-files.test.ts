@@ -14,7 +14,8 @@ import { momentFiles, readMomentFile } from '../../src/replay/files';
 import { sourceAt } from '../../src/replay/source';
 import { fold, type PodiumEvent } from '../../src/score';
 import { historyRef } from '../../src/stage/history';
-import { hunksOf, playTurn, type Stage, stageFor, TALLY } from './conductorStage';
+import { eventually } from '../fixtures/agents/harness';
+import { hunksOf, playTurn, type Stage, stageFor, TALLY, taskStatus } from './conductorStage';
 
 function snapshots(s: Stage, task: string) {
   return s.events().filter((e): e is Extract<PodiumEvent, { type: 'task.snapshot' }> => e.type === 'task.snapshot' && e.task === task);
@@ -80,6 +81,25 @@ describe('files at any moment', function () {
     assert.deepEqual(fold(loaded.events).tasks[id]!.snapshot, s.feed.state.tasks[id]!.snapshot);
     // Opening it again reuses what was unpacked.
     assert.equal((await openExport(out, storage)).repo, opened.repo);
+  });
+
+  it('starts a new task from another task\'s files at a moment: the road not taken, measured against the same base', async () => {
+    const s = await stageFor();
+    const id = await playTurn(s, 'Average words');
+    const moment = snapshots(s, id).at(-1)!;
+    const fork = await s.conductor.createTask({ title: 'Average words, again', prompt: 'a', agent: 'rehearsal-conflict-a', from: { task: id, tree: moment.tree, ts: moment.ts } });
+    await eventually(() => taskStatus(s, fork) === 'finished:done', 'the fork to play', 30_000);
+    await s.conductor.restage(fork);
+    const spec = s.feed.state.tasks[fork]!.spec;
+    assert.deepEqual(spec.from, { task: id, tree: moment.tree, ts: moment.ts });
+    const worktree = s.feed.state.tasks[fork]!.worktree!;
+    assert.equal(worktree.baseCommit, s.feed.state.tasks[id]!.worktree!.baseCommit, 'the same base: its hunks are against what the engineer had');
+    const text = readFileSync(path.join(worktree.dir, TALLY), 'utf8');
+    assert.match(text, /averageWords/, 'it holds the first task\'s work up to that moment');
+    assert.match(text, /filter\(\(word\) => \/\\w\/\.test\(word\)\)/, 'and its own agent\'s');
+    assert.ok(hunksOf(s, fork, 'pending').some((h) => h.hunk.kind === 'lines' && h.hunk.newLines.join('').includes('averageWords')));
+    // Only moments the score recorded for that task.
+    await assert.rejects(s.conductor.createTask({ title: 'x', prompt: 'x', agent: 'rehearsal', from: { task: id, tree: '0'.repeat(40), ts: 0 } }), /not one the task recorded/);
   });
 
   it('refuses a file that is not an export, saying so', async () => {
