@@ -71,6 +71,24 @@ const RejectAll = z.strictObject({ type: z.literal('task/rejectAll'), task: id, 
  * folder; the host refuses one that leaves it.
  */
 const OpenNotes = z.strictObject({ type: z.literal('notes/open'), file: z.string().check(z.minLength(1), z.maxLength(4096)), line: z.number().check(z.int(), z.positive(), z.lte(10_000_000)) });
+// Replay: the files of a recorded moment, and what can be done from one. A moment is a git object id
+// the journal recorded (a task's `task.snapshot` tree, or its base commit); the host only ever reads it.
+const objectId = z.string().check(z.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/));
+const repoPath = z.string().check(z.minLength(1), z.maxLength(4096));
+/** Open a file as it was at a moment (a read-only document). */
+const ReplayOpen = z.strictObject({ type: z.literal('replay/open'), task: id, moment: objectId, path: repoPath, label: z.string().check(z.maxLength(200)) });
+/** Diff a file between two moments (the task's base and a moment, or two moments). */
+const ReplayDiff = z.strictObject({
+  type: z.literal('replay/diff'),
+  task: id,
+  path: repoPath,
+  left: z.strictObject({ moment: objectId, label: z.string().check(z.maxLength(200)) }),
+  right: z.strictObject({ moment: objectId, label: z.string().check(z.maxLength(200)) }),
+});
+/** New Task from Here: a task that starts from the task's files at this moment. */
+const ReplayFork = z.strictObject({ type: z.literal('replay/fork'), task: id, moment: objectId, ts: z.number().check(z.nonnegative()) });
+/** Export the task's sessions, with the files they touched, as one file. */
+const ReplayExport = z.strictObject({ type: z.literal('replay/export'), task: id });
 /** The engineer's answer to a permission request. */
 const AnswerPermission = z.strictObject({ type: z.literal('permission/answer'), session: id, request: id, optionId: id });
 
@@ -78,6 +96,7 @@ export const FromWebview = z.discriminatedUnion('type', [
   Ready, OpenJournal, RevealJournalFolder, ReportError,
   CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, AnswerPermission,
   ApproveHunk, RejectHunk, UndoHunk, OpenHunk, ApproveClean, ApproveFile, RejectFile, RejectAll, OpenNotes,
+  ReplayOpen, ReplayDiff, ReplayFork, ReplayExport,
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 
@@ -90,6 +109,10 @@ export interface SourceInfo {
   label: string;
   /** True when this window may not write the journals (another window holds the writer lock). */
   readOnly: boolean;
+  /** What it is: the live workspace, journals from elsewhere, or an exported session. */
+  kind?: 'workspace' | 'journals' | 'export';
+  /** Whether the files of its recorded moments can be opened (replay's files). */
+  moments?: boolean;
 }
 
 export type ToWebview =
@@ -102,7 +125,9 @@ export type ToWebview =
   /** A message the webview sent did not validate or failed. */
   | { type: 'error'; message: string }
   /** What the new-task form offers, and whether agents may run here at all. */
-  | { type: 'config'; config: HostConfig };
+  | { type: 'config'; config: HostConfig }
+  /** Go into replay, the playhead at `at` (a time in the score), e.g. at a session the engineer picked. */
+  | { type: 'replay'; at: number };
 
 export interface AgentProfileInfo {
   id: string;

@@ -10,7 +10,7 @@ import type { SessionStatus, TaskOutcome } from '../score';
 import { INDEX_FILE, listJournals, type JournalFileInfo } from './folder';
 import { loadJournal } from './reader';
 
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 export interface SessionSummary {
   sessionId: string;
@@ -24,7 +24,8 @@ export interface SessionSummary {
   /** Earliest and latest event time; 0 when the journal has no events. */
   firstTs: number;
   lastTs: number;
-  /** The title of the session's task, when a task was journaled. */
+  /** The session's task (id and title), when a task was journaled. */
+  task?: string;
   title?: string;
   /** The agent's label, when the session was spawned. */
   agent?: string;
@@ -32,6 +33,13 @@ export interface SessionSummary {
   status?: SessionStatus;
   /** How the session's task ended, when it did. */
   outcome?: TaskOutcome;
+  /** Decisions made in this session: hunks approved and rejected. */
+  approved: number;
+  rejected: number;
+  /** The session's usage as its agent last reported it. */
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
   /** Damaged records skipped when reading. */
   problems: number;
   /** The last line is torn (a crash, or a writer mid-write). */
@@ -68,6 +76,18 @@ export async function rebuildSessionIndex(folder: string): Promise<SessionIndexR
 /** Summarises one journal by folding it: what its index entry holds. */
 export async function summarizeJournal(info: JournalFileInfo): Promise<SessionSummary> {
   const { score, eventCount, problems, tornTail } = await loadJournal(info.file);
+  // Counted from the session's own decision entries: a hunk decided here may have been staged in an
+  // earlier session of its task, which this fold alone does not see.
+  let approved = 0;
+  let rejected = 0;
+  for (const sid of score.sessionOrder) {
+    for (const e of score.sessions[sid]!.entries) {
+      if (e.kind !== 'decision') continue;
+      if (e.status === 'approved') approved += 1;
+      else if (e.status === 'rejected') rejected += 1;
+      else if (e.status === 'undone') approved -= 1;
+    }
+  }
   const session = score.sessions[info.sessionId] ?? (score.sessionOrder[0] !== undefined ? score.sessions[score.sessionOrder[0]] : undefined);
   const task = session?.task !== undefined ? score.tasks[session.task] : undefined;
   const summary: SessionSummary = {
@@ -78,10 +98,18 @@ export async function summarizeJournal(info: JournalFileInfo): Promise<SessionSu
     eventCount,
     firstTs: score.firstTs,
     lastTs: score.lastTs,
+    approved,
+    rejected,
+    inputTokens: session?.usage.inputTokens ?? 0,
+    outputTokens: session?.usage.outputTokens ?? 0,
+    costUsd: session?.usage.costUsd ?? 0,
     problems: problems.length,
     tornTail: tornTail !== undefined,
   };
-  if (task) summary.title = task.spec.title;
+  if (task) {
+    summary.task = task.spec.id;
+    summary.title = task.spec.title;
+  }
   if (session?.agent) summary.agent = session.agent.label;
   if (session) summary.status = session.status;
   if (task?.outcome) summary.outcome = task.outcome;
@@ -150,6 +178,9 @@ function isSummary(value: unknown): value is SessionSummary {
     typeof s.size === 'number' && typeof s.mtimeMs === 'number' &&
     typeof s.eventCount === 'number' && typeof s.firstTs === 'number' && typeof s.lastTs === 'number' &&
     typeof s.problems === 'number' && typeof s.tornTail === 'boolean' &&
+    typeof s.approved === 'number' && typeof s.rejected === 'number' &&
+    typeof s.inputTokens === 'number' && typeof s.outputTokens === 'number' && typeof s.costUsd === 'number' &&
+    (s.task === undefined || typeof s.task === 'string') &&
     (s.title === undefined || typeof s.title === 'string') &&
     (s.agent === undefined || typeof s.agent === 'string') &&
     (s.status === undefined || typeof s.status === 'string') &&

@@ -13,7 +13,9 @@ import { CommandAdapter } from '../agents/command';
 import { stopAllProcesses } from '../agents/process';
 import { messageOf as errorText } from '../agents/sessionKit';
 import { Conductor, type ConductorHost } from '../conductor/conductor';
-import { loadJournalFile, loadJournalFolder, rebuildJournalIndex } from '../conductor/journalLibrary';
+import { rebuildJournalIndex } from '../conductor/journalLibrary';
+import { sourceAt, workspaceSource, type ScoreSource } from '../replay/source';
+import { applyRetention, registerReplay } from './replay';
 import { handOutPlanOnce, REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
 import { ScoreFeed } from '../conductor/scoreFeed';
 import type { HostConfig, SourceInfo } from '../protocol';
@@ -22,7 +24,7 @@ import { ScorePanel, SCORE_VIEW_TYPE, type Intent, type ScorePanelActions } from
 import { registerReview } from './review';
 import { SessionsView } from './sessionsView';
 import { readWorkspaceFile, writeWorkspaceFile } from './workspaceFiles';
-import { affectsAgents, affectsJournal, affectsWorktreePreparation, agentSettings, coherenceSettings, journalSettings, worktreePreparation, worktreeSettings } from './settings';
+import { affectsAgents, affectsJournal, affectsWorktreePreparation, agentSettings, coherenceSettings, journalSettings, replaySettings, worktreePreparation, worktreeSettings } from './settings';
 import { registerCoherence } from './coherence';
 import type { CoherenceEngine } from '../conductor/coherence';
 import { handOutPlan, notifyPermission, registerTaskCommands, SECRET_PREFIX } from './taskCommands';
@@ -48,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
   const log = vscode.window.createOutputChannel('Podium', { log: true });
   const feed = new ScoreFeed({ folder: '', label: 'Workspace journals', readOnly: true });
   let loading: Promise<void> = Promise.resolve();
+  /** Where the score shown now comes from (the live workspace until the engineer opens other journals). */
+  let source: ScoreSource | undefined;
 
   const host: ConductorHost = {
     workspace: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
@@ -132,6 +136,18 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       case 'notes/open':
         await vscode.commands.executeCommand('podium.openRule', message.file, message.line);
         return;
+      case 'replay/open':
+        await vscode.commands.executeCommand('podium.replay.openFile', message.moment, message.path, message.label);
+        return;
+      case 'replay/diff':
+        await vscode.commands.executeCommand('podium.replay.diff', message.path, message.left, message.right);
+        return;
+      case 'replay/fork':
+        await vscode.commands.executeCommand('podium.replay.newTaskFromHere', message.task, message.moment, message.ts);
+        return;
+      case 'replay/export':
+        await vscode.commands.executeCommand('podium.exportSession', message.task);
+        return;
       case 'file/approve':
       case 'task/approveClean': {
         const r = await theConductor.approveClean(message.task, message.type === 'file/approve' ? message.path : undefined);
@@ -145,11 +161,13 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     (loading = (async () => {
       await theConductor.flush();
       const { folder } = journalSettings(context.globalStorageUri);
-      const result = await loadJournalFolder(folder);
-      feed.reset({ folder, label: 'Workspace journals', readOnly: false }, result.events, result.problems);
+      source = workspaceSource(folder, host.workspace());
+      const result = await source.load();
+      feed.reset(sourceInfo(source), result.events, result.problems);
       for (const p of result.problems) log.warn(p);
       log.info(`Loaded ${result.sessions} session(s), ${result.events.length} events from ${folder}`);
       await adoptOpenTasks();
+      await keepMomentsAsSet();
     })().catch((err: unknown) => {
       const message = `Podium could not read the journal folder: ${errorText(err)}`;
       log.error(message);
@@ -174,7 +192,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       canSelectFiles: true,
       canSelectFolders: true,
       canSelectMany: false,
-      filters: { 'Podium journals': ['jsonl'] },
+      filters: { 'Podium journals and exported sessions': ['jsonl', 'tgz'] },
       defaultUri: vscode.Uri.file(journalSettings(context.globalStorageUri).folder),
     });
     const uri = picked?.[0];
@@ -184,10 +202,10 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
 
   const openJournalAt = async (target: string): Promise<void> => {
     loading = (async () => {
-      const isFile = target.endsWith('.jsonl');
-      const result = isFile ? await loadJournalFile(target) : await loadJournalFolder(target);
-      const source: SourceInfo = { folder: isFile ? path.dirname(target) : target, label: path.basename(target), readOnly: true };
-      feed.reset(source, result.events, result.problems);
+      const opened = await sourceAt(target, { repo: host.workspace(), storage: context.globalStorageUri.fsPath });
+      const result = await opened.load();
+      source = opened;
+      feed.reset(sourceInfo(opened), result.events, result.problems);
       for (const p of result.problems) log.warn(p);
       if (result.events.length === 0 && result.problems.length === 0) {
         void vscode.window.showInformationMessage(`Podium found no session journal in ${target}.`);
@@ -197,6 +215,19 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     });
     await loading;
     showPanel();
+  };
+
+  // Moments of closed tasks older than the retention setting are let go (0: kept for good).
+  const keepMomentsAsSet = async (): Promise<void> => {
+    const workspace = host.workspace();
+    const days = replaySettings().retentionDays;
+    if (!workspace || !vscode.workspace.isTrusted || days <= 0) return;
+    const closed = new Set(feed.state.taskOrder.filter((id) => feed.state.tasks[id]!.status === 'closed'));
+    const dropped = await applyRetention(workspace, days, closed).catch((err: unknown) => {
+      log.warn(`Podium could not apply the replay retention: ${errorText(err)}`);
+      return [];
+    });
+    if (dropped.length) log.info(`Let go of the kept files of ${dropped.length} closed task(s) older than ${days} days.`);
   };
 
   const revealJournalFolder = async (): Promise<void> => {
@@ -221,7 +252,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
   };
   const showPanel = () => ScorePanel.show(context.extensionUri, feed, actions);
 
-  const sessionsView = new SessionsView(feed);
+  const sessionsView = new SessionsView(feed, () => journalSettings(context.globalStorageUri).folder);
   const sessionsTree = vscode.window.createTreeView('podium.sessions', { treeDataProvider: sessionsView, showCollapseAll: false });
   context.subscriptions.push(
     log,
@@ -229,6 +260,18 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     sessionsTree,
     ...registerReview(() => theConductor, feed, sessionsTree),
     ...registerCoherence(() => theConductor, feed, log),
+    ...registerReplay({
+      conductor: () => theConductor,
+      feed,
+      moments: () => source?.moments,
+      journalFolder: () => journalSettings(context.globalStorageUri).folder,
+      workspace: () => host.workspace(),
+      reload: () => (source?.kind === 'workspace' || !source ? loadWorkspace() : Promise.resolve()),
+      replayAt: (at) => {
+        showPanel().replay(at);
+      },
+      log,
+    }),
     vscode.commands.registerCommand('podium.openScore', async () => {
       await loading;
       showPanel();
@@ -322,4 +365,9 @@ async function maybeStartRehearsal(conductor: Conductor, showPanel: () => void, 
     log.error(message);
     void vscode.window.showErrorMessage(message);
   }
+}
+
+/** What the score's header and the webview know of a source. */
+function sourceInfo(source: ScoreSource): SourceInfo {
+  return { folder: source.folder, label: source.label, readOnly: source.readOnly, kind: source.kind, moments: source.moments !== undefined };
 }

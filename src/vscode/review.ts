@@ -87,7 +87,7 @@ class HunkLenses implements vscode.CodeLensProvider {
 export function registerReview(
   conductor: () => Conductor,
   feed: ScoreFeed,
-  sessionsView: vscode.TreeView<string>,
+  sessionsView: { badge?: vscode.ViewBadge },
 ): vscode.Disposable[] {
   const documents = new ReviewDocuments(conductor);
   const status = vscode.window.createStatusBarItem('podium.signOff', vscode.StatusBarAlignment.Left, 50);

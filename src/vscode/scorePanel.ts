@@ -22,7 +22,7 @@ const SLICE = 5000;
 const BATCH_MS = 16;
 
 /** An intent the engineer expressed in the webview (task and permission messages). */
-export type Intent = Extract<FromWebview, { type: `task/${string}` | `permission/${string}` | `hunk/${string}` | `file/${string}` | `notes/${string}` }>;
+export type Intent = Extract<FromWebview, { type: `task/${string}` | `permission/${string}` | `hunk/${string}` | `file/${string}` | `notes/${string}` | `replay/${string}` }>;
 
 export interface ScorePanelActions {
   openJournal(): void;
@@ -39,6 +39,8 @@ export class ScorePanel implements vscode.Disposable {
   private ready = false;
   private readies = 0;
   private queued: unknown[] = [];
+  /** A replay asked for before the page was ready. */
+  private pendingReplay: number | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   /** Shows the panel, creating it if needed. */
@@ -82,6 +84,12 @@ export class ScorePanel implements vscode.Disposable {
     );
   }
 
+  /** Puts the score into replay at `at` (now, or as soon as the page is ready). */
+  replay(at: number): void {
+    if (this.ready) void this.post({ type: 'replay', at });
+    else this.pendingReplay = at;
+  }
+
   /** Sends the task form's options again (settings or workspace trust changed). */
   postConfig(): void {
     if (this.ready) void this.post({ type: 'config', config: this.actions.config() });
@@ -119,6 +127,10 @@ export class ScorePanel implements vscode.Disposable {
         this.ready = true;
         this.readies += 1;
         this.sendAll();
+        if (this.pendingReplay !== undefined) {
+          void this.post({ type: 'replay', at: this.pendingReplay });
+          this.pendingReplay = undefined;
+        }
         return;
       case 'openJournal':
         this.actions.openJournal();

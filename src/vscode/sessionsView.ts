@@ -1,12 +1,16 @@
 /**
- * The Sessions tree in Podium's activity-bar container: one item per session in the feed, with its
- * status and entry count; choosing one opens the score.
+ * The Sessions view: every session the workspace's journal folder holds, from its session index,
+ * grouped by task, newest first — task, agent, start, duration, outcome, decisions, tokens and cost —
+ * with Replay, Export Session… and Delete Session… on each (the context menu and inline actions) and
+ * Search Sessions… in the title bar. Live sessions show their status as they play.
  */
 import * as vscode from 'vscode';
 import type { ScoreFeed } from '../conductor/scoreFeed';
-import { sessionLabel, type SessionState } from '../score';
+import { loadSessionIndex, type SessionSummary } from '../journal';
+import type { SessionStatus } from '../score';
+import { summaryLine } from './replay';
 
-const STATUS_ICON: Record<SessionState['status'], string> = {
+const STATUS_ICON: Record<SessionStatus, string> = {
   starting: 'loading~spin',
   running: 'play-circle',
   waiting: 'comment-discussion',
@@ -14,39 +18,92 @@ const STATUS_ICON: Record<SessionState['status'], string> = {
   failed: 'error',
 };
 
-export class SessionsView implements vscode.TreeDataProvider<string>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<string | undefined>();
+const OUTCOME_ICON: Record<string, string> = { done: 'pass', failed: 'error', stopped: 'debug-stop', cancelled: 'circle-slash', budget: 'watch' };
+
+type Node = { kind: 'task'; key: string; title: string; sessions: SessionSummary[] } | { kind: 'session'; s: SessionSummary };
+
+const UNTASKED = '\u0000untasked';
+
+export class SessionsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
   private pending: NodeJS.Timeout | undefined;
+  private sessions: SessionSummary[] = [];
+  private loading?: Promise<void>;
 
-  constructor(private readonly feed: ScoreFeed) {
-    // Live sessions change many times a second; the tree only needs a refresh a few times a second.
+  constructor(
+    private readonly feed: ScoreFeed,
+    private readonly folder: () => string,
+  ) {
+    // Journals change many times a second while agents play; the index is read again every two seconds at most.
     this.subscription = feed.subscribe(() => {
       this.pending ??= setTimeout(() => {
         this.pending = undefined;
-        this.changed.fire(undefined);
-      }, 250);
+        void this.refresh();
+      }, 2_000);
     });
+    void this.refresh();
   }
 
-  getChildren(element?: string): string[] {
-    return element ? [] : [...this.feed.state.sessionOrder].reverse();
+  /** Reads the session index again (summaries of changed journals are rebuilt; the rest reused). */
+  refresh(): Promise<void> {
+    this.loading ??= loadSessionIndex(this.folder())
+      .then((index) => {
+        this.sessions = index.sessions;
+        this.changed.fire(undefined);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
   }
 
-  getTreeItem(id: string): vscode.TreeItem {
-    const state = this.feed.state;
-    const session = state.sessions[id];
-    if (!session) return new vscode.TreeItem(id);
-    const item = new vscode.TreeItem(sessionLabel(state, session));
-    const agent = session.agent?.label ?? 'recorded';
-    item.description = `${agent} · ${session.status} · ${session.entries.length} entries`;
+  get all(): readonly SessionSummary[] {
+    return this.sessions;
+  }
+
+  getChildren(element?: Node): Node[] {
+    if (element?.kind === 'task') return element.sessions.map((s) => ({ kind: 'session', s }));
+    if (element) return [];
+    const groups = new Map<string, SessionSummary[]>();
+    for (const s of this.sessions) {
+      const key = s.task ?? UNTASKED;
+      const list = groups.get(key) ?? [];
+      list.push(s);
+      groups.set(key, list);
+    }
+    // Newest first: tasks by their latest session, sessions within a task newest first.
+    return [...groups]
+      .map(([key, sessions]) => ({ kind: 'task' as const, key, title: key === UNTASKED ? 'Sessions without a task' : (sessions.find((x) => x.title)?.title ?? key), sessions: sessions.sort((a, b) => b.firstTs - a.firstTs) }))
+      .sort((a, b) => b.sessions[0]!.lastTs - a.sessions[0]!.lastTs);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'task') {
+      const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.Expanded);
+      const latest = node.sessions[0]!;
+      const state = latest.task ? this.feed.state.tasks[latest.task] : undefined;
+      item.description = `${node.sessions.length === 1 ? '1 session' : `${node.sessions.length} sessions`} · ${new Date(latest.firstTs).toLocaleString()}${state && state.status !== 'closed' ? ` · ${state.status}` : ''}`;
+      item.iconPath = new vscode.ThemeIcon('tasklist');
+      item.contextValue = node.key === UNTASKED ? 'podium.untasked' : 'podium.task';
+      item.id = `task:${node.key}`;
+      return item;
+    }
+    const s = node.s;
+    const live = this.feed.state.sessions[s.sessionId];
+    const status = live?.status ?? s.status;
+    const label = `${s.agent ?? 'Recorded session'} · ${s.outcome ?? status ?? 'recorded'}`;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.id = `session:${s.sessionId}`;
+    item.description = `${new Date(s.firstTs).toLocaleTimeString()} · ${summaryLine(s)}`;
     item.tooltip = new vscode.MarkdownString(
-      `**${sessionLabel(state, session)}**\n\n${agent}, ${session.status}\n\nstarted ${new Date(session.startedTs).toLocaleString()}\n\nsession \`${id}\``,
+      [`**${s.title ?? s.sessionId}**`, `${s.agent ?? 'unknown agent'}, ${s.outcome ?? status ?? 'recorded'}`, `started ${new Date(s.firstTs).toLocaleString()}`, summaryLine(s), `${s.eventCount.toLocaleString('en-US')} events · session \`${s.sessionId}\``].join('\n\n'),
     );
-    item.iconPath = new vscode.ThemeIcon(STATUS_ICON[session.status]);
-    item.contextValue = `podium.session.${session.status}`;
-    item.command = { command: 'podium.openScore', title: 'Open Score', arguments: [id] };
+    item.iconPath = new vscode.ThemeIcon(live && (live.status === 'running' || live.status === 'starting' || live.status === 'waiting') ? STATUS_ICON[live.status] : (OUTCOME_ICON[s.outcome ?? ''] ?? STATUS_ICON[status ?? 'exited']));
+    item.contextValue = 'podium.session';
+    item.command = { command: 'podium.replaySession', title: 'Replay', arguments: [s.sessionId] };
     return item;
   }
 

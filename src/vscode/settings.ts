@@ -111,3 +111,9 @@ export function worktreePreparation(folder: vscode.Uri | undefined): { prep: Wor
 export function affectsWorktreePreparation(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration('podium.worktrees.setup') || e.affectsConfiguration('podium.worktrees.carry') || e.affectsConfiguration('podium.worktrees.setupTimeoutSec');
 }
+
+/** How long the files of closed tasks' moments are kept for replay (days; 0 keeps them). */
+export function replaySettings(): { retentionDays: number } {
+  const days = vscode.workspace.getConfiguration('podium').get<number>('replay.retentionDays', 0);
+  return { retentionDays: Number.isFinite(days) && days > 0 ? Math.floor(days) : 0 };
+}
