@@ -152,7 +152,7 @@ export class JournalWriter {
    * object later does not change the journal. Throws (consuming no seq) when the writer is closed,
    * `ts` is not a finite number, or the body cannot be serialised as JSON.
    */
-  append(body: EventBody, ts: number = Date.now()): PodiumEvent {
+  append(body: EventBody, ts: number = stamp()): PodiumEvent {
     if (this.closing) throw new Error(`The journal writer for ${this.file} is closed; open a new one to append.`);
     if (!Number.isFinite(ts)) throw new RangeError(`Event time must be a finite number of milliseconds, not ${ts}`);
     const seq = this.seq + 1;
@@ -380,4 +380,17 @@ function describeRecovery(file: string, created: boolean, scan: JournalScan, sta
     staleLock,
     messages,
   };
+}
+
+let lastStamp = 0;
+
+/**
+ * Now, in milliseconds, strictly later than any time this process stamped before: events two
+ * sessions journal in the same millisecond get times a microsecond apart, in the order they happened,
+ * so merging journals by time (replay, a reload) folds them in exactly the order the live score did.
+ */
+export function stamp(): number {
+  const now = Date.now();
+  lastStamp = now > lastStamp ? now : lastStamp + 0.001;
+  return lastStamp;
 }

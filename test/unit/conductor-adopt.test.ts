@@ -12,8 +12,9 @@ import { JournalWriter, listJournals, readJournal } from '../../src/journal';
 import { type PodiumEvent } from '../../src/score';
 import { hunksOf, playTurn, reopenWindow, sessionOf, stageFor, TALLY, taskStatus } from './conductorStage';
 
+/** The refs that keep what undo and approval need (replay's history refs outlive the task on purpose). */
 function keptRefs(repo: string): string[] {
-  return execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/podium/'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean);
+  return execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/podium/kept/'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean);
 }
 
 describe('a new window takes up the open tasks of the last one', function () {
@@ -50,6 +51,7 @@ describe('a new window takes up the open tasks of the last one', function () {
     assert.equal(taskStatus(s, id), 'closed:done');
     assert.equal(existsSync(dir), false, 'the worktree is removed');
     assert.deepEqual(keptRefs(s.repo.worktree), [], 'closing the task drops the refs it kept');
+    assert.match(execFileSync('git', ['for-each-ref', '--format=%(refname)', `refs/podium/history/${id}`], { cwd: s.repo.worktree, encoding: 'utf8' }), /refs\/podium\/history\//, 'its files for replay stay');
 
     // All of it went into the task's one journal, appended after the reload.
     await s.conductor.flush();
