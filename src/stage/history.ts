@@ -8,6 +8,7 @@
  * Nothing here touches the engineer's index, working tree, HEAD or branches: commits are made with
  * `commit-tree` and kept by a ref outside refs/heads.
  */
+import { readPathAtCommit } from './catFile';
 import { stageGit, type GitCallOptions } from './stageError';
 
 export const HISTORY_REF_PREFIX = 'refs/podium/history/';
@@ -47,6 +48,8 @@ export async function recordMoment(repo: string, task: string, tree: string, aft
 export async function readAtMoment(repo: string, treeish: string, file: string, options: GitCallOptions = {}): Promise<Buffer | null> {
   if (!OBJECT_ID.test(treeish)) throw new Error(`"${treeish}" is not a git object id.`);
   if (file.startsWith('/') || file.split('/').includes('..')) throw new Error(`"${file}" is not a path inside the repository.`);
+  // Through the repository's long-lived `git cat-file --batch`: scrubbing a replay reads files often.
+  if (!options.gitPath) return readPathAtCommit(repo, treeish, file);
   const result = await stageGit(repo, ['cat-file', 'blob', `${treeish}:${file}`], options, { okExitCodes: [128] });
   return result.exitCode === 0 ? result.stdoutBytes : null;
 }
