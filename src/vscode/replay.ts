@@ -17,7 +17,7 @@ import { journalPath, JournalLockedError, loadSessionIndex, type SessionSummary 
 import { exportSessions, EXPORT_EXTENSION } from '../replay/export';
 import { readMomentFile } from '../replay/files';
 import type { MomentStore } from '../replay/source';
-import { dropHistory, listHistories } from '../stage/history';
+import { dropHistory } from '../stage/history';
 import { agentSettings } from './settings';
 
 export const REPLAY_SCHEME = 'podium-replay';
@@ -188,19 +188,4 @@ export function summaryLine(s: SessionSummary): string {
   if (s.approved || s.rejected) parts.push(`${s.approved} approved, ${s.rejected} rejected`);
   if (s.tornTail || s.problems) parts.push('damaged: replays up to the damage');
   return parts.join(' · ');
-}
-
-/**
- * Drops the kept moments of tasks that are closed and whose newest moment is older than `days`
- * (0: keep them). Resolves with the tasks whose moments were dropped.
- */
-export async function applyRetention(repo: string, days: number, closedTasks: ReadonlySet<string>): Promise<string[]> {
-  if (!(days > 0)) return [];
-  const cutoff = Date.now() - days * 86_400_000;
-  const dropped: string[] = [];
-  for (const h of await listHistories(repo)) {
-    if (!closedTasks.has(h.task) || h.committedMs >= cutoff) continue;
-    if (await dropHistory(repo, h.task)) dropped.push(h.task);
-  }
-  return dropped;
 }

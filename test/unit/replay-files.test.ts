@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { exportSessions, openExport } from '../../src/replay/export';
 import { momentFiles, readMomentFile } from '../../src/replay/files';
+import { applyRetention } from '../../src/replay/retention';
 import { sourceAt } from '../../src/replay/source';
 import { fold, type PodiumEvent } from '../../src/score';
 import { historyRef } from '../../src/stage/history';
@@ -108,5 +109,28 @@ describe('files at any moment', function () {
     const bad = path.join(dir, 'bad.podium.tgz');
     writeFileSync(bad, 'not a tarball\n');
     await assert.rejects(openExport(bad, dir), /bad\.podium\.tgz is not a readable Podium export/);
+  });
+});
+
+describe('retention of kept files', function () {
+  this.timeout(60_000);
+
+  it('lets go of a closed task\'s moments once they are older than the retention, and keeps open tasks\' and recent ones', async () => {
+    const s = await stageFor();
+    const old = await playTurn(s, 'Average words');
+    const open = await playTurn(s, 'Punctuation', 'rehearsal-conflict-a', 'a');
+    const refs = () => execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/podium/history/'], { cwd: s.repo.worktree, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+    assert.deepEqual(refs(), [historyRef(old), historyRef(open)].sort());
+    assert.deepEqual(await applyRetention(s.repo.worktree, 0, new Set([old, open])), [], '0 keeps everything');
+    assert.deepEqual(await applyRetention(s.repo.worktree, 30, new Set([old])), [], 'a recent moment stays');
+    // Thirty days later (the moments' commit dates are when they were recorded; the clock moves on).
+    const realNow = Date.now;
+    Date.now = () => realNow() + 31 * 86_400_000;
+    try {
+      assert.deepEqual(await applyRetention(s.repo.worktree, 30, new Set([old])), [old]);
+    } finally {
+      Date.now = realNow;
+    }
+    assert.deepEqual(refs(), [historyRef(open)], 'the open task keeps its moments');
   });
 });
