@@ -5,7 +5,8 @@
  * them is folded from the nearest checkpoint at or before n, so seeking costs at most one checkpoint
  * interval of folding whatever the size of the score, and moving the playhead a little forward costs
  * only the events passed. Checkpoints are taken as the fold first goes past them; the interval grows
- * with the score so a million events keep at most about fifty of them in memory. (The Redux DevTools
+ * with the score so a million events keep about a hundred of them in memory (a seek then folds at
+ * most 10,000 events). (The Redux DevTools
  * idea: actions are kept, states recomputed from saved points.)
  *
  * Pure, like the rest of src/score: the webview replays with it, the host and the tests too.
@@ -90,7 +91,7 @@ export function isStep(kind: StepKind, type: string): boolean {
 }
 
 export interface ReplayOptions {
-  /** Events between checkpoints; by default it grows with the score (at least 2,000, about 50 checkpoints). */
+  /** Events between checkpoints; by default it grows with the score (at least 2,000, about 100 checkpoints). */
   every?: number;
 }
 
@@ -113,7 +114,7 @@ export class Replay {
       prev = ts ?? prev;
       this.times[i] = prev;
     });
-    this.every = Math.max(1, options.every ?? Math.max(2_000, Math.ceil(events.length / 50)));
+    this.every = Math.max(1, options.every ?? Math.max(2_000, Math.ceil(events.length / 100)));
   }
 
   get length(): number {

@@ -25,14 +25,14 @@ describe('replay', () => {
     );
   });
 
-  it('takes checkpoints as it goes, and never more than about fifty of them by default', () => {
+  it('takes checkpoints as it goes, and about a hundred of them at most by default', () => {
     const many = Array.from({ length: 20_000 }, (_, i) => ({ v: 1, session: `s${i % 7}`, seq: Math.floor(i / 7) + 1, ts: 1_000 + i, type: 'agent.output', stream: 'stdout', text: `line ${i}` }));
     const replay = new Replay(many);
     assert.equal(replay.every, 2_000);
     replay.stateAt(many.length);
     assert.equal(replay.checkpointCount, 11);
     const big = new Replay(new Array(1_000_000).fill(many[0]));
-    assert.equal(big.every, 20_000, 'a million events: a checkpoint every 20,000, fifty in all');
+    assert.equal(big.every, 10_000, 'a million events: a checkpoint every 10,000, a hundred in all');
   });
 
   it('finds the playhead\'s count at a time, and steps to the next and previous decision, warning and staging', () => {
