@@ -14,7 +14,7 @@ import { eventually } from '../fixtures/agents/harness';
 import { stageFor, taskStatus, type Stage } from '../unit/conductorStage';
 
 type AnySchema = z.core.$ZodType;
-interface Check { check: string; minimum?: number; maximum?: number; value?: number; inclusive?: boolean; format?: string }
+interface Check { check: string; minimum?: number; maximum?: number; value?: number; inclusive?: boolean; format?: string; pattern?: RegExp }
 
 function defOf(schema: AnySchema): Record<string, unknown> & { type: string } {
   return (schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
@@ -32,12 +32,16 @@ function arbitraryOf(schema: AnySchema): fc.Arbitrary<unknown> {
   switch (def.type) {
     case 'literal':
       return fc.constantFrom(...(def.values as unknown[]));
-    case 'string':
+    case 'string': {
+      // A string with a pattern (a commit id, say) is drawn from the pattern itself.
+      const pattern = checks.find((c) => c.format === 'regex')?.pattern;
+      if (pattern) return fc.stringMatching(pattern);
       // Mostly short, sometimes right at the limit; any code points, quotes, NULs and newlines.
       return fc.oneof(
         { weight: 5, arbitrary: fc.string({ minLength: min, maxLength: Math.min(max ?? 64, 64), unit: 'binary' }) },
         { weight: 1, arbitrary: fc.constant('x'.repeat(max ?? 1000)) },
       );
+    }
     case 'number': {
       const int = checks.some((c) => c.check === 'number_format');
       const gt = checks.find((c) => c.check === 'greater_than');
