@@ -11,7 +11,7 @@ import { extname, join } from 'node:path';
 import { build } from 'esbuild';
 import type { Locator, Page } from 'playwright-core';
 import { fold, isBulkSafe, reduceAll, type WarningRecord } from '../../src/score';
-import { allWarnings, diffRows, hunkLabel, hunkRange, signOffQueue } from '../../webview-ui/src/signOff';
+import { allWarnings, diffRows, hunkLabel, hunkRange, signOffQueue } from '../../webview-ui/src/sign-off/signOff';
 import { eventually, openScore, recordedFixture, repoPath, type Fixture, type Theme } from './harness';
 
 const fixture = recordedFixture('recorded-signoff.json');
