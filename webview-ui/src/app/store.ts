@@ -9,7 +9,9 @@
  * (the header's progress bar shows how far), and the view answers input throughout.
  *
  * UI state (selection, filters, collapsed rows and sections) is persisted through the host API's
- * `setState`, which VS Code keeps across a webview reload.
+ * `setState`, which VS Code keeps across a webview reload. The one store holds every feature's
+ * state: the score and `ui` here, and slices a feature defines in its own folder (`signOff`, from
+ * sign-off/signOffUi.ts), each read through selectors.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
@@ -23,6 +25,7 @@ import {
 } from '../../../src/score';
 import type { AgentProfileInfo, FromWebview, HostConfig, SourceInfo } from '../../../src/protocol';
 import { indexOfEntry } from '../entries/selection';
+import { createSignOffUi, type SignOffUiState } from '../sign-off/signOffUi';
 import type { HostApi } from '../shared/vscodeApi';
 
 export interface Selection {
@@ -79,6 +82,8 @@ export interface PodiumState {
   revealRequest: RevealRequest | null;
   /** The new-task form is open (not persisted: a half-typed task is not worth restoring wrongly). */
   taskFormOpen: boolean;
+  /** The sign-off queue's selection, reasons being typed and intents on their way (not persisted). */
+  signOff: SignOffUiState;
 
   /** Sends an intent to the host (open a journal, report an error…); never changes the score. */
   post(message: FromWebview): void;
@@ -174,6 +179,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       answering: {},
       revealRequest: null,
       taskFormOpen: false,
+      signOff: createSignOffUi(get, (change) => set({ signOff: { ...get().signOff, ...change } })),
 
       post: (message) => host.postMessage(message),
 
@@ -262,7 +268,7 @@ const FOLD_CHUNK = 2500;
 
 type Applied = Pick<
   PodiumState,
-  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'ui' | 'announcement' | 'config' | 'answering'
+  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'ui' | 'announcement' | 'config' | 'answering' | 'signOff'
 >;
 
 /**
@@ -282,6 +288,7 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
     announcement: state.announcement,
     config: state.config,
     answering: state.answering,
+    signOff: state.signOff,
   };
   const before = state.score;
   let baseline = before;
@@ -345,9 +352,10 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
       case 'error':
         reducePending();
         next.hostError = typeof m.message === 'string' ? m.message : 'The extension reported an error without a message.';
-        // The host refused something we sent; an answer still marked as on its way may have been
-        // it, so its buttons come back rather than staying stuck.
+        // The host refused something we sent; an answer or a decision still marked as on its way
+        // may have been it, so its buttons come back rather than staying stuck.
         next.answering = {};
+        next.signOff = { ...next.signOff, sending: {} };
         break;
       case 'config': {
         // Kept across `reset`: it describes the host's settings, not the events being shown.

@@ -4,7 +4,7 @@ import type { HunkState } from '../../../src/score';
 import './signOff.css';
 import { plural } from '../shared/format';
 import { lastApplied, replacementHunk, signOffQueue, stepHunk, type FileGroup, type TaskGroup } from './signOff';
-import { isSending, useSignOffUi } from './signOffUi';
+import { isSending, useSignOffUi, useSignOffUiNow } from './signOffUi';
 import { useSignOffScore } from './useSignOff';
 import { usePodium } from '../app/usePodium';
 import { BulkReject } from './BulkReject';
@@ -73,7 +73,6 @@ export function SignOffQueue() {
   const post = usePodium((s) => s.post);
   const announce = usePodium((s) => s.announce);
   const blocked = usePodium((s) => (s.source?.readOnly ? READ_ONLY : null));
-  const hostError = usePodium((s) => s.hostError);
 
   const selected = useSignOffUi((s) => s.selected);
   const select = useSignOffUi((s) => s.select);
@@ -84,7 +83,7 @@ export function SignOffQueue() {
   const setHelpOpen = useSignOffUi((s) => s.setHelpOpen);
   const open = useSignOffUi((s) => s.open);
   const toggleOpen = useSignOffUi((s) => s.toggleOpen);
-  const clearSending = useSignOffUi((s) => s.clearSending);
+  const ui = useSignOffUiNow();
 
   const headingId = useId();
   const queue = useMemo(() => signOffQueue(score), [score]);
@@ -141,7 +140,7 @@ export function SignOffQueue() {
   rowOfRef.current = rowOf;
   useEffect(() => {
     if (focusRequest === 0) return;
-    const id = useSignOffUi.getState().selected;
+    const id = ui().selected;
     if (id === null) return;
     if (focusCard(id)) {
       focusPending.current = null;
@@ -151,23 +150,17 @@ export function SignOffQueue() {
     if (row === undefined) return;
     focusPending.current = id;
     virtualizer.scrollToIndex(row, { align: 'center' });
-  }, [focusRequest, focusCard, virtualizer]);
+  }, [focusRequest, focusCard, virtualizer, ui]);
   useLayoutEffect(() => {
     const id = focusPending.current;
     if (id !== null && focusCard(id)) focusPending.current = null;
   });
-
-  // The host refused an intent: the buttons held for it come back.
-  useEffect(() => {
-    if (hostError) clearSending();
-  }, [hostError, clearSending]);
 
   // The actions read the latest queue through a ref, so they stay one object and memoised cards
   // don't re-render just because a callback was re-created.
   const latest = useRef({ queue, blocked, post, announce });
   latest.current = { queue, blocked, post, announce };
   const actions = useMemo(() => {
-    const ui = useSignOffUi.getState;
     const usable = (h: HunkState) => latest.current.blocked === null && !isSending(ui().sending, h);
     /** After a decision the next hunk is selected at once, so `a a a` walks down the queue. */
     const advanceFrom = (h: HunkState) => {
@@ -240,7 +233,7 @@ export function SignOffQueue() {
       },
     };
     return a;
-  }, []);
+  }, [ui]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
