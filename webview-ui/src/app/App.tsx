@@ -7,6 +7,7 @@ import { EmptyState } from './EmptyState';
 import { EntryDetail } from '../entries/EntryDetail';
 import { Header } from './Header';
 import { PermissionStrip } from '../permissions/PermissionStrip';
+import { InvalidMessageBanner } from '../warnings/InvalidMessageBanner';
 import { ProblemsBanner } from '../warnings/ProblemsBanner';
 import { SessionList } from '../tasks/SessionList';
 import { SignOffQueue } from '../sign-off/SignOffQueue';
@@ -30,6 +31,7 @@ export function App() {
     <div className="app">
       <Header />
       <PermissionStrip />
+      <InvalidMessageBanner />
       <ProblemsBanner />
       {later && <TasksBar />}
       {connected && <WarningsPanel />}
