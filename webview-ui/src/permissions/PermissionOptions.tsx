@@ -1,14 +1,14 @@
 import type { PermissionOption } from '../../../src/score';
 import { permissionKey } from '../app/store';
 import { usePodium } from '../app/usePodium';
-import { Codicon } from '../shared/Codicon';
+import { Button } from '../shared/Button';
 
 /** An option's icon and button style: the first allow is the default action, rejects read as such. */
-function optionLook(o: PermissionOption, first: boolean): { icon: string; className: string } {
-  if (o.kind === 'allow_always') return { icon: 'check-all', className: 'button secondary small' };
-  if (o.kind.startsWith('allow')) return { icon: 'check', className: first ? 'button small' : 'button secondary small' };
-  if (o.kind.startsWith('reject')) return { icon: 'close', className: 'button secondary small reject' };
-  return { icon: 'circle-outline', className: 'button secondary small' };
+function optionLook(o: PermissionOption, first: boolean): { icon: string; secondary: boolean } {
+  if (o.kind === 'allow_always') return { icon: 'check-all', secondary: true };
+  if (o.kind.startsWith('allow')) return { icon: 'check', secondary: !first };
+  if (o.kind.startsWith('reject')) return { icon: 'close', secondary: true };
+  return { icon: 'circle-outline', secondary: true };
 }
 
 /**
@@ -39,18 +39,19 @@ export function PermissionOptions({
         const look = optionLook(o, o.id === firstAllow);
         const chosen = sent === o.id;
         return (
-          <button
+          <Button
             key={o.id}
-            type="button"
-            className={`${look.className}${chosen ? ' chosen' : ''}`}
+            small
+            secondary={look.secondary}
+            icon={chosen ? 'loading' : look.icon}
+            iconSpin={chosen}
             aria-label={`${o.name}: ${subject}`}
             title={disabledReason ?? (sent !== undefined ? 'Answer sent; waiting for the agent to take it' : o.kind.replace('_', ' '))}
             disabled={disabledReason !== null || sent !== undefined}
             onClick={() => answer(session, request, o.id)}
           >
-            <Codicon name={chosen ? 'loading' : look.icon} />
-            <span>{o.name}</span>
-          </button>
+            {o.name}
+          </Button>
         );
       })}
     </div>

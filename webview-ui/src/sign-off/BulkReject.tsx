@@ -3,7 +3,7 @@
  * undecided hunk in scope with that reason (the agent hears it once), Escape closes the box.
  */
 import { useId, useState, type FormEvent } from 'react';
-import { Codicon } from '../shared/Codicon';
+import { Button } from '../shared/Button';
 
 interface Props {
   label: string;
@@ -27,10 +27,9 @@ export function BulkReject({ label, scope, disabled, title, onReject, testId }: 
   };
   if (!open) {
     return (
-      <button type="button" className="button small secondary" disabled={disabled} title={title} data-testid={testId} onClick={() => setOpen(true)}>
-        <Codicon name="close-all" />
-        <span>{label}</span>
-      </button>
+      <Button small secondary icon="close-all" disabled={disabled} title={title} data-testid={testId} onClick={() => setOpen(true)}>
+        {label}
+      </Button>
     );
   }
   return (
@@ -48,7 +47,9 @@ export function BulkReject({ label, scope, disabled, title, onReject, testId }: 
           if (e.key === 'Escape') setOpen(false);
         }}
       />
-      <button type="submit" className="button small">Reject</button>
+      <Button small type="submit">
+        Reject
+      </Button>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import type { HunkState } from '../../../src/score';
 import { clockTime, fullTime, plural } from '../shared/format';
 import { hunkRange } from './signOff';
+import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 
 /** Decisions shown per task; older ones are in the session's entries (and the journal). */
@@ -45,17 +46,17 @@ export function DecidedList({ decided, blocked, sending, onUndo }: { decided: Hu
                 {clockTime(when)}
               </time>
               {h.status === 'applied' && (
-                <button
-                  type="button"
-                  className="button small secondary"
+                <Button
+                  small
+                  secondary
+                  icon="discard"
                   disabled={blocked !== null || sending(h)}
                   title={blocked ?? 'Take it back out of the workspace file; it returns to the queue (U)'}
                   aria-label={`Undo the approval of ${h.hunk.path} ${hunkRange(h.hunk)}`}
                   onClick={() => onUndo(h)}
                 >
-                  <Codicon name="discard" />
-                  <span>Undo</span>
-                </button>
+                  Undo
+                </Button>
               )}
             </li>
           );

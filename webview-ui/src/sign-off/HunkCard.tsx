@@ -3,6 +3,7 @@ import { hunkWarnings, isBulkSafe, ruleReason, type HunkState, type WarningState
 import { hunkLabel, hunkRange, SEVERITY_ICON } from './signOff';
 import { useSignOffUi } from './signOffUi';
 import { useSignOffScore } from './useSignOff';
+import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { HunkDiff } from './HunkDiff';
 
@@ -91,21 +92,20 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
         )}
         <span className="so-spacer" />
         <span className="so-actions" role="group" aria-label="Decide this hunk">
-          <button type="button" className="button small" disabled={disabled} title={why ?? (conflict ? 'Try applying it again (A)' : 'Apply it to the workspace file (A)')} onClick={() => actions.approve(h)}>
-            <Codicon name="check" />
-            <span>{conflict ? 'Approve again' : 'Approve'}</span>
-          </button>
-          <button
-            type="button"
-            className="button small secondary reject"
+          <Button small icon="check" disabled={disabled} title={why ?? (conflict ? 'Try applying it again (A)' : 'Apply it to the workspace file (A)')} onClick={() => actions.approve(h)}>
+            {conflict ? 'Approve again' : 'Approve'}
+          </Button>
+          <Button
+            small
+            secondary
+            icon="close"
             disabled={disabled}
             aria-expanded={rejecting}
             title={why ?? 'Take it out of the task and tell the agent why (R)'}
             onClick={() => actions.startReject(h)}
           >
-            <Codicon name="close" />
-            <span>Reject</span>
-          </button>
+            Reject
+          </Button>
           <button type="button" className="icon-button" aria-label="Open in diff editor" title="Open in the diff editor (O)" onClick={() => actions.open(h)}>
             <Codicon name="git-compare" />
           </button>
@@ -205,13 +205,12 @@ function RejectForm({ h, actions }: { h: HunkState; actions: HunkActions }) {
             }
           }}
         />
-        <button type="submit" className="button small">
-          <Codicon name="close" />
-          <span>Reject</span>
-        </button>
-        <button type="button" className="button small secondary" onClick={backToCard}>
+        <Button small type="submit" icon="close">
+          Reject
+        </Button>
+        <Button small secondary onClick={backToCard}>
           Cancel
-        </button>
+        </Button>
       </div>
     </form>
   );
