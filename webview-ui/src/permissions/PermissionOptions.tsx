@@ -2,6 +2,7 @@ import type { PermissionOption } from '../../../src/score';
 import { permissionKey } from '../app/store';
 import { usePodium } from '../app/usePodium';
 import { Button } from '../shared/Button';
+import { t } from '../shared/l10n';
 
 /** An option's icon and button style: the first allow is the default action, rejects read as such. */
 function optionLook(o: PermissionOption, first: boolean): { icon: string; secondary: boolean } {
@@ -34,7 +35,7 @@ export function PermissionOptions({
   const answer = usePodium((s) => s.answerPermission);
   const firstAllow = options.find((o) => o.kind.startsWith('allow') && o.kind !== 'allow_always')?.id;
   return (
-    <div className="permission-options" role="group" aria-label={`Answer: ${subject}`}>
+    <div className="permission-options" role="group" aria-label={t('permissions.answerGroup', { subject })}>
       {options.map((o) => {
         const look = optionLook(o, o.id === firstAllow);
         const chosen = sent === o.id;
@@ -45,8 +46,8 @@ export function PermissionOptions({
             secondary={look.secondary}
             icon={chosen ? 'loading' : look.icon}
             iconSpin={chosen}
-            aria-label={`${o.name}: ${subject}`}
-            title={disabledReason ?? (sent !== undefined ? 'Answer sent; waiting for the agent to take it' : o.kind.replace('_', ' '))}
+            aria-label={t('permissions.option', { option: o.name, subject })}
+            title={disabledReason ?? (sent !== undefined ? t('permissions.sent') : o.kind.replace('_', ' '))}
             disabled={disabledReason !== null || sent !== undefined}
             onClick={() => answer(session, request, o.id)}
           >

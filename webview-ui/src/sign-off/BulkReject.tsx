@@ -4,6 +4,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../shared/Button';
+import { t } from '../shared/l10n';
 
 interface Props {
   label: string;
@@ -34,13 +35,13 @@ export function BulkReject({ label, scope, disabled, title, onReject, testId }: 
   }
   return (
     <form className="so-bulk-reject" onSubmit={submit}>
-      <label htmlFor={inputId} className="sr-only">{`Why reject ${scope}? The agent is told.`}</label>
+      <label htmlFor={inputId} className="sr-only">{t('bulkReject.why', { scope })}</label>
       <input
         id={inputId}
         className="so-input"
         autoFocus
         value={reason}
-        placeholder="Why? The agent is told (optional)"
+        placeholder={t('bulkReject.placeholder')}
         onChange={(e) => setReason(e.target.value)}
         onKeyDown={(e) => {
           e.stopPropagation();
@@ -48,7 +49,7 @@ export function BulkReject({ label, scope, disabled, title, onReject, testId }: 
         }}
       />
       <Button small type="submit">
-        Reject
+        {t('bulkReject.reject')}
       </Button>
     </form>
   );

@@ -3,6 +3,7 @@ import { hunkWarnings, isBulkSafe, ruleReason, type HunkState, type WarningState
 import { hunkLabel, hunkRange, SEVERITY_ICON } from './signOff';
 import { useSignOffUi } from './signOffUi';
 import { useSignOffScore } from './useSignOff';
+import { t } from '../shared/l10n';
 import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { HunkDiff } from './HunkDiff';
@@ -209,7 +210,7 @@ function RejectForm({ h, actions }: { h: HunkState; actions: HunkActions }) {
           Reject
         </Button>
         <Button small secondary onClick={backToCard}>
-          Cancel
+          {t('button.cancel')}
         </Button>
       </div>
     </form>

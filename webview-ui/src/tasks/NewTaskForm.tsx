@@ -9,6 +9,7 @@ import { plural } from '../shared/format';
 import { taskLook, type TaskRow } from './tasks';
 import { buildCreateTask, type FieldErrors, type TaskFields } from './taskForm';
 import { usePodium } from '../app/usePodium';
+import { t } from '../shared/l10n';
 import { Button } from '../shared/Button';
 
 type ValueTarget = HTMLElement & { value: string };
@@ -183,7 +184,7 @@ export function NewTaskForm({ config, rows, onClose }: { config: HostConfig; row
           Start Task
         </Button>
         <Button secondary onClick={onClose}>
-          Cancel
+          {t('button.cancel')}
         </Button>
         <span className="task-form-hint">
           Runs in its own worktree; up to {plural(config.maxConcurrentAgents, 'agent')} at once, the rest wait in the queue. Ctrl+Enter starts it.

@@ -1,6 +1,7 @@
 import './warnings.css';
 import { usePodium } from '../app/usePodium';
 import { Codicon } from '../shared/Codicon';
+import { t } from '../shared/l10n';
 
 /**
  * Says that a message from the extension did not have the shape src/protocol.ts declares and was
@@ -11,12 +12,12 @@ export function InvalidMessageBanner() {
   const error = usePodium((s) => s.invalidMessage);
   if (error === null) return null;
   return (
-    <section className="banner error" role="alert" aria-label="Message ignored">
+    <section className="banner error" role="alert" aria-label={t('invalid.label')}>
       <Codicon name="error" className="banner-icon" />
       <div className="banner-body">
-        <p className="banner-title">The score view ignored a message it could not read</p>
+        <p className="banner-title">{t('invalid.title')}</p>
         <p>{error}</p>
-        <p className="muted">What you see may be out of date. Run “Developer: Reload Webviews” to read the score again; the extension’s log has the details.</p>
+        <p className="muted">{t('invalid.hint')}</p>
       </div>
     </section>
   );
