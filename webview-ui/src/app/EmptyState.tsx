@@ -7,7 +7,7 @@ import { t } from '../shared/l10n';
 /** No sessions in this source: say where sessions come from and offer the ways to get one. */
 export function EmptyState() {
   const post = usePodium((s) => s.post);
-  const canRun = usePodium((s) => gate(s.config, s.source).run);
+  const canRun = usePodium((s) => gate(s.config, s.source, s.playhead !== null).run);
   const openForm = usePodium((s) => s.setTaskFormOpen);
   // The setting's name is code, not words: the sentence is translated around it.
   const [before = '', after = ''] = t('empty.intro').split('{setting}');

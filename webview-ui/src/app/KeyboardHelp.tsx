@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { Codicon } from '../shared/Codicon';
 import { t, type MessageKey } from '../shared/l10n';
+import { REPLAY_KEYS } from '../replay/keys';
 
 /** The queue's keys, in the order an engineer learns them. The one list both the overlay and tooltips read. */
 export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: MessageKey]> = [
@@ -74,6 +75,23 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
           ))}
         </dl>
         <p className="so-help-foot muted">{t('keys.foot')}</p>
+        <h3 className="so-help-sub">{t('keys.replayTitle')}</h3>
+        <dl className="so-help-keys" data-testid="replay-help">
+          {REPLAY_KEYS.map((k) => (
+            <div key={k.keys} className="so-help-row">
+              <dt>
+                {k.keys.split(' / ').map((key, i) => (
+                  <span key={key}>
+                    {i > 0 && <span className="muted"> / </span>}
+                    <kbd>{key}</kbd>
+                  </span>
+                ))}
+              </dt>
+              <dd>{k.what}</dd>
+            </div>
+          ))}
+        </dl>
+        <p className="so-help-foot muted">{t('keys.replayFoot')}</p>
       </div>
     </div>
   );

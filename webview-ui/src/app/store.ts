@@ -15,10 +15,8 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
-  emptyScore,
   ENTRY_KINDS,
   matchesFilter,
-  reduceAll,
   sessionLabel,
   type EntryKind,
   type ScoreState,
@@ -26,6 +24,8 @@ import {
 import { parseToWebview, type FromWebview, type HostConfig, type SourceInfo } from '../../../src/protocol';
 import { indexOfEntry } from '../entries/selection';
 import { createSignOffUi, type SignOffUiState } from '../sign-off/signOffUi';
+import { allowedInReplay, Recording, type ReplayActions, type ReplayFields } from '../replay/slice';
+import type { Replay } from '../../../src/score';
 import type { HostApi } from '../shared/vscodeApi';
 
 export interface Selection {
@@ -44,6 +44,8 @@ export interface UiState {
   /** The sections the engineer folded away, so a reload keeps the view as they left it. */
   tasksOpen: boolean;
   timelineOpen: boolean;
+  /** The timeline's height in replay, where a split between it and the details sets it (CSS px). */
+  timelineHeight: number | null;
   /** The source folder the selection belongs to; a different source clears the selection. */
   sourceFolder: string | null;
 }
@@ -61,7 +63,8 @@ export interface Announcement {
   text: string;
 }
 
-export interface PodiumState {
+export interface PodiumState extends ReplayFields {
+  /** The score the views show: the live score, or in replay the score at the playhead. */
   score: ScoreState;
   /** Null until the host's first `reset`: the view is still connecting. */
   source: SourceInfo | null;
@@ -89,6 +92,10 @@ export interface PodiumState {
   taskFormOpen: boolean;
   /** The sign-off queue's selection, reasons being typed and intents on their way (not persisted). */
   signOff: SignOffUiState;
+  /** The playhead's actions (replay/slice.ts). */
+  replay: ReplayActions;
+  /** The recording every event goes into (for the scrubber's marks and the files panel). */
+  replayModel(): Replay;
 
   /** Sends an intent to the host (open a journal, report an error…); never changes the score. */
   post(message: FromWebview): void;
@@ -117,6 +124,7 @@ export interface PodiumState {
   setAgent(agent: string | 'all'): void;
   toggleCollapsed(session: string): void;
   toggleSection(section: 'tasks' | 'timeline'): void;
+  setTimelineHeight(px: number): void;
   setTaskFormOpen(open: boolean): void;
   clearFilters(): void;
   /** Posts the engineer's answer and holds the request's buttons until the host confirms it. */
@@ -139,6 +147,7 @@ const defaultUi: UiState = {
   collapsed: [],
   tasksOpen: true,
   timelineOpen: true,
+  timelineHeight: null,
   sourceFolder: null,
 };
 
@@ -154,7 +163,10 @@ export function createPodiumStore(host: HostApi): PodiumStore {
   let tickets = 0;
 
   let revealId = 0;
+  // Set once the store exists: the recording reads and writes the store's replay fields.
+  let recording!: Recording;
   const store = createStore<PodiumState>()((set, get) => {
+    recording = new Recording(get, (change) => set(change));
     const setUi = (change: Partial<UiState>) => set({ ui: { ...get().ui, ...change } });
 
     const schedule = () => {
@@ -172,7 +184,6 @@ export function createPodiumStore(host: HostApi): PodiumStore {
     };
 
     return {
-      score: emptyScore(),
       source: null,
       expectedTotal: 0,
       received: 0,
@@ -186,8 +197,20 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       revealRequest: null,
       taskFormOpen: false,
       signOff: createSignOffUi(get, (change) => set({ signOff: { ...get().signOff, ...change } })),
+      ...recording.reset(),
+      speed: 10,
+      replay: recording.actions,
+      replayModel: () => recording.model,
 
-      post: (message) => host.postMessage(message),
+      post(message) {
+        // A replay shows the past and changes nothing: the views disable what would act, and this
+        // refuses it should one slip through.
+        if (get().playhead !== null && !allowedInReplay(message)) {
+          get().announce('This is a replay: it changes nothing. Press Escape or Back to live to act on the score.');
+          return;
+        }
+        host.postMessage(message);
+      },
 
       receiveEvent(event) {
         queue.push({ read: () => event.data });
@@ -202,7 +225,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
         let rest: Queued[] = [];
         let invalid: string[] = [];
         set((state) => {
-          const applied = applyHostMessages(state, messages, performance.now() + FRAME_BUDGET_MS);
+          const applied = applyHostMessages(state, messages, performance.now() + FRAME_BUDGET_MS, recording);
           rest = applied.rest;
           invalid = applied.invalid;
           return applied.next;
@@ -246,6 +269,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
         const { collapsed } = get().ui;
         setUi({ collapsed: collapsed.includes(session) ? collapsed.filter((s) => s !== session) : [...collapsed, session] });
       },
+      setTimelineHeight: (px) => setUi({ timelineHeight: Math.round(Math.max(40, Math.min(4000, px))) }),
       toggleSection(section) {
         const { ui } = get();
         setUi(section === 'tasks' ? { tasksOpen: !ui.tasksOpen } : { timelineOpen: !ui.timelineOpen });
@@ -283,6 +307,7 @@ const FOLD_CHUNK = 2500;
 type Applied = Pick<
   PodiumState,
   'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'invalidMessage' | 'ui' | 'announcement' | 'config' | 'answering' | 'signOff'
+  | 'live' | 'playhead' | 'playing' | 'mark' | 'recording'
 >;
 
 /**
@@ -291,7 +316,12 @@ type Applied = Pick<
  * applied, in order, as `rest`. A message that does not validate changes nothing but `invalidMessage`;
  * its error is returned in `invalid`, for the caller to log.
  */
-function applyHostMessages(state: PodiumState, messages: Queued[], deadline: number): { next: Partial<PodiumState>; rest: Queued[]; invalid: string[] } {
+function applyHostMessages(
+  state: PodiumState,
+  messages: Queued[],
+  deadline: number,
+  recording: Recording,
+): { next: Partial<PodiumState>; rest: Queued[]; invalid: string[] } {
   const next: Applied = {
     score: state.score,
     source: state.source,
@@ -305,13 +335,18 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
     config: state.config,
     answering: state.answering,
     signOff: state.signOff,
+    live: state.live,
+    playhead: state.playhead,
+    playing: state.playing,
+    mark: state.mark,
+    recording: state.recording,
   };
-  const before = state.score;
+  const before = state.live;
   let baseline = before;
   let pending: unknown[] = [];
   const reducePending = () => {
     if (pending.length === 0) return;
-    next.score = reduceAll(next.score, pending);
+    Object.assign(next, recording.fold(pending, next.playhead !== null));
     pending = [];
   };
 
@@ -335,8 +370,8 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
       case 'reset': {
         pending = [];
         const source: SourceInfo = { ...m.source, label: m.source.label || 'Sessions' };
-        next.score = emptyScore();
-        baseline = next.score;
+        Object.assign(next, recording.reset());
+        baseline = next.live;
         next.source = source;
         next.expectedTotal = m.total;
         next.received = 0;
@@ -383,14 +418,17 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
         next.config = withDefaultProfile(m.config);
         break;
       case 'replay':
-        break; // valid, and not acted on yet: the replay view takes it
+        // The host asks to replay from a moment (a session picked in the Sessions view).
+        reducePending();
+        if (Number.isFinite(m.at)) Object.assign(next, recording.enter(m.at));
+        break;
     }
     if (rest.length > 0) break;
   }
   reducePending();
-  next.answering = pruneAnswering(next.answering, next.score);
+  next.answering = pruneAnswering(next.answering, next.live);
 
-  const text = announcePermissions(baseline, next.score);
+  const text = announcePermissions(baseline, next.live);
   if (text) next.announcement = { id: (state.announcement?.id ?? 0) + 1, text };
   return { next, rest, invalid };
 }
@@ -445,6 +483,7 @@ function restoreUi(saved: unknown): UiState {
     collapsed: Array.isArray(ui.collapsed) ? ui.collapsed.filter((s): s is string => typeof s === 'string') : [],
     tasksOpen: ui.tasksOpen !== false,
     timelineOpen: ui.timelineOpen !== false,
+    timelineHeight: typeof ui.timelineHeight === 'number' && Number.isFinite(ui.timelineHeight) ? Math.max(40, Math.min(4000, ui.timelineHeight)) : null,
     sourceFolder: typeof ui.sourceFolder === 'string' ? ui.sourceFolder : null,
   };
 }

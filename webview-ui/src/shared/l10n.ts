@@ -47,6 +47,8 @@ export const messages = {
   'keys.undo': 'Undo the task’s latest approval (or the one focused in “Recently decided”)',
   'keys.help': 'Show or hide these keys',
   'keys.foot': 'The keys work while focus is in the sign-off queue. Tab reaches every button too.',
+  'keys.replayTitle': 'Replay keys',
+  'keys.replayFoot': 'The replay keys work while focus is on the scrubber (the playhead under the timeline’s header).',
 
   // warnings/
   'problems.label': 'Problems',
