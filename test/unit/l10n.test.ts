@@ -11,7 +11,7 @@ import { messages, t, useMessages, type MessageKey } from '../../webview-ui/src/
 const SRC = join(__dirname, '../../webview-ui/src');
 
 /** Files whose words all come from the message table; a file joins this list when it is moved onto it. */
-const TRANSLATED = ['warnings/WarningsPanel.tsx', 'warnings/ProblemsBanner.tsx', 'warnings/InvalidMessageBanner.tsx', 'app/Connecting.tsx', 'app/EmptyState.tsx', 'app/Header.tsx', 'app/KeyboardHelp.tsx', 'permissions/PermissionStrip.tsx', 'permissions/PermissionOptions.tsx', 'sign-off/BulkReject.tsx'];
+const TRANSLATED = ['warnings/WarningsPanel.tsx', 'warnings/ProblemsBanner.tsx', 'warnings/InvalidMessageBanner.tsx', 'app/Connecting.tsx', 'app/EmptyState.tsx', 'app/Header.tsx', 'app/KeyboardHelp.tsx', 'permissions/PermissionStrip.tsx', 'permissions/PermissionOptions.tsx', 'sign-off/BulkReject.tsx', 'sign-off/HunkCard.tsx', 'sign-off/DecidedList.tsx'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : /\.tsx?$/.test(d.name) ? [join(dir, d.name)] : []));
