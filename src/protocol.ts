@@ -101,46 +101,59 @@ export const FromWebview = z.discriminatedUnion('type', [
 export type FromWebview = z.infer<typeof FromWebview>;
 
 // ── host → webview ──────────────────────────────────────────────────────────────────────────────
+// Validated in the webview on receipt (`parseToWebview`), like the other direction in the host: a
+// message that does not validate is shown as an error and reported, never acted on. Events inside an
+// `events` batch are not checked here: the reducer reads each one and turns an event it cannot read
+// into an "unreadable" entry (see src/score).
+
 /** Where the events shown come from, for the header. */
-export interface SourceInfo {
+const SourceInfo = z.strictObject({
   /** Folder the sessions were read from. */
-  folder: string;
+  folder: z.string(),
   /** Human label: "Workspace journals" or the name of an opened journal. */
-  label: string;
+  label: z.string(),
   /** True when this window may not write the journals (another window holds the writer lock). */
-  readOnly: boolean;
+  readOnly: z.boolean(),
   /** What it is: the live workspace, journals from elsewhere, or an exported session. */
-  kind?: 'workspace' | 'journals' | 'export';
+  kind: z.optional(z.enum(['workspace', 'journals', 'export'])),
   /** Whether the files of its recorded moments can be opened (replay's files). */
-  moments?: boolean;
-}
+  moments: z.optional(z.boolean()),
+});
+export type SourceInfo = z.infer<typeof SourceInfo>;
 
-export type ToWebview =
-  /** Forget everything shown: a new source follows. `total` events will arrive in `events` batches. */
-  | { type: 'reset'; source: SourceInfo; total: number }
-  /** Events to reduce, in journal order per session. */
-  | { type: 'events'; events: unknown[] }
-  /** Problems the host met reading the source (a torn or corrupt journal…), shown as a banner. */
-  | { type: 'problems'; problems: string[] }
-  /** A message the webview sent did not validate or failed. */
-  | { type: 'error'; message: string }
-  /** What the new-task form offers, and whether agents may run here at all. */
-  | { type: 'config'; config: HostConfig }
-  /** Go into replay, the playhead at `at` (a time in the score), e.g. at a session the engineer picked. */
-  | { type: 'replay'; at: number };
+const AgentProfileInfo = z.strictObject({ id: z.string().check(z.minLength(1)), label: z.string(), kind: z.string() });
+export type AgentProfileInfo = z.infer<typeof AgentProfileInfo>;
 
-export interface AgentProfileInfo {
-  id: string;
-  label: string;
-  kind: string;
-}
-
-export interface HostConfig {
-  profiles: AgentProfileInfo[];
-  defaultProfile: string;
+const HostConfig = z.strictObject({
+  profiles: z.array(AgentProfileInfo),
+  defaultProfile: z.string(),
   /** False in an untrusted workspace: no agent may be started, the task form says why. */
-  trusted: boolean;
-  maxConcurrentAgents: number;
+  trusted: z.boolean(),
+  maxConcurrentAgents: z.number().check(z.int(), z.positive()),
+});
+export type HostConfig = z.infer<typeof HostConfig>;
+
+/** Forget everything shown: a new source follows. `total` events will arrive in `events` batches. */
+const Reset = z.strictObject({ type: z.literal('reset'), source: SourceInfo, total: z.number().check(z.int(), z.nonnegative()) });
+/** Events to reduce, in journal order per session. */
+const Events = z.strictObject({ type: z.literal('events'), events: z.array(z.unknown()) });
+/** Problems the host met reading the source (a torn or corrupt journal…), shown as a banner. */
+const Problems = z.strictObject({ type: z.literal('problems'), problems: z.array(z.string()) });
+/** A message the webview sent did not validate or failed. */
+const HostError = z.strictObject({ type: z.literal('error'), message: z.string() });
+/** What the new-task form offers, and whether agents may run here at all. */
+const Config = z.strictObject({ type: z.literal('config'), config: HostConfig });
+/** Go into replay, the playhead at `at` (a time in the score), e.g. at a session the engineer picked. */
+const Replay = z.strictObject({ type: z.literal('replay'), at: z.number().check(z.nonnegative()) });
+
+export const ToWebview = z.discriminatedUnion('type', [Reset, Events, Problems, HostError, Config, Replay]);
+export type ToWebview = z.infer<typeof ToWebview>;
+
+/** Validates a message from the host, in the webview; the error says which field was wrong. */
+export function parseToWebview(raw: unknown): { ok: true; message: ToWebview } | { ok: false; error: string } {
+  const result = ToWebview.safeParse(raw);
+  if (result.success) return { ok: true, message: result.data };
+  return { ok: false, error: `Podium's score view ignored a message from the extension ${describe(raw, result.error.issues[0])}` };
 }
 
 export type ParseResult = { ok: true; message: FromWebview } | { ok: false; error: string };
@@ -149,8 +162,12 @@ export type ParseResult = { ok: true; message: FromWebview } | { ok: false; erro
 export function parseFromWebview(raw: unknown): ParseResult {
   const result = FromWebview.safeParse(raw);
   if (result.success) return { ok: true, message: result.data };
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { ok: false, error: `Podium ignored a webview message ${describe(raw, result.error.issues[0])}` };
+}
+
+/** `"type": what was wrong at which field`, for either direction's error. */
+function describe(raw: unknown, issue: { message: string; path: PropertyKey[] } | undefined): string {
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? JSON.stringify((raw as { type: unknown }).type) : 'without a type';
-  return { ok: false, error: `Podium ignored a webview message ${type}: ${issue?.message ?? 'invalid'}${where}` };
+  return `${type}: ${issue?.message ?? 'invalid'}${where}`;
 }

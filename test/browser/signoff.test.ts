@@ -391,7 +391,9 @@ describe('The sign-off queue', function () {
       seen.push(
         await page.evaluate(() => {
           const e = document.activeElement as HTMLElement;
-          const ring = getComputedStyle(e).outlineStyle !== 'none' || getComputedStyle(e).boxShadow !== 'none';
+          // VS Code's own buttons draw their ring on the part inside them.
+          const drawn = (e.shadowRoot?.querySelector('[part~="base"]') as HTMLElement | null) ?? e;
+          const ring = getComputedStyle(drawn).outlineStyle !== 'none' || getComputedStyle(drawn).boxShadow !== 'none';
           return `${e.getAttribute('aria-label') ?? e.textContent?.trim()}${ring ? '' : ' (no ring)'}`;
         }),
       );

@@ -1,17 +1,18 @@
 import { useEffect, useId, useRef } from 'react';
 import { Codicon } from '../shared/Codicon';
+import { t, type MessageKey } from '../shared/l10n';
 import { REPLAY_KEYS } from '../replay/keys';
 
 /** The queue's keys, in the order an engineer learns them. The one list both the overlay and tooltips read. */
-export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: string]> = [
-  [['J', '↓'], 'Next hunk'],
-  [['K', '↑'], 'Previous hunk'],
-  [['Home', 'End'], 'First or last hunk'],
-  [['A'], 'Approve the hunk (apply it to the workspace file)'],
-  [['R'], 'Reject: type an optional reason, Enter sends it, Escape cancels'],
-  [['O'], 'Open the hunk in the diff editor'],
-  [['U'], 'Undo the task’s latest approval (or the one focused in “Recently decided”)'],
-  [['?'], 'Show or hide these keys'],
+export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: MessageKey]> = [
+  [['J', '↓'], 'keys.next'],
+  [['K', '↑'], 'keys.previous'],
+  [['Home', 'End'], 'keys.firstLast'],
+  [['A'], 'keys.approve'],
+  [['R'], 'keys.reject'],
+  [['O'], 'keys.open'],
+  [['U'], 'keys.undo'],
+  [['?'], 'keys.help'],
 ];
 
 /**
@@ -52,9 +53,9 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
       >
         <div className="so-help-head">
           <Codicon name="keyboard" />
-          <h3 id={titleId}>Sign-off keys</h3>
+          <h3 id={titleId}>{t('keys.title')}</h3>
           <span className="so-spacer" />
-          <button ref={close} type="button" className="icon-button" aria-label="Close" title="Close (Escape)" onClick={onClose}>
+          <button ref={close} type="button" className="icon-button" aria-label={t('keys.close')} title={t('keys.closeHint')} onClick={onClose}>
             <Codicon name="close" />
           </button>
         </div>
@@ -64,17 +65,17 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
               <dt>
                 {keys.map((k, i) => (
                   <span key={k}>
-                    {i > 0 && <span className="muted"> or </span>}
+                    {i > 0 && <span className="muted">{t('keys.or')}</span>}
                     <kbd>{k}</kbd>
                   </span>
                 ))}
               </dt>
-              <dd>{what}</dd>
+              <dd>{t(what)}</dd>
             </div>
           ))}
         </dl>
-        <p className="so-help-foot muted">The keys work while focus is in the sign-off queue. Tab reaches every button too.</p>
-        <h3 className="so-help-sub">Replay keys</h3>
+        <p className="so-help-foot muted">{t('keys.foot')}</p>
+        <h3 className="so-help-sub">{t('keys.replayTitle')}</h3>
         <dl className="so-help-keys" data-testid="replay-help">
           {REPLAY_KEYS.map((k) => (
             <div key={k.keys} className="so-help-row">
@@ -90,7 +91,7 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
             </div>
           ))}
         </dl>
-        <p className="so-help-foot muted">The replay keys work while focus is on the scrubber (the playhead under the timeline’s header).</p>
+        <p className="so-help-foot muted">{t('keys.replayFoot')}</p>
       </div>
     </div>
   );

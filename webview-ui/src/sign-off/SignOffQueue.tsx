@@ -9,6 +9,7 @@ import { isSending, useSignOffUi, useSignOffUiNow } from './signOffUi';
 import { useSignOffScore } from './useSignOff';
 import { usePodium } from '../app/usePodium';
 import { BulkReject } from './BulkReject';
+import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { DecidedList } from './DecidedList';
 import { HunkCard, type HunkActions } from './HunkCard';
@@ -512,9 +513,9 @@ function TaskBlock({
                   'No hunk here has a warning'
                 )}
               </span>
-              <button
-                type="button"
-                className="button small"
+              <Button
+                small
+                icon="check-all"
                 disabled={safe.length === 0 || blocked !== null}
                 aria-describedby={noteId}
                 title={
@@ -524,9 +525,8 @@ function TaskBlock({
                 data-testid="approve-clean"
                 onClick={() => actions.approveClean(group)}
               >
-                <Codicon name="check-all" />
-                <span>{bulkLabel(safe.length, n, group.bulkSafe.length > safe.length)}</span>
-              </button>
+                {bulkLabel(safe.length, n, group.bulkSafe.length > safe.length)}
+              </Button>
               <BulkReject
                 label="Reject all…"
                 scope={`every hunk of “${group.title}”`}
@@ -576,17 +576,17 @@ function FileBlock({
           {slash > 0 && <span className="so-file-dir">{file.path.slice(0, slash)}</span>}
           <span className="so-spacer" />
           <span className="so-file-count">{plural(file.hunks.length, 'hunk')}</span>
-          <button
-            type="button"
-            className="button small secondary"
+          <Button
+            small
+            secondary
+            icon="check-all"
             disabled={blocked !== null || !group.bulkSafe.some((h) => h.hunk.path === file.path)}
             title={blocked ?? 'Approve every hunk of this file that has no warning (hunks with warnings wait for you).'}
             data-testid="approve-file"
             onClick={() => actions.approveFile(group, file.path)}
           >
-            <Codicon name="check-all" />
-            <span>Approve file</span>
-          </button>
+            Approve file
+          </Button>
           <BulkReject
             label="Reject file…"
             scope={file.path}

@@ -8,6 +8,7 @@ import { count, plural, usd } from '../shared/format';
 import { gate, ledger, taskActions, taskLook, tokens, type Action, type Gate, type TaskRow } from './tasks';
 import { usePodium } from '../app/usePodium';
 import { COMPACT, TINY, useMedia } from '../shared/useMedia';
+import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { NewTaskForm } from './NewTaskForm';
 import { StatusPill } from './StatusPill';
@@ -27,7 +28,7 @@ export function TasksBar() {
   const setFormOpen = usePodium((s) => s.setTaskFormOpen);
   const headingId = useId();
   const reasonId = useId();
-  const newButton = useRef<HTMLButtonElement>(null);
+  const newButton = useRef<HTMLElement>(null);
 
   // Walks sessions and tasks (tens), never entries, and only when the score changed.
   const book = useMemo(() => ledger(score), [score]);
@@ -49,7 +50,10 @@ export function TasksBar() {
   useEffect(() => {
     if (formOpen || !refocus.current) return;
     refocus.current = false;
-    newButton.current?.focus();
+    // The button was disabled while the form was open; vscode-button enables itself (and becomes
+    // focusable) in its own update, after this effect.
+    const button = newButton.current as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+    void (button?.updateComplete ?? Promise.resolve()).then(() => button?.focus());
   }, [formOpen]);
 
   return (
@@ -79,10 +83,10 @@ export function TasksBar() {
             up to {plural(config.maxConcurrentAgents, 'agent')} at once
           </span>
         )}
-        <button
-          ref={newButton}
-          type="button"
-          className="button small"
+        <Button
+          buttonRef={newButton}
+          small
+          icon="add"
           disabled={!g.run || formOpen}
           aria-describedby={g.run ? undefined : reasonId}
           onClick={() => {
@@ -90,9 +94,8 @@ export function TasksBar() {
             setFormOpen(true);
           }}
         >
-          <Codicon name="add" />
-          <span>New Task</span>
-        </button>
+          New Task
+        </Button>
       </div>
       {open && (
         <div className="section-body tasks-body">
