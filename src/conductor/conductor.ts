@@ -282,9 +282,19 @@ export class Conductor {
     }
     const session = await this.openSession(spec);
     const run: TaskRun = { spec, phase: 'queued', session, remembered: new Map() };
+    // From here to the flush nothing awaits: the task joins the queue with its task.created and
+    // task.queued already journaled, so another task's scheduling cannot make it enter between the
+    // two (the score would then show a playing task as queued).
     this.runs.set(id, run);
-    await this.emitDurable(run, { type: 'task.created', task: spec });
-    this.emit(run, { type: 'task.queued', task: id, reason: this.queueReason(run) });
+    this.emit(run, { type: 'task.created', task: spec });
+    const blocked = this.blockedBy(run);
+    if (blocked?.cancel) {
+      // It waits for a task that has already ended badly: it ends here, never shown queued.
+      this.finish(run, 'cancelled', blocked.cancel);
+    } else {
+      this.emit(run, { type: 'task.queued', task: id, reason: this.queueReason(blocked) });
+    }
+    await run.session.writer.flush();
     this.schedule();
     return id;
   }
@@ -507,7 +517,10 @@ export class Conductor {
     for (const run of this.runs.values()) {
       if (run.phase !== 'queued') continue;
       const blocked = this.blockedBy(run);
-      if (blocked === 'cancel') continue;
+      if (blocked?.cancel) {
+        this.finish(run, 'cancelled', blocked.cancel);
+        continue;
+      }
       if (blocked) continue;
       if (busy >= cap) break;
       busy += 1;
@@ -515,23 +528,25 @@ export class Conductor {
     }
   }
 
-  /** Why a queued task cannot enter yet, 'cancel' when it never will (and was cancelled), or undefined. */
-  private blockedBy(run: TaskRun): string | 'cancel' | undefined {
+  /**
+   * Why a queued task cannot enter yet: `waits` names the task it waits for; `cancel` says why it
+   * never will (a task it waits for ended other than done). Read from the score, so a prerequisite
+   * taken up from an earlier window counts as well as one of this window. Undefined: it may enter.
+   */
+  private blockedBy(run: TaskRun): { waits?: string; cancel?: string } | undefined {
+    const tasks = this.feed.state.tasks;
     for (const dep of run.spec.waitsFor ?? []) {
-      const other = this.runs.get(dep);
+      const other = tasks[dep];
       if (!other) continue;
-      if (other.outcome && other.outcome !== 'done') {
-        this.finish(run, 'cancelled', `It waited for "${other.spec.title}", which ended ${other.outcome}.`);
-        return 'cancel';
-      }
-      if (other.outcome !== 'done') return `waits for "${other.spec.title}"`;
+      const outcome = other.status === 'finished' || other.status === 'closed' ? other.outcome : undefined;
+      if (outcome && outcome !== 'done') return { cancel: `It waited for "${other.spec.title}", which ended ${outcome}.` };
+      if (outcome !== 'done') return { waits: `waits for "${other.spec.title}"` };
     }
     return undefined;
   }
 
-  private queueReason(run: TaskRun): string {
-    const blocked = this.blockedBy(run);
-    if (blocked && blocked !== 'cancel') return `Enters when it is its turn: it ${blocked}.`;
+  private queueReason(blocked: { waits?: string } | undefined): string {
+    if (blocked?.waits) return `Enters when it is its turn: it ${blocked.waits}.`;
     return `Enters when fewer than ${this.host.maxConcurrentAgents()} agents are playing.`;
   }
 
