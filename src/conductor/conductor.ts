@@ -16,7 +16,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AgentAdapter, AgentLaunch, AgentSession, PermissionAsk } from '../agents/adapter';
-import { JournalLockedError, JournalWriter } from '../journal';
+import { journalPath, JournalLockedError, JournalWriter, type LockOwner } from '../journal';
+import { lockPath } from '../journal/folder';
+import { readLockHolder } from '../journal/lock';
 import { rehearsalCommand } from '../rehearsal/launch';
 import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
 import { runGit } from '../stage/git';
@@ -63,6 +65,23 @@ export interface ConductorHost {
   coherence?(): CoherenceSettings;
   /** Loads the coherence engine (its own bundle, with the parsers), on first use. Absent: no change is checked. */
   loadCoherence?(): Promise<CoherenceEngine>;
+  /**
+   * Another window took over a task this window was writing (this one was frozen or cut off past the
+   * lock's heartbeat): its agent is stopped and the task is that window's now; tell the engineer.
+   */
+  taskLost?(task: TaskSpec, message: string): void;
+}
+
+/** Who holds a task that another window writes, as this window sees it. */
+export interface TaskHolder {
+  pid: number;
+  hostname: string;
+  /** When the holder took the task's journal (ISO 8601). */
+  since: string;
+  /** True when the holder is gone or unresponsive: this window may take the task over. */
+  stale: boolean;
+  /** Why it is judged so, in words for the engineer. */
+  why: string;
 }
 
 export interface NewTask {
@@ -120,6 +139,8 @@ const STOP_GRACE_MS = 3000;
 export class Conductor {
   private readonly runs = new Map<string, TaskRun>();
   private readonly bySession = new Map<string, TaskRun>();
+  /** Runtime record: open tasks on the score whose journal another window writes (task id → session id). */
+  private readonly heldElsewhere = new Map<string, string>();
   private disposed = false;
   private readonly signOff: SignOff;
   readonly coherence: Coherence;
@@ -153,28 +174,31 @@ export class Conductor {
   // ── sign-off ────────────────────────────────────────────────────────────────────────────────
 
   /** Approves a hunk: journaled, then applied to the engineer's file (or marked conflicted). */
-  approve(hunkId: string): Promise<'applied' | 'conflict'> {
+  async approve(hunkId: string): Promise<'applied' | 'conflict'> {
+    this.assertNotHeldElsewhere(this.feed.state.hunks[hunkId]?.task);
     return this.signOff.approve(hunkId);
   }
 
   /** Rejects a hunk: journaled, reverted in the worktree, and the agent is told why. */
-  reject(hunkId: string, reason?: string): Promise<void> {
+  async reject(hunkId: string, reason?: string): Promise<void> {
+    this.assertNotHeldElsewhere(this.feed.state.hunks[hunkId]?.task);
     return this.signOff.reject(hunkId, reason);
   }
 
   /** Undoes an approval while the task is open. */
-  undoApproval(hunkId: string): Promise<void> {
+  async undoApproval(hunkId: string): Promise<void> {
+    this.assertNotHeldElsewhere(this.feed.state.hunks[hunkId]?.task);
     return this.signOff.undo(hunkId);
   }
 
   /** Approves every undecided hunk of a task (or of one file) that has no overlap and is not stale. */
-  approveClean(taskId: string, path?: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
+  async approveClean(taskId: string, path?: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
     this.run(taskId);
     return this.signOff.approveClean(taskId, path);
   }
 
   /** Rejects every undecided hunk of a task (or of one file) with one reason, told to the agent once. */
-  rejectAll(taskId: string, reason?: string, path?: string): Promise<number> {
+  async rejectAll(taskId: string, reason?: string, path?: string): Promise<number> {
     this.run(taskId);
     return this.signOff.rejectAll(taskId, reason, path);
   }
@@ -242,6 +266,55 @@ export class Conductor {
       return;
     }
     this.emit(run, { type: 'notice', level: 'info', code: 'feedback-recorded', text: `The agent of "${run.spec.title}" is no longer running; the rejection is recorded here only.` });
+  }
+
+  /**
+   * The open tasks another window holds, with who holds each (pid, host, since) and whether it is gone
+   * or unresponsive (a stale heartbeat, a dead process on this host), read from the lock files now.
+   * A task whose holder released its lock shows as stale: nobody holds it any more.
+   */
+  async holders(): Promise<Record<string, TaskHolder>> {
+    const out: Record<string, TaskHolder> = {};
+    const state = this.feed.state;
+    for (const [taskId, sessionId] of this.heldElsewhere) {
+      const task = state.tasks[taskId];
+      if (!task || task.status === 'closed' || this.runs.has(taskId)) {
+        this.heldElsewhere.delete(taskId);
+        continue;
+      }
+      const holder = await readLockHolder(lockPath(journalPath(this.host.journalFolder(), sessionId))).catch(() => undefined);
+      out[taskId] = holder
+        ? { pid: holder.owner.pid, hostname: holder.owner.hostname, since: holder.owner.startedAt, stale: holder.stale, why: holder.why }
+        : { pid: 0, hostname: '', since: '', stale: true, why: 'the other window let it go' };
+    }
+    return out;
+  }
+
+  /** Refuses, saying what to do, to act on a task another window writes. */
+  private assertNotHeldElsewhere(taskId: string | undefined): void {
+    if (taskId === undefined || !this.heldElsewhere.has(taskId)) return;
+    const title = this.feed.state.tasks[taskId]?.spec.title ?? taskId;
+    throw new Error(`"${title}" is held by another window; take it over (Take Over) to act on it here.`);
+  }
+
+  /** Whether this window writes the task (and so may act on it). */
+  owns(taskId: string): boolean {
+    return this.runs.has(taskId);
+  }
+
+  /**
+   * Checks that the task may be taken over from the window that holds it: resolves when its holder is
+   * gone or unresponsive; rejects, saying who holds it and since when, while the holder still beats.
+   * The caller then reloads the journals and takes the open tasks up (`adopt`).
+   */
+  async checkTakeOver(taskId: string): Promise<void> {
+    if (this.runs.has(taskId)) throw new Error('This window already holds that task.');
+    const holder = (await this.holders())[taskId];
+    const title = this.feed.state.tasks[taskId]?.spec.title ?? taskId;
+    if (!holder) throw new Error(`"${title}" is not held by another window.`);
+    if (!holder.stale) {
+      throw new Error(`"${title}" is held by another window (process ${holder.pid} on ${holder.hostname}, since ${holder.since}), which still responds: ${holder.why}. Close that window, or take over once it is gone.`);
+    }
   }
 
   /** Task ids in creation order, with their phase (for commands that pick a task). */
@@ -434,9 +507,11 @@ export class Conductor {
       try {
         writer = await this.openWriter(sessionId);
       } catch (err) {
-        if (!(err instanceof JournalLockedError)) this.host.log('warn', `Podium could not take up "${task.spec.title}": ${message(err)}`);
+        if (err instanceof JournalLockedError) this.heldElsewhere.set(task.spec.id, sessionId);
+        else this.host.log('warn', `Podium could not take up "${task.spec.title}": ${message(err)}`);
         continue;
       }
+      this.heldElsewhere.delete(task.spec.id);
       if (this.disposed || this.runs.has(task.spec.id)) {
         await writer.close();
         continue;
@@ -712,11 +787,39 @@ ${brief}` : run.spec.prompt));
   private openWriter(sessionId: string): Promise<JournalWriter> {
     return JournalWriter.open(this.host.journalFolder(), sessionId, {
       flushIntervalMs: this.host.flushIntervalMs(),
+      onLockLost: (by) => this.lockLost(sessionId, by),
       onError: (err) => {
         this.host.log('error', err.message);
         this.feed.report([err.message]);
       },
     });
+  }
+
+  /**
+   * Another window took this session's journal over: this window writes nothing more for the task.
+   * Its agent is stopped (its words could not be journaled), its questions withdrawn, and the task
+   * becomes the other window's, shown read-only here.
+   */
+  private lockLost(sessionId: string, by: LockOwner | undefined): void {
+    const run = this.bySession.get(sessionId);
+    if (!run || run.session.id !== sessionId || this.runs.get(run.spec.id) !== run) return;
+    this.runs.delete(run.spec.id);
+    this.bySession.delete(sessionId);
+    this.heldElsewhere.set(run.spec.id, sessionId);
+    if (run.wallClock) clearTimeout(run.wallClock);
+    run.preparing?.abort(new Error('Another window took the task over.'));
+    run.session.stopping = true;
+    for (const [request, question] of run.session.pending) {
+      run.session.pending.delete(request);
+      question.resolve(null);
+    }
+    void run.session.agent?.stop(STOP_GRACE_MS).catch(() => undefined);
+    this.signOff.untrack(run.spec.id);
+    const who = by ? `process ${by.pid} on ${by.hostname}` : 'another window';
+    const text = `Another window (${who}) took over "${run.spec.title}" while this one was not responding; this window shows it read-only now.`;
+    this.host.log('warn', text);
+    this.host.taskLost?.(run.spec, text);
+    this.schedule();
   }
 
   private sinkFor(run: TaskRun) {
@@ -813,6 +916,7 @@ ${brief}` : run.spec.prompt));
   }
 
   private run(taskId: string): TaskRun {
+    this.assertNotHeldElsewhere(taskId);
     const run = this.runs.get(taskId);
     if (!run) throw new Error(`No task "${taskId}" in this window.`);
     return run;
@@ -827,7 +931,9 @@ ${brief}` : run.spec.prompt));
     this.emitTo(run.session, body);
   }
 
-  private emitTo(session: SessionRun, body: EventBody): PodiumEvent {
+  private emitTo(session: SessionRun, body: EventBody): PodiumEvent | undefined {
+    // Another window writes this journal now: nothing more of this session is journaled or shown.
+    if (session.writer.lockLost) return undefined;
     const event = session.writer.append(body);
     this.feed.push([event]);
     return event;
