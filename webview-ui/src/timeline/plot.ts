@@ -13,10 +13,10 @@
  * nearest the middle.
  */
 import type { Entry } from '../../../src/score';
-import { clockTime, fullTime } from '../format';
-import { KIND_LOOK } from '../kinds';
-import { indexOfEntry } from '../selection';
-import type { Selection } from '../store';
+import { clockTime, fullTime } from '../shared/format';
+import { KIND_LOOK } from '../entries/kinds';
+import { indexOfEntry } from '../entries/selection';
+import type { Selection } from '../app/store';
 import { Columns, LaneIndex, STYLES, type Phase } from './lane';
 import { PaletteReader, watchTheme, type Palette } from './palette';
 import { fitRange, panRange, rangeShowing, span, spanText, ticks, tickLabel, zoomRange, type Range } from './view';
