@@ -23,7 +23,7 @@ import {
   type EntryKind,
   type ScoreState,
 } from '../../../src/score';
-import type { AgentProfileInfo, FromWebview, HostConfig, SourceInfo } from '../../../src/protocol';
+import type { AgentProfileInfo, FromWebview, HostConfig, SourceInfo, TaskHolderInfo } from '../../../src/protocol';
 import { indexOfEntry } from '../entries/selection';
 import { createSignOffUi, type SignOffUiState } from '../sign-off/signOffUi';
 import type { HostApi } from '../shared/vscodeApi';
@@ -74,6 +74,8 @@ export interface PodiumState {
   announcement: Announcement | null;
   /** What the host allows and offers (agent profiles, trust); null until its `config` message. */
   config: HostConfig | null;
+  /** The open tasks another window holds (by task id): they offer Take Over and nothing else. */
+  holders: Record<string, TaskHolderInfo>;
   /**
    * Permission answers sent and not yet confirmed by a `permission.resolved` event, keyed by
    * `permissionKey`, so the buttons cannot send a second answer while the first is on its way.
@@ -176,6 +178,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       ui: restoreUi(host.getState()),
       announcement: null,
       config: null,
+      holders: {},
       answering: {},
       revealRequest: null,
       taskFormOpen: false,
@@ -268,7 +271,7 @@ const FOLD_CHUNK = 2500;
 
 type Applied = Pick<
   PodiumState,
-  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'ui' | 'announcement' | 'config' | 'answering' | 'signOff'
+  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'ui' | 'announcement' | 'config' | 'holders' | 'answering' | 'signOff'
 >;
 
 /**
@@ -287,6 +290,7 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
     ui: state.ui,
     announcement: state.announcement,
     config: state.config,
+    holders: state.holders,
     answering: state.answering,
     signOff: state.signOff,
   };
@@ -363,6 +367,9 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
         if (config) next.config = config;
         break;
       }
+      case 'holders':
+        next.holders = asHolders(m.holders);
+        break;
       default:
         break; // not for us (or from a newer host): ignore rather than guess
     }
@@ -374,6 +381,19 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
   const text = announcePermissions(baseline, next.score);
   if (text) next.announcement = { id: (state.announcement?.id ?? 0) + 1, text };
   return { next, rest };
+}
+
+/** The holders as the host sent them, keeping only entries of the declared shape. */
+function asHolders(value: unknown): Record<string, TaskHolderInfo> {
+  const out: Record<string, TaskHolderInfo> = {};
+  if (typeof value !== 'object' || value === null) return out;
+  for (const [task, h] of Object.entries(value as Record<string, unknown>)) {
+    const o = h as Partial<TaskHolderInfo> | null;
+    if (o && typeof o.pid === 'number' && typeof o.hostname === 'string' && typeof o.since === 'string' && typeof o.stale === 'boolean' && typeof o.why === 'string') {
+      out[task] = { pid: o.pid, hostname: o.hostname, since: o.since, stale: o.stale, why: o.why };
+    }
+  }
+  return out;
 }
 
 /** The config as the host sent it, or null when it does not have the declared shape. */
