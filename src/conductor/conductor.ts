@@ -21,9 +21,8 @@ import { lockPath } from '../journal/folder';
 import { readLockHolder } from '../journal/lock';
 import { rehearsalCommand } from '../rehearsal/launch';
 import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
-import { runGit } from '../stage/git';
 import { releaseKept } from '../stage/keep';
-import { branchSlug, canonicalPath, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, samePath, type TaskWorktree } from '../stage/worktree';
+import { branchSlug, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
 import { messageOf as message } from '../agents/sessionKit';
 import { OutputBudget } from './outputBudget';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
@@ -31,6 +30,13 @@ import type { ScoreFeed } from './scoreFeed';
 import { Coherence, type CoherenceEngine, type CoherenceSettings } from './coherence';
 import { prepareWorktree, type WorktreePreparation } from './setup';
 import { SignOff } from './signOff';
+import { openTasks, settleTakenUp } from './takeUp';
+import { changesFiles, newSessionId, openSessionJournal } from './journals';
+import { askEngineer, rememberKey, withdrawQuestions, type QuestionJournal } from './permissions';
+import { overUsage, wallClock } from './budgets';
+import { blockedBy, queueReason, type Blocked } from './scheduling';
+import { approvedChanges, commitApproved } from './commits';
+import { STOP_GRACE_MS, type Phase, type SessionRun, type TaskRun } from './runtime';
 import type { FileContent } from '../stage/apply';
 
 export interface ConductorHost {
@@ -95,46 +101,6 @@ export interface NewTask {
   /** Start from another task's files at a recorded moment (replay's New Task from Here). */
   from?: { task: string; tree: string; ts: number };
 }
-
-type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished' | 'closed';
-
-interface PendingQuestion {
-  ask: PermissionAsk;
-  resolve(optionId: string | null): void;
-}
-
-interface SessionRun {
-  id: string;
-  writer: JournalWriter;
-  agent?: AgentSession;
-  pending: Map<string, PendingQuestion>;
-  failed?: string;
-  stopping?: boolean;
-}
-
-interface TaskRun {
-  spec: TaskSpec;
-  phase: Phase;
-  outcome?: TaskOutcome;
-  session: SessionRun;
-  worktree?: TaskWorktree;
-  /** allow_always / reject_always answers, by what the agent asked for. */
-  remembered: Map<string, string>;
-  cancelRequested?: boolean;
-  budgetStop?: string;
-  firstStart?: number;
-  wallClock?: NodeJS.Timeout;
-  /** Rejection feedback waiting for the current turn to end. */
-  feedback?: string;
-  /** Taken up from an earlier window, whose worktree is gone (removed by hand): nothing to apply from. */
-  worktreeLost?: boolean;
-  /** Stops the worktree's preparation (carry, setup) when the task is stopped. */
-  preparing?: AbortController;
-  /** The next entry runs the setup again even where it completed (a restart that asked for it). */
-  rerunSetup?: boolean;
-}
-
-const STOP_GRACE_MS = 3000;
 
 export class Conductor {
   private readonly runs = new Map<string, TaskRun>();
@@ -205,24 +171,15 @@ export class Conductor {
 
   /** The workspace files that approvals of this task changed, and a commit message drafted from the task. */
   approvedChanges(taskId: string): { paths: string[]; message: string } {
-    const run = this.run(taskId);
-    const state = this.feed.state;
-    const paths = [...new Set(state.hunkOrder.map((id) => state.hunks[id]!).filter((h) => h.task === taskId && h.status === 'applied').map((h) => h.hunk.path))];
-    const message = `${run.spec.title}\n\n${run.spec.prompt}\n\nSigned off hunk by hunk in Podium (task ${run.spec.id}).`;
-    return { paths, message };
+    return approvedChanges(this.feed.state, this.run(taskId).spec);
   }
 
   /**
    * Commits the given workspace files with the message, in the engineer's repository. Only ever called
    * on the engineer's request; rejects with git's own words when git refuses (nothing staged, hooks…).
    */
-  async commitApproved(paths: string[], message: string): Promise<string> {
-    const workspace = this.host.workspace();
-    if (!workspace) throw new Error('No workspace folder is open.');
-    if (paths.length === 0) throw new Error('No approved change to commit.');
-    await runGit(['add', '--', ...paths], { cwd: workspace });
-    await runGit(['commit', '--only', '-m', message, '--', ...paths], { cwd: workspace });
-    return (await runGit(['rev-parse', '--short', 'HEAD'], { cwd: workspace })).stdout.trim();
+  commitApproved(paths: string[], message: string): Promise<string> {
+    return commitApproved(this.host.workspace(), paths, message);
   }
 
   /** The task's worktree (for showing its files), while the task has one. */
@@ -497,7 +454,7 @@ export class Conductor {
     const workspace = this.host.workspace();
     if (this.disposed || !workspace) return [];
     const state = this.feed.state;
-    const open = state.taskOrder.map((id) => state.tasks[id]!).filter((t) => t.status !== 'closed' && !this.runs.has(t.spec.id) && t.sessions.length > 0);
+    const open = openTasks(state, (id) => this.runs.has(id));
     if (open.length === 0) return [];
     const listed = await listTaskWorktrees(workspace).catch(() => []);
     const adopted: string[] = [];
@@ -520,37 +477,12 @@ export class Conductor {
       this.runs.set(task.spec.id, run);
       this.bySession.set(sessionId, run);
       adopted.push(task.spec.id);
-      // The agent went with the window that ran it: its session ends here, and a permission it was
-      // asking for can no longer be answered (its buttons would wait for nobody).
-      const session = state.sessions[sessionId];
-      if (session && session.status !== 'exited' && session.status !== 'failed') {
-        for (const request of Object.keys(session.pendingPermissions)) this.emit(run, { type: 'permission.resolved', request, optionId: null, by: 'cancelled' });
-        if (session.status === 'waiting') this.emit(run, { type: 'session.exited', code: null, signal: null });
-        else this.emit(run, { type: 'session.failed', reason: 'Interrupted: the VS Code window it ran in closed, and the agent with it.' });
-      }
-      if (task.status === 'running') {
-        // The window it played in closed without a word (a crash, a kill): say so on its row.
-        await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'stopped', reason: 'Interrupted: the VS Code window it played in closed. Restart it to run it again.' });
-      } else if (task.status !== 'finished') {
-        run.outcome = 'cancelled';
-        await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'cancelled', reason: 'The VS Code window closed before it entered. Restart it to run it.' });
-      }
-      const w = task.worktree;
-      const target = w && (await canonicalPath(w.dir));
-      const found = w && listed.find((l) => l.branch === w.branch && !l.missing && samePath(l.canonicalDir, target!));
-      if (w && found) {
-        run.worktree = { ...w, headCommit: w.baseCommit };
-        this.signOff.track(task.spec.id, run.worktree);
-        await this.signOff.stageNow(task.spec.id);
-        const resumed = await this.signOff.resumeApprovals(task.spec.id).catch((err: unknown) => {
-          this.host.log('warn', `Podium could not finish the approvals of "${task.spec.title}" that the closed window left half done: ${message(err)}`);
-          return 0;
-        });
-        if (resumed) this.host.log('info', `Finished ${resumed} approval(s) of "${task.spec.title}" that the closed window left half done.`);
-      } else if (w) {
-        run.worktreeLost = true;
-        this.emit(run, { type: 'notice', level: 'warning', code: 'worktree-lost', text: `The worktree of "${task.spec.title}" (${w.dir}) is gone, so its undecided changes can no longer be applied. Close the task to clear them.` });
-      }
+      await settleTakenUp(run, task, state, listed, {
+        emit: (body) => this.emit(run, body),
+        emitDurable: (body) => this.emitDurable(run, body),
+        signOff: this.signOff,
+        log: (level, text) => this.host.log(level, text),
+      });
     }
     return adopted;
   }
@@ -603,26 +535,13 @@ export class Conductor {
     }
   }
 
-  /**
-   * Why a queued task cannot enter yet: `waits` names the task it waits for; `cancel` says why it
-   * never will (a task it waits for ended other than done). Read from the score, so a prerequisite
-   * taken up from an earlier window counts as well as one of this window. Undefined: it may enter.
-   */
-  private blockedBy(run: TaskRun): { waits?: string; cancel?: string } | undefined {
-    const tasks = this.feed.state.tasks;
-    for (const dep of run.spec.waitsFor ?? []) {
-      const other = tasks[dep];
-      if (!other) continue;
-      const outcome = other.status === 'finished' || other.status === 'closed' ? other.outcome : undefined;
-      if (outcome && outcome !== 'done') return { cancel: `It waited for "${other.spec.title}", which ended ${outcome}.` };
-      if (outcome !== 'done') return { waits: `waits for "${other.spec.title}"` };
-    }
-    return undefined;
+  /** Why a queued task cannot enter yet (see scheduling.ts), read from the score. */
+  private blockedBy(run: TaskRun): Blocked | undefined {
+    return blockedBy(run.spec, this.feed.state);
   }
 
-  private queueReason(blocked: { waits?: string } | undefined): string {
-    if (blocked?.waits) return `Enters when it is its turn: it ${blocked.waits}.`;
-    return `Enters when fewer than ${this.host.maxConcurrentAgents()} agents are playing.`;
+  private queueReason(blocked: Blocked | undefined): string {
+    return queueReason(blocked, this.host.maxConcurrentAgents());
   }
 
   private async enter(run: TaskRun): Promise<void> {
@@ -746,19 +665,17 @@ ${brief}` : run.spec.prompt));
   // ── budgets ─────────────────────────────────────────────────────────────────────────────────
 
   private armWallClock(run: TaskRun): void {
-    const limit = run.spec.budgets?.wallClockSec;
-    if (!limit || run.wallClock) return;
-    const left = limit * 1000 - (Date.now() - (run.firstStart ?? Date.now()));
-    run.wallClock = setTimeout(() => this.overBudget(run, `ran past its wall-clock budget of ${limit} s`), Math.max(0, left));
+    if (run.wallClock) return;
+    const clock = wallClock(run.spec, run.firstStart ?? Date.now(), Date.now());
+    if (!clock) return;
+    run.wallClock = setTimeout(() => this.overBudget(run, clock.what), clock.inMs);
     run.wallClock.unref?.();
   }
 
   private checkUsage(run: TaskRun, body: EventBody): void {
-    if (body.type !== 'agent.usage' || run.budgetStop) return;
-    const budgets = run.spec.budgets;
-    const tokens = body.inputTokens + body.outputTokens;
-    if (budgets?.tokens && tokens > budgets.tokens) this.overBudget(run, `used ${tokens} tokens, past its budget of ${budgets.tokens}`);
-    else if (budgets?.costUsd && (body.costUsd ?? 0) > budgets.costUsd) this.overBudget(run, `cost $${body.costUsd?.toFixed(4)}, past its budget of $${budgets.costUsd}`);
+    if (run.budgetStop) return;
+    const over = overUsage(run.spec, body);
+    if (over) this.overBudget(run, over);
   }
 
   private overBudget(run: TaskRun, what: string): void {
@@ -778,19 +695,17 @@ ${brief}` : run.spec.prompt));
   // ── sessions ────────────────────────────────────────────────────────────────────────────────
 
   private async openSession(spec: TaskSpec): Promise<SessionRun> {
-    // Unique even for two sessions of one task started within the same second (a quick restart).
-    const id = `${stamp(new Date())}-${spec.id}`.slice(0, 110) + `-${randomBytes(2).toString('hex')}`;
+    const id = newSessionId(spec, new Date());
     return { id, writer: await this.openWriter(id), pending: new Map() };
   }
 
-  /** The session's journal, opened for appending; write errors go to the log and the score. */
   private openWriter(sessionId: string): Promise<JournalWriter> {
-    return JournalWriter.open(this.host.journalFolder(), sessionId, {
+    return openSessionJournal(this.host.journalFolder(), sessionId, {
       flushIntervalMs: this.host.flushIntervalMs(),
-      onLockLost: (by) => this.lockLost(sessionId, by),
-      onError: (err) => {
-        this.host.log('error', err.message);
-        this.feed.report([err.message]);
+      lost: (by) => this.lockLost(sessionId, by),
+      failed: (text) => {
+        this.host.log('error', text);
+        this.feed.report([text]);
       },
     });
   }
@@ -839,44 +754,19 @@ ${brief}` : run.spec.prompt));
     };
   }
 
-  private async askEngineer(run: TaskRun, session: SessionRun, ask: PermissionAsk, signal: AbortSignal): Promise<string | null> {
-    this.emitTo(session, { type: 'permission.requested', request: ask.request, title: ask.title, toolCall: ask.toolCall, options: ask.options });
-    const remembered = run.remembered.get(rememberKey(ask));
-    const option = remembered ? ask.options.find((o) => o.kind === remembered) : undefined;
-    if (option) {
-      await this.emitDurableTo(session, { type: 'permission.resolved', request: ask.request, optionId: option.id, by: 'remembered' });
-      return option.id;
-    }
-    if (signal.aborted || session.stopping) {
-      this.emitTo(session, { type: 'permission.resolved', request: ask.request, optionId: null, by: 'cancelled' });
-      return null;
-    }
-    return new Promise<string | null>((resolve) => {
-      const onAbort = () => {
-        if (!session.pending.delete(ask.request)) return;
-        this.emitTo(session, { type: 'permission.resolved', request: ask.request, optionId: null, by: 'cancelled' });
-        resolve(null);
-      };
-      session.pending.set(ask.request, {
-        ask,
-        resolve: (id) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(id);
-        },
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
+  private askEngineer(run: TaskRun, session: SessionRun, ask: PermissionAsk, signal: AbortSignal): Promise<string | null> {
+    return askEngineer(run, session, ask, signal, this.questionJournal(session), () => {
       this.bySession.set(session.id, run);
       this.host.permissionAsked(run.spec, session.id, ask);
     });
   }
 
   private cancelQuestions(run: TaskRun): void {
-    const session = run.session;
-    for (const [request, question] of session.pending) {
-      session.pending.delete(request);
-      this.emitTo(session, { type: 'permission.resolved', request, optionId: null, by: 'cancelled' });
-      question.resolve(null);
-    }
+    withdrawQuestions(run.session, this.questionJournal(run.session));
+  }
+
+  private questionJournal(session: SessionRun): QuestionJournal {
+    return { emit: (body) => void this.emitTo(session, body), emitDurable: (body) => this.emitDurableTo(session, body) };
   }
 
   private async launchFor(profile: AgentProfile, run: TaskRun): Promise<AgentLaunch> {
@@ -950,20 +840,3 @@ ${brief}` : run.spec.prompt));
     await session.writer.flush();
   }
 }
-
-/** Events after which the worktree may differ from what is staged. */
-function changesFiles(body: EventBody): boolean {
-  return body.type === 'agent.fileEdited'
-    || (body.type === 'agent.toolCallUpdate' && body.status === 'completed')
-    || (body.type === 'agent.command' && body.exitCode !== undefined);
-}
-
-function rememberKey(ask: PermissionAsk): string {
-  return ask.title.trim().toLowerCase();
-}
-
-function stamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-

@@ -75,9 +75,7 @@ describe('end to end: two windows on one workspace', function () {
     const [firstHost] = lockHolders(journals);
     assert.ok(firstHost, 'the first window holds the task\'s journal');
 
-    // Its tab closes; the same workspace opens in a new browser profile. The first window's
-    // extension host lives on (a web window outlives its tab for a reconnection grace period).
-    await first.close();
+    // The same workspace opens in a second browser profile while the first window is still open.
     const second = await openWorkbench(browser, server, workspace);
     page = second;
     await runCommand(second, 'Podium: Open Score');
@@ -94,8 +92,14 @@ describe('end to end: two windows on one workspace', function () {
     const approve = task.locator('article[data-hunk]').first().getByRole('button', { name: /^Approve/ });
     assert.equal(await approve.isDisabled(), true);
 
-    // The first window's extension host goes (killed, as a crash or the end of its grace period would).
-    process.kill(firstHost, 'SIGKILL');
+    // The first window goes: its tab closes, and its extension host with it (killed if it lingers,
+    // as a crash or the end of a reconnection grace period would end it).
+    await first.close();
+    try {
+      process.kill(firstHost, 'SIGKILL');
+    } catch {
+      // already gone with its window
+    }
     const takeOver = row.getByTestId('take-over');
     for (let i = 0; i < 150 && (await takeOver.isDisabled()); i++) await new Promise((r) => setTimeout(r, 200));
     assert.equal(await takeOver.isDisabled(), false, 'Take Over is enabled once the holder is gone');
