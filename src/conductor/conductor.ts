@@ -247,6 +247,12 @@ export class Conductor {
     return out;
   }
 
+  /** How the task's last turn ended, as the score has it (undefined while it is queued or playing). */
+  private outcomeOf(run: TaskRun): TaskOutcome | undefined {
+    const task = this.feed.state.tasks[run.spec.id];
+    return task && (task.status === 'finished' || task.status === 'closed') ? task.outcome : undefined;
+  }
+
   /** Refuses, saying what to do, to act on a task another window writes. */
   private assertNotHeldElsewhere(taskId: string | undefined): void {
     if (taskId === undefined || !this.heldElsewhere.has(taskId)) return;
@@ -276,7 +282,7 @@ export class Conductor {
 
   /** Task ids in creation order, with their phase (for commands that pick a task). */
   tasks(): { id: string; title: string; phase: Phase; outcome?: TaskOutcome }[] {
-    return [...this.runs.values()].map((r) => ({ id: r.spec.id, title: r.spec.title, phase: r.phase, outcome: r.outcome }));
+    return [...this.runs.values()].map((r) => ({ id: r.spec.id, title: r.spec.title, phase: r.phase, outcome: this.outcomeOf(r) }));
   }
 
   /**
@@ -381,7 +387,6 @@ export class Conductor {
     this.bySession.delete(run.session.id);
     run.session = await this.openSession(run.spec);
     run.phase = 'queued';
-    run.outcome = undefined;
     run.cancelRequested = false;
     run.budgetStop = undefined;
     run.rerunSetup = options.setup === true;
@@ -473,7 +478,7 @@ export class Conductor {
         await writer.close();
         continue;
       }
-      const run: TaskRun = { spec: task.spec, phase: 'finished', outcome: task.status === 'finished' ? task.outcome : 'stopped', session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
+      const run: TaskRun = { spec: task.spec, phase: 'finished', session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
       this.runs.set(task.spec.id, run);
       this.bySession.set(sessionId, run);
       adopted.push(task.spec.id);
@@ -612,7 +617,6 @@ ${brief}` : run.spec.prompt));
         void this.signOff.stageNow(run.spec.id);
         run.phase = 'waiting';
         this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: run.cancelRequested ? 'cancelled' : 'done', reason: run.cancelRequested ? 'The turn was cancelled; follow up to continue.' : undefined });
-        run.outcome = run.cancelRequested ? 'cancelled' : 'done';
         this.deliverHeldFeedback(run);
         this.schedule();
       },
@@ -654,9 +658,8 @@ ${brief}` : run.spec.prompt));
   }
 
   private finish(run: TaskRun, outcome: TaskOutcome, reason: string): void {
-    if (run.phase === 'finished' && run.outcome === outcome) return;
+    if (run.phase === 'finished' && this.outcomeOf(run) === outcome) return;
     run.phase = 'finished';
-    run.outcome = outcome;
     if (run.wallClock) clearTimeout(run.wallClock);
     this.cancelQuestions(run);
     void this.emitDurable(run, { type: 'task.finished', task: run.spec.id, outcome, reason }).catch(() => undefined);

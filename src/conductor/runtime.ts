@@ -6,7 +6,7 @@
  */
 import type { AgentSession, PermissionAsk } from '../agents/adapter';
 import type { JournalWriter } from '../journal';
-import type { TaskOutcome, TaskSpec } from '../score';
+import type { TaskSpec } from '../score';
 import type { TaskWorktree } from '../stage/worktree';
 
 export type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished' | 'closed';
@@ -28,7 +28,6 @@ export interface SessionRun {
 export interface TaskRun {
   spec: TaskSpec;
   phase: Phase;
-  outcome?: TaskOutcome;
   session: SessionRun;
   worktree?: TaskWorktree;
   /** allow_always / reject_always answers, by what the agent asked for. */

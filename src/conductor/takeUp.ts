@@ -25,8 +25,7 @@ export interface TakeUpContext {
 }
 
 /**
- * Settles a task whose journal this window has just opened, as `run` (its phase finished, its
- * outcome what the score says or stopped). `listed` is `git worktree list` of the workspace.
+ * Settles a task whose journal this window has just opened, as `run` (its phase finished). `listed` is `git worktree list` of the workspace.
  */
 export async function settleTakenUp(run: TaskRun, task: TaskState, state: ScoreState, listed: Awaited<ReturnType<typeof listTaskWorktrees>>, ctx: TakeUpContext): Promise<void> {
   // The agent went with the window that ran it: its session ends here, and a permission it was
@@ -41,7 +40,6 @@ export async function settleTakenUp(run: TaskRun, task: TaskState, state: ScoreS
     // The window it played in closed without a word (a crash, a kill): say so on its row.
     await ctx.emitDurable({ type: 'task.finished', task: task.spec.id, outcome: 'stopped', reason: 'Interrupted: the VS Code window it played in closed. Restart it to run it again.' });
   } else if (task.status !== 'finished') {
-    run.outcome = 'cancelled';
     await ctx.emitDurable({ type: 'task.finished', task: task.spec.id, outcome: 'cancelled', reason: 'The VS Code window closed before it entered. Restart it to run it.' });
   }
   const w = task.worktree;
