@@ -14,6 +14,7 @@ import { TasksBar } from '../tasks/TasksBar';
 import { Timeline } from '../timeline/Timeline';
 import { Toolbar } from './Toolbar';
 import { WarningsPanel } from '../warnings/WarningsPanel';
+import { FilesAtPlayhead } from '../replay/FilesAtPlayhead';
 
 /**
  * The score view, top to bottom in order of urgency: what the agents are asking, the tasks and
@@ -22,12 +23,18 @@ import { WarningsPanel } from '../warnings/WarningsPanel';
  */
 export function App() {
   const connected = usePodium((s) => s.source !== null);
-  const hasSessions = usePodium((s) => s.score.sessionOrder.length > 0);
+  // The live score's: a replay at a moment before the first session still shows its timeline.
+  const hasSessions = usePodium((s) => s.live.sessionOrder.length > 0);
   const detailOpen = usePodium((s) => s.ui.selection !== null);
+  const replaying = usePodium((s) => s.playhead !== null);
+  const timelineHeight = usePodium((s) => s.ui.timelineHeight);
   const later = useAfterFirstFrame(connected);
 
+  // One tree live and in replay (so focus stays where it was as the playhead goes out); in replay
+  // the stylesheet puts the timeline first, held at the top with the split under it, then the files
+  // at the playhead and the score as it stood then.
   return (
-    <div className="app">
+    <div className={`app${replaying ? ` replaying${timelineHeight !== null ? ' split-set' : ''}` : ''}`} style={replaying && timelineHeight !== null ? { ['--timeline-height' as string]: `${timelineHeight}px` } : undefined}>
       <Header />
       <PermissionStrip />
       <ProblemsBanner />
@@ -36,6 +43,7 @@ export function App() {
       {connected && <SignOffQueue />}
       {later && hasSessions && <Toolbar />}
       {hasSessions && <Timeline />}
+      {replaying && <FilesAtPlayhead />}
       <main className={`workspace${detailOpen ? ' with-detail' : ''}`}>
         {hasSessions ? <SessionList /> : connected ? <EmptyState /> : <Connecting />}
         {hasSessions && <EntryDetail />}

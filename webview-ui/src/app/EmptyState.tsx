@@ -6,7 +6,7 @@ import { Codicon } from '../shared/Codicon';
 /** No sessions in this source: say where sessions come from and offer the ways to get one. */
 export function EmptyState() {
   const post = usePodium((s) => s.post);
-  const canRun = usePodium((s) => gate(s.config, s.source).run);
+  const canRun = usePodium((s) => gate(s.config, s.source, s.playhead !== null).run);
   const openForm = usePodium((s) => s.setTaskFormOpen);
   return (
     <div className="empty" data-testid="empty-state">

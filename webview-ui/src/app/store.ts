@@ -15,10 +15,8 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
-  emptyScore,
   ENTRY_KINDS,
   matchesFilter,
-  reduceAll,
   sessionLabel,
   type EntryKind,
   type ScoreState,
@@ -26,6 +24,8 @@ import {
 import type { AgentProfileInfo, FromWebview, HostConfig, SourceInfo, TaskHolderInfo } from '../../../src/protocol';
 import { indexOfEntry } from '../entries/selection';
 import { createSignOffUi, type SignOffUiState } from '../sign-off/signOffUi';
+import { allowedInReplay, Recording, type ReplayActions, type ReplayFields } from '../replay/slice';
+import type { Replay } from '../../../src/score';
 import type { HostApi } from '../shared/vscodeApi';
 
 export interface Selection {
@@ -44,6 +44,8 @@ export interface UiState {
   /** The sections the engineer folded away, so a reload keeps the view as they left it. */
   tasksOpen: boolean;
   timelineOpen: boolean;
+  /** The timeline's height in replay, where a split between it and the details sets it (CSS px). */
+  timelineHeight: number | null;
   /** The source folder the selection belongs to; a different source clears the selection. */
   sourceFolder: string | null;
 }
@@ -61,7 +63,8 @@ export interface Announcement {
   text: string;
 }
 
-export interface PodiumState {
+export interface PodiumState extends ReplayFields {
+  /** The score the views show: the live score, or in replay the score at the playhead. */
   score: ScoreState;
   /** Null until the host's first `reset`: the view is still connecting. */
   source: SourceInfo | null;
@@ -86,6 +89,10 @@ export interface PodiumState {
   taskFormOpen: boolean;
   /** The sign-off queue's selection, reasons being typed and intents on their way (not persisted). */
   signOff: SignOffUiState;
+  /** The playhead's actions (replay/slice.ts). */
+  replay: ReplayActions;
+  /** The recording every event goes into (for the scrubber's marks and the files panel). */
+  replayModel(): Replay;
 
   /** Sends an intent to the host (open a journal, report an error…); never changes the score. */
   post(message: FromWebview): void;
@@ -114,6 +121,7 @@ export interface PodiumState {
   setAgent(agent: string | 'all'): void;
   toggleCollapsed(session: string): void;
   toggleSection(section: 'tasks' | 'timeline'): void;
+  setTimelineHeight(px: number): void;
   setTaskFormOpen(open: boolean): void;
   clearFilters(): void;
   /** Posts the engineer's answer and holds the request's buttons until the host confirms it. */
@@ -136,6 +144,7 @@ const defaultUi: UiState = {
   collapsed: [],
   tasksOpen: true,
   timelineOpen: true,
+  timelineHeight: null,
   sourceFolder: null,
 };
 
@@ -151,7 +160,10 @@ export function createPodiumStore(host: HostApi): PodiumStore {
   let tickets = 0;
 
   let revealId = 0;
+  // Set once the store exists: the recording reads and writes the store's replay fields.
+  let recording!: Recording;
   const store = createStore<PodiumState>()((set, get) => {
+    recording = new Recording(get, (change) => set(change));
     const setUi = (change: Partial<UiState>) => set({ ui: { ...get().ui, ...change } });
 
     const schedule = () => {
@@ -169,7 +181,6 @@ export function createPodiumStore(host: HostApi): PodiumStore {
     };
 
     return {
-      score: emptyScore(),
       source: null,
       expectedTotal: 0,
       received: 0,
@@ -183,8 +194,20 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       revealRequest: null,
       taskFormOpen: false,
       signOff: createSignOffUi(get, (change) => set({ signOff: { ...get().signOff, ...change } })),
+      ...recording.reset(),
+      speed: 10,
+      replay: recording.actions,
+      replayModel: () => recording.model,
 
-      post: (message) => host.postMessage(message),
+      post(message) {
+        // A replay shows the past and changes nothing: the views disable what would act, and this
+        // refuses it should one slip through.
+        if (get().playhead !== null && !allowedInReplay(message)) {
+          get().announce('This is a replay: it changes nothing. Press Escape or Back to live to act on the score.');
+          return;
+        }
+        host.postMessage(message);
+      },
 
       receiveEvent(event) {
         queue.push({ read: () => event.data });
@@ -198,7 +221,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
         queue = [];
         let rest: Queued[] = [];
         set((state) => {
-          const applied = applyHostMessages(state, messages, performance.now() + FRAME_BUDGET_MS);
+          const applied = applyHostMessages(state, messages, performance.now() + FRAME_BUDGET_MS, recording);
           rest = applied.rest;
           return applied.next;
         });
@@ -235,6 +258,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
         const { collapsed } = get().ui;
         setUi({ collapsed: collapsed.includes(session) ? collapsed.filter((s) => s !== session) : [...collapsed, session] });
       },
+      setTimelineHeight: (px) => setUi({ timelineHeight: Math.round(Math.max(40, Math.min(4000, px))) }),
       toggleSection(section) {
         const { ui } = get();
         setUi(section === 'tasks' ? { tasksOpen: !ui.tasksOpen } : { timelineOpen: !ui.timelineOpen });
@@ -272,6 +296,7 @@ const FOLD_CHUNK = 2500;
 type Applied = Pick<
   PodiumState,
   'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'ui' | 'announcement' | 'config' | 'holders' | 'answering' | 'signOff'
+  | 'live' | 'playhead' | 'playing' | 'mark' | 'recording'
 >;
 
 /**
@@ -279,7 +304,7 @@ type Applied = Pick<
  * Stops once `deadline` (a performance.now() time) has passed and returns the messages not yet
  * applied, in order, as `rest`.
  */
-function applyHostMessages(state: PodiumState, messages: Queued[], deadline: number): { next: Partial<PodiumState>; rest: Queued[] } {
+function applyHostMessages(state: PodiumState, messages: Queued[], deadline: number, recording: Recording): { next: Partial<PodiumState>; rest: Queued[] } {
   const next: Applied = {
     score: state.score,
     source: state.source,
@@ -293,13 +318,18 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
     holders: state.holders,
     answering: state.answering,
     signOff: state.signOff,
+    live: state.live,
+    playhead: state.playhead,
+    playing: state.playing,
+    mark: state.mark,
+    recording: state.recording,
   };
-  const before = state.score;
+  const before = state.live;
   let baseline = before;
   let pending: unknown[] = [];
   const reducePending = () => {
     if (pending.length === 0) return;
-    next.score = reduceAll(next.score, pending);
+    Object.assign(next, recording.fold(pending, next.playhead !== null));
     pending = [];
   };
 
@@ -318,8 +348,8 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
       case 'reset': {
         pending = [];
         const source = asSource(m.source);
-        next.score = emptyScore();
-        baseline = next.score;
+        Object.assign(next, recording.reset());
+        baseline = next.live;
         next.source = source;
         next.expectedTotal = typeof m.total === 'number' && m.total > 0 ? m.total : 0;
         next.received = 0;
@@ -370,15 +400,21 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
       case 'holders':
         next.holders = asHolders(m.holders);
         break;
+      case 'replay': {
+        // The host asks to replay from a moment (a session picked in the Sessions view).
+        reducePending();
+        if (typeof m.at === 'number' && Number.isFinite(m.at)) Object.assign(next, recording.enter(m.at));
+        break;
+      }
       default:
         break; // not for us (or from a newer host): ignore rather than guess
     }
     if (rest.length > 0) break;
   }
   reducePending();
-  next.answering = pruneAnswering(next.answering, next.score);
+  next.answering = pruneAnswering(next.answering, next.live);
 
-  const text = announcePermissions(baseline, next.score);
+  const text = announcePermissions(baseline, next.live);
   if (text) next.announcement = { id: (state.announcement?.id ?? 0) + 1, text };
   return { next, rest };
 }
@@ -431,6 +467,8 @@ function asSource(value: unknown): SourceInfo {
     folder: typeof v.folder === 'string' ? v.folder : '',
     label: typeof v.label === 'string' && v.label ? v.label : 'Sessions',
     readOnly: v.readOnly === true,
+    ...(v.kind === 'workspace' || v.kind === 'journals' || v.kind === 'export' ? { kind: v.kind } : {}),
+    ...(typeof v.moments === 'boolean' ? { moments: v.moments } : {}),
   };
 }
 
@@ -467,6 +505,7 @@ function restoreUi(saved: unknown): UiState {
     collapsed: Array.isArray(ui.collapsed) ? ui.collapsed.filter((s): s is string => typeof s === 'string') : [],
     tasksOpen: ui.tasksOpen !== false,
     timelineOpen: ui.timelineOpen !== false,
+    timelineHeight: typeof ui.timelineHeight === 'number' && Number.isFinite(ui.timelineHeight) ? Math.max(40, Math.min(4000, ui.timelineHeight)) : null,
     sourceFolder: typeof ui.sourceFolder === 'string' ? ui.sourceFolder : null,
   };
 }

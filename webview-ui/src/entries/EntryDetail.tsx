@@ -1,5 +1,6 @@
 import './entries.css';
 import { useId, useMemo, type ReactNode } from 'react';
+import { REPLAY_READ_ONLY } from '../replay/slice';
 import { sessionLabel, type Entry, type PlanItem } from '../../../src/score';
 import { fullTime } from '../shared/format';
 import { entryIcon, entryStatus, entryTone, KIND_LOOK } from './kinds';
@@ -23,6 +24,7 @@ export function EntryDetail() {
   const session = usePodium((s) => (s.ui.selection ? s.score.sessions[s.ui.selection.session] : undefined));
   const label = usePodium((s) => (session ? sessionLabel(s.score, session) : ''));
   const readOnly = usePodium((s) => s.source?.readOnly === true);
+  const replaying = usePodium((s) => s.playhead !== null);
   const select = usePodium((s) => s.select);
   const headingId = useId();
 
@@ -77,7 +79,7 @@ export function EntryDetail() {
           headingId={headingId}
           answer={
             request !== undefined && selection
-              ? { session: selection.session, request, disabledReason: readOnly ? 'Another VS Code window runs this agent; answer there.' : null }
+              ? { session: selection.session, request, disabledReason: replaying ? REPLAY_READ_ONLY : readOnly ? 'Another VS Code window runs this agent; answer there.' : null }
               : undefined
           }
         />

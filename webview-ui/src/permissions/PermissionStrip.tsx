@@ -1,5 +1,6 @@
 import './permissions.css';
 import { useMemo } from 'react';
+import { REPLAY_READ_ONLY } from '../replay/slice';
 import { sessionLabel, type Entry, type ScoreState } from '../../../src/score';
 import { clockTime, fullTime, plural } from '../shared/format';
 import { usePodium } from '../app/usePodium';
@@ -33,10 +34,11 @@ export function pendingPermissions(score: ScoreState): PendingPermission[] {
 export function PermissionStrip() {
   const score = usePodium((s) => s.score);
   const readOnly = usePodium((s) => s.source?.readOnly === true);
+  const replaying = usePodium((s) => s.playhead !== null);
   const reveal = usePodium((s) => s.reveal);
   const pending = useMemo(() => pendingPermissions(score), [score]);
   if (pending.length === 0) return null;
-  const reason = readOnly ? 'Another VS Code window runs these agents; answer there.' : null;
+  const reason = replaying ? REPLAY_READ_ONLY : readOnly ? 'Another VS Code window runs these agents; answer there.' : null;
 
   return (
     <section className="permissions" aria-label="Permission requests" data-testid="permission-strip">

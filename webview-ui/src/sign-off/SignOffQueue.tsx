@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
+import { REPLAY_READ_ONLY } from '../replay/slice';
 import type { HunkState } from '../../../src/score';
 import './signOff.css';
 import { plural } from '../shared/format';
@@ -74,7 +75,7 @@ export function SignOffQueue() {
   const score = useSignOffScore();
   const post = usePodium((s) => s.post);
   const announce = usePodium((s) => s.announce);
-  const blocked = usePodium((s) => (s.source?.readOnly ? READ_ONLY : null));
+  const blocked = usePodium((s) => (s.playhead !== null ? REPLAY_READ_ONLY : s.source?.readOnly ? READ_ONLY : null));
 
   const selected = useSignOffUi((s) => s.selected);
   const select = useSignOffUi((s) => s.select);

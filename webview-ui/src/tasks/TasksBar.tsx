@@ -32,7 +32,8 @@ export function TasksBar() {
 
   // Walks sessions and tasks (tens), never entries, and only when the score changed.
   const book = useMemo(() => ledger(score), [score]);
-  const g = useMemo(() => gate(config, source), [config, source]);
+  const replaying = usePodium((s) => s.playhead !== null);
+  const g = useMemo(() => gate(config, source, replaying), [config, source, replaying]);
   const summary = useMemo(() => summarise(book.rows), [book.rows]);
   const scoreWarnings = usePodium((s) => s.score.warnings);
   const hunks = usePodium((s) => s.score.hunks);

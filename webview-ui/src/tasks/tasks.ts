@@ -4,6 +4,7 @@
  * score and the host's config, so the components only render.
  */
 import type { HostConfig, SourceInfo } from '../../../src/protocol';
+import { REPLAY_READ_ONLY } from '../replay/slice';
 import type { ScoreState, SessionState, TaskState, Usage } from '../../../src/score';
 import { OUTCOME_LOOK, sessionStatus, type StatusLook } from '../entries/kinds';
 
@@ -94,7 +95,8 @@ export interface Gate {
   reason: string | null;
 }
 
-export function gate(config: HostConfig | null, source: SourceInfo | null): Gate {
+export function gate(config: HostConfig | null, source: SourceInfo | null, replaying = false): Gate {
+  if (replaying) return { control: false, run: false, reason: REPLAY_READ_ONLY };
   if (source?.readOnly) {
     return { control: false, run: false, reason: 'Another VS Code window runs these tasks and holds their journals; use that window to start or stop agents.' };
   }

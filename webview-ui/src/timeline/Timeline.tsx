@@ -9,6 +9,8 @@ import { rangeText, spanText } from './view';
 import { usePodium } from '../app/usePodium';
 import { sessionFilter, visibleSessionIds } from '../entries/visible';
 import { Codicon } from '../shared/Codicon';
+import { Scrubber } from '../replay/Scrubber';
+import { Split } from '../replay/Split';
 
 const KEYS_HELP =
   'Keyboard: Left and Right arrows pan (with Shift, by half a view), plus and minus zoom, 0 shows the whole score, ' +
@@ -25,7 +27,9 @@ const noSubscribe = () => () => undefined;
  * keyboard-operable overview that selects them.
  */
 export function Timeline() {
-  const open = usePodium((s) => s.ui.timelineOpen);
+  const replaying = usePodium((s) => s.playhead !== null);
+  // In replay the timeline is the main control: it is always open.
+  const open = usePodium((s) => s.ui.timelineOpen) || replaying;
   const toggleSection = usePodium((s) => s.toggleSection);
   const [plot, setPlot] = useState<TimelinePlot | null>(null);
   const state = useSyncExternalStore(plot ? plot.subscribe.bind(plot) : noSubscribe, plot ? plot.getState : () => IDLE);
@@ -104,7 +108,9 @@ export function Timeline() {
           </>
         )}
       </div>
+      {open && <Scrubber />}
       {open && <TimelineBody onPlot={setPlot} activeLane={state.activeLane} focused={state.focused} />}
+      {replaying && <Split />}
     </section>
   );
 }
@@ -116,6 +122,8 @@ function TimelineBody({ onPlot, activeLane, focused }: { onPlot: (plot: Timeline
   const search = usePodium((s) => s.ui.search);
   const selection = usePodium((s) => s.ui.selection);
   const loading = usePodium((s) => s.expectedTotal > 0 && s.received < s.expectedTotal);
+  // In replay the plot's clock is the playhead: what was running then is drawn up to it.
+  const clock = usePodium((s) => s.playhead?.ts);
   const reveal = usePodium((s) => s.reveal);
   const revealSession = usePodium((s) => s.revealSession);
   const announce = usePodium((s) => s.announce);
@@ -162,8 +170,8 @@ function TimelineBody({ onPlot, activeLane, focused }: { onPlot: (plot: Timeline
         lastTs: session.lastTs,
       };
     });
-    plotRef.current?.setData({ lanes, firstTs: score.firstTs, lastTs: score.lastTs, mayBeLive: !loading, selection, eventCount: score.eventCount });
-  }, [score, ids, kind, search, selection, loading]);
+    plotRef.current?.setData({ lanes, firstTs: score.firstTs, lastTs: score.lastTs, mayBeLive: !loading, selection, eventCount: score.eventCount, ...(clock === undefined ? {} : { clock }) });
+  }, [score, ids, kind, search, selection, loading, clock]);
 
   // Keep the keyboard's lane and the lane labels' highlight in step when sessions come and go.
   useEffect(() => {
