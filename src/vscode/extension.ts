@@ -193,11 +193,13 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
   // Who holds the tasks another window writes: read again every heartbeat, so Take Over is enabled
   // as soon as that window is gone or stops responding.
   let holders: Record<string, TaskHolderInfo> = {};
+  const ownershipChanged = new vscode.EventEmitter<void>();
   const refreshHolders = async (): Promise<void> => {
     const next = await theConductor.holders().catch(() => holders);
     if (JSON.stringify(next) === JSON.stringify(holders)) return;
     holders = next;
     ScorePanel.instance?.postHolders();
+    ownershipChanged.fire();
   };
   const holdersTimer = setInterval(() => void refreshHolders(), DEFAULT_HEARTBEAT_MS);
   holdersTimer.unref?.();
@@ -211,6 +213,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       return [];
     });
     if (ids.length) log.info(`Took up ${ids.length} open task(s) of earlier windows: ${ids.join(', ')}`);
+    if (ids.length) ownershipChanged.fire();
     await refreshHolders();
   };
 
@@ -288,7 +291,8 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     log,
     sessionsView,
     sessionsTree,
-    ...registerReview(() => theConductor, feed, sessionsTree),
+    ...registerReview(() => theConductor, feed, sessionsTree, ownershipChanged.event),
+    ownershipChanged,
     ...registerCoherence(() => theConductor, feed, log),
     ...registerReplay({
       conductor: () => theConductor,
