@@ -91,6 +91,9 @@ describe('end to end: two windows on one workspace', function () {
     await task.locator('[data-testid="held-by"]').waitFor({ state: 'visible' });
     const approve = task.locator('article[data-hunk]').first().getByRole('button', { name: /^Approve/ });
     assert.equal(await approve.isDisabled(), true);
+    // The status bar counts only this window's changes: none yet.
+    const count = second.locator('.statusbar-item', { has: second.locator('.codicon-git-pull-request-draft') });
+    assert.equal(await count.first().isVisible(), false);
 
     // The first window goes: its tab closes, and its extension host with it (killed if it lingers,
     // as a crash or the end of a reconnection grace period would end it).
@@ -105,6 +108,7 @@ describe('end to end: two windows on one workspace', function () {
     assert.equal(await takeOver.isDisabled(), false, 'Take Over is enabled once the holder is gone');
     await takeOver.click();
     await row.locator('[data-testid="held-by"]').waitFor({ state: 'detached', timeout: 60_000 });
+    await count.first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.deepEqual(lockHolders(journals).filter((pid) => pid !== firstHost).length > 0, true, 'this window writes the journal now');
 
     // Approve works from the second window: the agent's new test file lands in the workspace.
