@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef } from 'react';
 import { Codicon } from '../shared/Codicon';
+import { REPLAY_KEYS } from '../replay/keys';
 
 /** The queue's keys, in the order an engineer learns them. The one list both the overlay and tooltips read. */
 export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: string]> = [
@@ -73,6 +74,23 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
           ))}
         </dl>
         <p className="so-help-foot muted">The keys work while focus is in the sign-off queue. Tab reaches every button too.</p>
+        <h3 className="so-help-sub">Replay keys</h3>
+        <dl className="so-help-keys" data-testid="replay-help">
+          {REPLAY_KEYS.map((k) => (
+            <div key={k.keys} className="so-help-row">
+              <dt>
+                {k.keys.split(' / ').map((key, i) => (
+                  <span key={key}>
+                    {i > 0 && <span className="muted"> / </span>}
+                    <kbd>{key}</kbd>
+                  </span>
+                ))}
+              </dt>
+              <dd>{k.what}</dd>
+            </div>
+          ))}
+        </dl>
+        <p className="so-help-foot muted">The replay keys work while focus is on the scrubber (the playhead under the timeline’s header).</p>
       </div>
     </div>
   );
