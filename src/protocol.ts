@@ -50,6 +50,8 @@ const CancelTask = z.strictObject({ type: z.literal('task/cancel'), task: id });
 const RestartTask = z.strictObject({ type: z.literal('task/restart'), task: id });
 /** A follow-up prompt to a session that is waiting for input. */
 const FollowUp = z.strictObject({ type: z.literal('task/followUp'), task: id, text: z.string().check(z.minLength(1), z.maxLength(100_000)) });
+/** Take over a task another window holds, once that window is gone or unresponsive. */
+const TakeOverTask = z.strictObject({ type: z.literal('task/takeOver'), task: id });
 /** Close a task that is not playing: its worktree is removed (its branch kept unless the setting says otherwise). */
 const CloseTask = z.strictObject({ type: z.literal('task/close'), task: id });
 /** Sign-off: approve a hunk (applied to the workspace file), reject it with a reason, undo an approval. */
@@ -94,7 +96,7 @@ const AnswerPermission = z.strictObject({ type: z.literal('permission/answer'), 
 
 export const FromWebview = z.discriminatedUnion('type', [
   Ready, OpenJournal, RevealJournalFolder, ReportError,
-  CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, AnswerPermission,
+  CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, TakeOverTask, AnswerPermission,
   ApproveHunk, RejectHunk, UndoHunk, OpenHunk, ApproveClean, ApproveFile, RejectFile, RejectAll, OpenNotes,
   ReplayOpen, ReplayDiff, ReplayFork, ReplayExport,
 ]);
@@ -124,6 +126,20 @@ export type SourceInfo = z.infer<typeof SourceInfo>;
 const AgentProfileInfo = z.strictObject({ id: z.string().check(z.minLength(1)), label: z.string(), kind: z.string() });
 export type AgentProfileInfo = z.infer<typeof AgentProfileInfo>;
 
+/** Who holds a task that another window writes. */
+const TaskHolderInfo = z.strictObject({
+  /** The holder's process and host ('' and 0 once it let the task go). */
+  pid: z.number().check(z.int(), z.nonnegative()),
+  hostname: z.string(),
+  /** When it took the task (ISO 8601), '' when unknown. */
+  since: z.string(),
+  /** True when the holder is gone or unresponsive (its heartbeat stopped): Take Over is enabled. */
+  stale: z.boolean(),
+  /** Why it is judged so, for the engineer. */
+  why: z.string(),
+});
+export type TaskHolderInfo = z.infer<typeof TaskHolderInfo>;
+
 const HostConfig = z.strictObject({
   profiles: z.array(AgentProfileInfo),
   defaultProfile: z.string(),
@@ -146,7 +162,13 @@ const Config = z.strictObject({ type: z.literal('config'), config: HostConfig })
 /** Go into replay, the playhead at `at` (a time in the score), e.g. at a session the engineer picked. */
 const Replay = z.strictObject({ type: z.literal('replay'), at: z.number().check(z.nonnegative()) });
 
-export const ToWebview = z.discriminatedUnion('type', [Reset, Events, Problems, HostError, Config, Replay]);
+/**
+ * The open tasks another window holds (by task id), sent whole whenever it changes. Such a task
+ * offers no action but Take Over, enabled once its holder is `stale` (gone or unresponsive).
+ */
+const Holders = z.strictObject({ type: z.literal('holders'), holders: z.record(z.string(), TaskHolderInfo) });
+
+export const ToWebview = z.discriminatedUnion('type', [Reset, Events, Problems, HostError, Config, Replay, Holders]);
 export type ToWebview = z.infer<typeof ToWebview>;
 
 /** Validates a message from the host, in the webview; the error says which field was wrong. */

@@ -18,8 +18,9 @@ import { sourceAt, workspaceSource, type ScoreSource } from '../replay/source';
 import { applyRetention } from '../replay/retention';
 import { registerReplay } from './replay';
 import { handOutPlanOnce, REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
+import { DEFAULT_HEARTBEAT_MS } from '../journal/lock';
 import { ScoreFeed } from '../conductor/scoreFeed';
-import type { HostConfig, SourceInfo } from '../protocol';
+import type { HostConfig, SourceInfo, TaskHolderInfo } from '../protocol';
 import type { ScoreState } from '../score';
 import { ScorePanel, SCORE_VIEW_TYPE, type Intent, type ScorePanelActions } from './scorePanel';
 import { registerReview } from './review';
@@ -80,6 +81,11 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     readWorkspaceFile,
     writeWorkspaceFile,
     log: (level, message) => log[level](message),
+    // This window was frozen or cut off and another took its task over: say so, and show that window's work.
+    taskLost: (_task, message) => {
+      void vscode.window.showWarningMessage(message);
+      void loadWorkspace().then(refreshHolders);
+    },
     coherence: coherenceSettings,
     // The engine and its parsers are a bundle of their own, loaded when a change is first checked.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -112,6 +118,15 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
         return theConductor.restart(message.task);
       case 'task/followUp':
         return theConductor.followUp(message.task, message.text);
+      case 'task/takeOver': {
+        const title = feed.state.tasks[message.task]?.spec.title ?? message.task;
+        await theConductor.checkTakeOver(message.task);
+        await loadWorkspace();
+        await refreshHolders();
+        if (!theConductor.owns(message.task)) throw new Error(`Podium could not take over "${title}": ${(holders[message.task]?.why ?? 'another window took it first')}.`);
+        void vscode.window.showInformationMessage(`This window now holds "${title}": its changes can be decided here.`);
+        return;
+      }
       case 'task/close':
         return theConductor.close(message.task, { deleteBranch: worktreeSettings().deleteBranchOnClose });
       case 'permission/answer':
@@ -175,6 +190,20 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       feed.report([message]);
     }));
 
+  // Who holds the tasks another window writes: read again every heartbeat, so Take Over is enabled
+  // as soon as that window is gone or stops responding.
+  let holders: Record<string, TaskHolderInfo> = {};
+  const ownershipChanged = new vscode.EventEmitter<void>();
+  const refreshHolders = async (): Promise<void> => {
+    const next = await theConductor.holders().catch(() => holders);
+    if (JSON.stringify(next) === JSON.stringify(holders)) return;
+    holders = next;
+    ScorePanel.instance?.postHolders();
+    ownershipChanged.fire();
+  };
+  const holdersTimer = setInterval(() => void refreshHolders(), DEFAULT_HEARTBEAT_MS);
+  holdersTimer.unref?.();
+
   // Tasks of earlier windows that were never closed come back to this one, so their changes can still
   // be decided. Staging runs git in the workspace, so only once the workspace is trusted.
   const adoptOpenTasks = async (): Promise<void> => {
@@ -184,6 +213,8 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
       return [];
     });
     if (ids.length) log.info(`Took up ${ids.length} open task(s) of earlier windows: ${ids.join(', ')}`);
+    if (ids.length) ownershipChanged.fire();
+    await refreshHolders();
   };
 
   const openJournal = async (): Promise<void> => {
@@ -249,6 +280,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     revealJournalFolder: () => void revealJournalFolder(),
     intent,
     config: hostConfig,
+    holders: () => holders,
     log: (message) => log.warn(message),
   };
   const showPanel = () => ScorePanel.show(context.extensionUri, feed, actions);
@@ -259,7 +291,8 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     log,
     sessionsView,
     sessionsTree,
-    ...registerReview(() => theConductor, feed, sessionsTree),
+    ...registerReview(() => theConductor, feed, sessionsTree, ownershipChanged.event),
+    ownershipChanged,
     ...registerCoherence(() => theConductor, feed, log),
     ...registerReplay({
       conductor: () => theConductor,
@@ -313,6 +346,7 @@ export function activate(context: vscode.ExtensionContext): PodiumApi {
     }),
     ...registerTaskCommands(context, () => theConductor),
     { dispose: () => ScorePanel.instance?.dispose() },
+    { dispose: () => clearInterval(holdersTimer) },
   );
   for (const p of agentSettings().problems) log.warn(p);
   for (const p of worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).problems) log.warn(p);

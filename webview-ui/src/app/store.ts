@@ -21,7 +21,7 @@ import {
   type EntryKind,
   type ScoreState,
 } from '../../../src/score';
-import { parseToWebview, type FromWebview, type HostConfig, type SourceInfo } from '../../../src/protocol';
+import { parseToWebview, type FromWebview, type HostConfig, type SourceInfo, type TaskHolderInfo } from '../../../src/protocol';
 import { indexOfEntry } from '../entries/selection';
 import { createSignOffUi, type SignOffUiState } from '../sign-off/signOffUi';
 import { allowedInReplay, Recording, type ReplayActions, type ReplayFields } from '../replay/slice';
@@ -82,6 +82,8 @@ export interface PodiumState extends ReplayFields {
   announcement: Announcement | null;
   /** What the host allows and offers (agent profiles, trust); null until its `config` message. */
   config: HostConfig | null;
+  /** The open tasks another window holds (by task id): they offer Take Over and nothing else. */
+  holders: Record<string, TaskHolderInfo>;
   /**
    * Permission answers sent and not yet confirmed by a `permission.resolved` event, keyed by
    * `permissionKey`, so the buttons cannot send a second answer while the first is on its way.
@@ -193,6 +195,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       ui: restoreUi(host.getState()),
       announcement: null,
       config: null,
+      holders: {},
       answering: {},
       revealRequest: null,
       taskFormOpen: false,
@@ -306,7 +309,7 @@ const FOLD_CHUNK = 2500;
 
 type Applied = Pick<
   PodiumState,
-  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'invalidMessage' | 'ui' | 'announcement' | 'config' | 'answering' | 'signOff'
+  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'invalidMessage' | 'ui' | 'announcement' | 'config' | 'holders' | 'answering' | 'signOff'
   | 'live' | 'playhead' | 'playing' | 'mark' | 'recording'
 >;
 
@@ -333,6 +336,7 @@ function applyHostMessages(
     ui: state.ui,
     announcement: state.announcement,
     config: state.config,
+    holders: state.holders,
     answering: state.answering,
     signOff: state.signOff,
     live: state.live,
@@ -416,6 +420,9 @@ function applyHostMessages(
       case 'config':
         // Kept across `reset`: it describes the host's settings, not the events being shown.
         next.config = withDefaultProfile(m.config);
+        break;
+      case 'holders':
+        next.holders = m.holders;
         break;
       case 'replay':
         // The host asks to replay from a moment (a session picked in the Sessions view).

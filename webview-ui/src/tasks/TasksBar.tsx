@@ -12,6 +12,7 @@ import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { NewTaskForm } from './NewTaskForm';
 import { StatusPill } from './StatusPill';
+import { HeldBy } from './HeldBy';
 
 /**
  * The conductor's desk: every task with its state, what it has cost so far, and the intents it
@@ -233,9 +234,10 @@ function TaskTable({ rows, book, g, config, warnings }: { rows: TaskRow[]; book:
 function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: TaskRow; g: Gate; config: HostConfig | null; titles: Map<string, string>; wide: boolean; tiny: boolean; warnings?: TaskWarnings }) {
   const post = usePodium((s) => s.post);
   const revealSession = usePodium((s) => s.revealSession);
+  const holder = usePodium((s) => s.holders[row.id]);
   const { task } = row;
   const spec = task.spec;
-  const actions = taskActions(row, g);
+  const actions = taskActions(row, g, holder);
   const look = taskLook(row);
   const agent = row.current?.agent?.label ?? config?.profiles.find((p) => p.id === spec.agent)?.label ?? spec.agent;
   const used = tokens(row.usage);
@@ -281,9 +283,16 @@ function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: Ta
         </td>
       )}
       <td className="task-actions">
-        <ActionButton icon="debug-stop" label={`Stop ${spec.title}`} action={actions.stop} onClick={() => post({ type: 'task/stop', task: row.id })} />
-        <ActionButton icon="circle-slash" label={`Cancel ${spec.title}`} action={actions.cancel} onClick={() => post({ type: 'task/cancel', task: row.id })} />
-        <ActionButton icon="debug-restart" label={`Restart ${spec.title}`} action={actions.restart} onClick={() => post({ type: 'task/restart', task: row.id })} />
+        {holder ? (
+          // Another window runs it: nothing here could work but taking it over.
+          <HeldBy task={row.id} title={spec.title} holder={holder} />
+        ) : (
+          <>
+            <ActionButton icon="debug-stop" label={`Stop ${spec.title}`} action={actions.stop} onClick={() => post({ type: 'task/stop', task: row.id })} />
+            <ActionButton icon="circle-slash" label={`Cancel ${spec.title}`} action={actions.cancel} onClick={() => post({ type: 'task/cancel', task: row.id })} />
+            <ActionButton icon="debug-restart" label={`Restart ${spec.title}`} action={actions.restart} onClick={() => post({ type: 'task/restart', task: row.id })} />
+          </>
+        )}
       </td>
       {!tiny && (
         <td className="col-followup">
