@@ -1,4 +1,4 @@
-/* global requestAnimationFrame, MessageChannel -- a browser page script */
+/* global requestAnimationFrame, MessageChannel, PointerEvent -- a browser page script */
 // The UI benchmark's hands and stopwatch inside the page (bench/ui.ts drives it through
 // Playwright). Plain JavaScript loaded by a <script> tag, so nothing rewrites it on the way in.
 // It feeds the page the way the extension host does (window.postMessage of `reset` and `events`
@@ -52,6 +52,40 @@
 
   function frame() {
     return new Promise(function (resolve) { requestAnimationFrame(function (t) { resolve(t); }); });
+  }
+
+  /**
+   * Runs `frames` frames (or as many as fit in `maxMs`), calling `step(i)` at the start of each, and
+   * measures each frame's main-thread work: from its animation-frame callback to a message posted
+   * there, which runs once the frame's style, layout and paint are done. Also the intervals between
+   * frames.
+   */
+  function timeFrames(frames, maxMs, step) {
+    var until = performance.now() + (maxMs || 60000);
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      var work = [];
+      var intervals = [];
+      var started = 0;
+      var last = 0;
+      var i = 0;
+      channel.port1.onmessage = function () {
+        work.push(performance.now() - started);
+        if (work.length >= frames || performance.now() > until) {
+          i = frames; // a page this slow gets fewer frames measured, not a longer wait
+          resolve({ work: work, intervals: intervals });
+        }
+      };
+      function tick(t) {
+        started = performance.now();
+        if (last) intervals.push(t - last);
+        last = t;
+        step(i++);
+        channel.port2.postMessage(0);
+        if (i < frames) requestAnimationFrame(tick);
+      }
+      requestAnimationFrame(tick);
+    });
   }
 
   // What "on screen" means on each page. Written out here rather than passed in as code: the
@@ -120,42 +154,36 @@
       });
     },
 
-    /**
-     * Runs `frames` frames (or as many as fit in `maxMs`), scrolling the page's entries by `scrollPx` at the start of each (0: just
-     * watch), and measures each frame's
-     * main-thread work: from its animation-frame callback to a message posted there, which runs
-     * once the frame's style, layout and paint are done. Also the intervals between frames.
-     */
+    /** Times frames (see `timeFrames`), scrolling the page's entries by `scrollPx` each frame (0: just watch). */
     frames: function (frames, scrollPx, maxMs) {
-      var until = performance.now() + (maxMs || 60000);
       var scroller = scrollPx ? app().scroller() : null;
-      var step = function (i) {
+      return timeFrames(frames, maxMs, function (i) {
         // Down, then back up, like an engineer reading: every frame moves by scrollPx.
         if (scroller) scroller.scrollTop += i % 240 < 120 ? scrollPx : -scrollPx;
+      });
+    },
+
+    /**
+     * Podium only: puts the playhead out and drags it across the whole recording and back (a
+     * 120th of the track per frame, as a hand scrubbing would), timing each frame like `frames`.
+     * The pointer events are real DOM events on the scrubber's track. Null on a page without one.
+     */
+    scrub: function (frames, maxMs) {
+      var track = document.querySelector('[data-testid="replay-track"]');
+      if (!track) return Promise.resolve(null);
+      var box = track.getBoundingClientRect();
+      var y = box.top + box.height / 2;
+      var at = function (i) {
+        var k = i % 240;
+        var f = k < 120 ? k / 120 : (240 - k) / 120;
+        return box.left + 1 + f * (box.width - 2);
       };
-      return new Promise(function (resolve) {
-        var channel = new MessageChannel();
-        var work = [];
-        var intervals = [];
-        var started = 0;
-        var last = 0;
-        var i = 0;
-        channel.port1.onmessage = function () {
-          work.push(performance.now() - started);
-          if (work.length >= frames || performance.now() > until) {
-            i = frames; // a page this slow gets fewer frames measured, not a longer wait
-            resolve({ work: work, intervals: intervals });
-          }
-        };
-        function tick(t) {
-          started = performance.now();
-          if (last) intervals.push(t - last);
-          last = t;
-          step(i++);
-          channel.port2.postMessage(0);
-          if (i < frames) requestAnimationFrame(tick);
-        }
-        requestAnimationFrame(tick);
+      track.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, pointerId: 7, isPrimary: true, button: 0, buttons: 1, clientX: at(0), clientY: y }));
+      return timeFrames(frames, maxMs, function (i) {
+        track.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, pointerId: 7, isPrimary: true, buttons: 1, clientX: at(i + 1), clientY: y }));
+      }).then(function (run) {
+        track.dispatchEvent(new PointerEvent('pointerup', { bubbles: true, pointerId: 7, isPrimary: true, button: 0, clientX: at(0), clientY: y }));
+        return run;
       });
     },
 

@@ -32,6 +32,8 @@ interface Figures {
   scroll: FrameStats;
   stream: FrameStats;
   latency: { p50: number; p99: number; samples: number };
+  /** Podium only: frames while the playhead is dragged across the whole recording. */
+  scrub?: FrameStats;
 }
 
 interface FrameStats {
@@ -114,6 +116,7 @@ function median(runs: Figures[]): Figures {
     frames: m((f) => pick(f).frames),
   });
   return {
+    ...(runs.every((f) => f.scrub) ? { scrub: frames((f) => f.scrub!) } : {}),
     firstPaint: m((f) => f.firstPaint),
     complete: m((f) => f.complete),
     scroll: frames((f) => f.scroll),
@@ -151,8 +154,19 @@ async function measure(browser: Browser, url: string, app: App, sizes: Sizes, ct
     await page.evaluate('podiumBench.stopStream()');
     const latency = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length };
     ctx.log(`${app}: event → ${app === 'podium' ? 'row and mark' : 'row'} on screen: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms (${latency.samples} events)`);
+    // Replay: the playhead dragged across the whole recording and back, each frame showing the
+    // score folded up to it (the baseline has no replay).
+    let scrub: FrameStats | undefined;
+    if (app === 'podium') {
+      await page.evaluate('podiumBench.frame()');
+      const run = (await page.evaluate(`podiumBench.scrub(${sizes.frames}, 20000)`)) as { work: number[]; intervals: number[] } | null;
+      if (run) {
+        scrub = frameStats(run);
+        ctx.log(`${app}: scrubbing the playhead: frame work p50 ${fmt(scrub.p50)} ms, p99 ${fmt(scrub.p99)} ms, max ${fmt(scrub.max)} ms; frame to frame p99 ${fmt(scrub.intervalP99)} ms, ${scrub.dropped} of ${scrub.frames} frames late`);
+      }
+    }
     if (errors.length > 0) ctx.log(`${app}: page errors: ${errors.slice(0, 3).join('; ')}`);
-    return { firstPaint: load.firstPaint, complete: load.complete, scroll, stream, latency };
+    return { firstPaint: load.firstPaint, complete: load.complete, scroll, stream, latency, ...(scrub ? { scrub } : {}) };
   } finally {
     await page.close();
   }
@@ -206,12 +220,16 @@ const section: BenchSection = {
         result(`frame work, ${sizes.sessions} sessions streaming, p99`, podium.stream.p99, null, 'ms'),
         result(`event to row + mark on screen, p50`, podium.latency.p50, baseline.latency.p50, 'ms'),
         result(`event to row + mark on screen, p99`, podium.latency.p99, baseline.latency.p99, 'ms'),
+        ...(podium.scrub
+          ? [result(`frame work while scrubbing the playhead, p50`, podium.scrub.p50, null, 'ms'), result(`frame work while scrubbing the playhead, p99`, podium.scrub.p99, null, 'ms'), result(`frame to frame while scrubbing, p99`, podium.scrub.intervalP99, null, 'ms')]
+          : []),
       ];
       const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
       ctx.log(`targets (Podium${runs.length > 1 ? `, median of ${runs.length} runs` : ''}):`);
       ctx.log(`  first paint < 200 ms: ${met(podium.firstPaint < 200)} (${fmt(podium.firstPaint)} ms; the whole score in ${fmt(podium.complete)} ms)`);
       ctx.log(`  frames < 16 ms (p99 of main-thread work): scrolling ${met(podium.scroll.p99 < 16)} (${fmt(podium.scroll.p99)} ms), streaming ${met(podium.stream.p99 < 16)} (${fmt(podium.stream.p99)} ms)`);
       ctx.log(`  p99 event latency < 50 ms: ${met(podium.latency.p99 < 50)} (${fmt(podium.latency.p99)} ms)`);
+      if (podium.scrub) ctx.log(`  scrubbing frames < 16 ms (p99 of main-thread work): ${met(podium.scrub.p99 < 16)} (${fmt(podium.scrub.p99)} ms)`);
       return results;
     } finally {
       await browser.close();

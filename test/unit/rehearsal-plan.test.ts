@@ -53,7 +53,10 @@ function handOut(s: Stage, conductor: Conductor, planFile: string) {
 
 /** Waits until every task the window handed out has played its turn (its worktree is made, its agent gone). */
 async function played(s: Stage, conductor: Conductor): Promise<void> {
-  await eventually(() => conductor.tasks().every((t) => taskStatus(s, t.id) === 'finished:done' || t.phase === 'finished'), 'the plan\'s tasks to play', 30_000);
+  await eventually(() => conductor.tasks().every((t) => taskStatus(s, t.id) === 'finished:done' || t.phase === 'finished'), 'the plan\'s tasks to play', 30_000).catch((err: unknown) => {
+    // Say where each task stood, so a failure here can be read without a rerun.
+    throw new Error(`${String(err)}: ${JSON.stringify(conductor.tasks().map((t) => [t.id, t.phase, taskStatus(s, t.id)]))}`);
+  });
 }
 
 /** How many times the journals on disk say each plan task was created. */

@@ -28,6 +28,20 @@ export function Scrubber() {
   const canvas = useRef<HTMLCanvasElement>(null);
   const markers = useRef(new Markers());
   const dragging = useRef<number | null>(null);
+  // A mouse reports moves faster than frames: seek once per frame, to the latest.
+  const pendingSeek = useRef<{ ts: number; frame: number } | null>(null);
+  const seekSoon = (ts: number) => {
+    if (pendingSeek.current) return void (pendingSeek.current.ts = ts);
+    const frame = requestAnimationFrame(() => {
+      const to = pendingSeek.current?.ts;
+      pendingSeek.current = null;
+      if (to !== undefined) actions.seekTime(to);
+    });
+    pendingSeek.current = { ts, frame };
+  };
+  useEffect(() => () => {
+    if (pendingSeek.current) cancelAnimationFrame(pendingSeek.current.frame);
+  }, []);
 
   usePlayLoop(playing, actions.playFrame);
 
@@ -131,13 +145,19 @@ export function Scrubber() {
         data-testid="replay-track"
         onPointerDown={(e) => {
           if (e.button !== 0 || length === 0) return;
-          track.current!.setPointerCapture(e.pointerId);
+          // Capture keeps the drag when the pointer leaves the track (a pointer the browser does not
+          // know, as a synthetic one, cannot be captured: the drag then follows moves on the track).
+          try {
+            track.current!.setPointerCapture(e.pointerId);
+          } catch {
+            /* not capturable */
+          }
           dragging.current = e.pointerId;
           if (playhead === null) actions.enterReplay(tsAt(e.clientX));
           else actions.seekTime(tsAt(e.clientX));
         }}
         onPointerMove={(e) => {
-          if (dragging.current === e.pointerId) actions.seekTime(tsAt(e.clientX));
+          if (dragging.current === e.pointerId) seekSoon(tsAt(e.clientX));
         }}
         onPointerUp={(e) => {
           if (dragging.current === e.pointerId) dragging.current = null;
