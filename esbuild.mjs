@@ -3,7 +3,9 @@
 // and prints start/finish lines a VS Code background task can follow.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { copyGrammars } from './scripts/grammars.mjs';
+import { buildIcon } from './scripts/icon.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -22,6 +24,25 @@ const reporter = (name) => ({
     });
   },
 });
+
+/**
+ * zod re-exports its error messages in some forty languages (`z.locales`), which pulls every one of
+ * them into each bundle (about 250 KB apiece). Podium sets no zod locale: only English, zod's default,
+ * is kept.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -49,7 +70,7 @@ const builds = [
     external: ['vscode'],
     // jsonc-parser's UMD build requires its parts at run time; its ES build bundles.
     mainFields: ['module', 'main'],
-    plugins: [reporter('extension')],
+    plugins: [zodEnglishOnly, reporter('extension')],
   },
   {
     // `podium check`: the coherence checker on the command line (package.json "bin").
@@ -62,7 +83,7 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
     // jsonc-parser's UMD build requires its parts at run time; its ES build bundles.
     mainFields: ['module', 'main'],
-    plugins: [reporter('cli')],
+    plugins: [zodEnglishOnly, reporter('cli')],
   },
   {
     ...common,
@@ -74,7 +95,7 @@ const builds = [
     jsx: 'automatic',
     loader: { '.ttf': 'file' },
     define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
-    plugins: [reporter('webview')],
+    plugins: [zodEnglishOnly, reporter('webview')],
   },
 ];
 
@@ -87,6 +108,8 @@ function copyAssets() {
   cpSync('src/rehearsal/scripts', 'dist/rehearsal-scripts', { recursive: true });
   // The Python and Go parsers (tree-sitter's wasm runtime and grammars), loaded on first use.
   copyGrammars('dist');
+  // The Marketplace icon, drawn from the activity bar's SVG (vsce reads it from media/).
+  buildIcon();
 }
 
 // A production build starts from nothing, so no development leftovers (source maps) can ship.
