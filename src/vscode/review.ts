@@ -123,6 +123,8 @@ export function registerReview(
 
   /** The change last opened for review: what "current change" commands act on. */
   let current: string | undefined;
+  /** The line the last opened change was shown at (0-based), so the cursor there means that change. */
+  let lastOpenedLine = -1;
   const openHunk = async (id: string) => {
     const h = find(id);
     current = id;
@@ -134,7 +136,26 @@ export function registerReview(
     const right = reviewUri(h.task, 'agent', h.hunk.path);
     const title = conflicted ? `${path.basename(h.hunk.path)}: yours ↔ ${taskTitle} (conflict)` : `${path.basename(h.hunk.path)} (${taskTitle}) ↔ base`;
     const line = Math.max(0, (newStartOf(h.hunk) ?? 1) - 1);
+    lastOpenedLine = line;
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, selection: new vscode.Range(line, 0, line, 0) });
+  };
+
+  /**
+   * The change the engineer is looking at: in a Podium diff editor, the awaiting hunk of that file
+   * at or above the cursor (so a change reached by scrolling, or from the multi-file review, counts);
+   * elsewhere, the change last opened.
+   */
+  const currentChange = (): string | undefined => {
+    const editor = vscode.window.activeTextEditor;
+    const parsed = editor ? parse(editor.document.uri) : undefined;
+    if (!editor || !parsed) return current;
+    const here = hunksAwaitingSignOff(feed.state).filter((h) => h.task === parsed.task && (h.hunk.path === parsed.relPath || h.hunk.oldPath === parsed.relPath));
+    if (here.length === 0) return current;
+    if (current && here.some((h) => h.hunk.id === current) && editor.selection.active.line === lastOpenedLine) return current;
+    const line = editor.selection.active.line + 1;
+    const above = here.filter((h) => (newStartOf(h.hunk) ?? 1) <= Math.max(line, 1));
+    const picked = (above.length ? above.reduce((a, b) => ((newStartOf(b.hunk) ?? 1) >= (newStartOf(a.hunk) ?? 1) ? b : a)) : here[0])!;
+    return picked.hunk.id;
   };
 
   return [
@@ -166,19 +187,21 @@ export function registerReview(
       await openHunk(waiting[(at + 1) % waiting.length]!.hunk.id).catch(report('open the next change'));
     }),
     vscode.commands.registerCommand('podium.approveCurrentChange', async () => {
-      const h = current ? feed.state.hunks[current] : undefined;
-      if (!current || !h || !isAwaiting(h)) {
+      const id = currentChange();
+      const h = id ? feed.state.hunks[id] : undefined;
+      if (!id || !h || !isAwaiting(h)) {
         void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
         return;
       }
-      await vscode.commands.executeCommand('podium.approveHunk', current);
+      await vscode.commands.executeCommand('podium.approveHunk', id);
     }),
     vscode.commands.registerCommand('podium.rejectCurrentChange', async () => {
-      if (!current || feed.state.hunks[current]?.status !== 'pending') {
+      const id = currentChange();
+      if (!id || feed.state.hunks[id]?.status !== 'pending') {
         void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
         return;
       }
-      await vscode.commands.executeCommand('podium.rejectHunk', current);
+      await vscode.commands.executeCommand('podium.rejectHunk', id);
     }),
     vscode.commands.registerCommand('podium.undoApproval', (id: string) => conductor().undoApproval(id).catch(report('undo the approval'))),
     vscode.commands.registerCommand('podium.reviewTask', async (taskId?: string) => {

@@ -6,6 +6,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+type KeyList = ReadonlyArray<[keys: string[], what: string]>;
+// The score's `?` help (a .tsx module of the webview, which this test project does not type-check:
+// it has no JSX settings), loaded as the webview bundles it.
+const KEYBOARD_HELP = path.join(__dirname, '..', '..', 'webview-ui', 'src', 'components', 'KeyboardHelp.tsx');
+let SIGN_OFF_KEYS: KeyList = [];
+let EDITOR_KEYS: KeyList = [];
+before(async () => {
+  ({ SIGN_OFF_KEYS, EDITOR_KEYS } = (await import(KEYBOARD_HELP)) as { SIGN_OFF_KEYS: KeyList; EDITOR_KEYS: KeyList });
+});
+
 const ROOT = path.join(__dirname, '..', '..');
 
 /** package.json with every `%key%` replaced by its English text, as VS Code shows it. */
@@ -57,5 +67,44 @@ describe('the manifest', () => {
     const read = [...source.matchAll(/\.get<[^>]+>\('([A-Za-z.]+)'/g)].map((m) => `podium.${m[1]}`);
     assert.ok(read.length >= 10, 'the settings reads were found');
     for (const key of read) assert.ok(declared.has(key), `${key} is declared in the manifest`);
+  });
+
+  describe('keys', () => {
+    interface Binding { command: string; key: string; mac?: string; when?: string }
+    const bindings = contributes.keybindings as Binding[];
+    const commands = new Set((contributes.commands as { command: string }[]).map((c) => c.command));
+    const label = (key: string) => key.split('+').map((part) => (part.length === 1 ? part.toUpperCase() : part[0]!.toUpperCase() + part.slice(1))).join('+');
+
+    it('binds next change, approve, reject, open the score and new task, each to a command Podium declares', () => {
+      for (const b of bindings) assert.ok(commands.has(b.command), `${b.command} is declared`);
+      for (const c of ['podium.nextChange', 'podium.approveCurrentChange', 'podium.rejectCurrentChange', 'podium.openScore', 'podium.newTask']) {
+        assert.ok(bindings.some((b) => b.command === c), `${c} has a key`);
+      }
+    });
+
+    it('a key without a modifier acts only in a Podium diff editor whose focused side cannot be typed in, so it never shadows typing', () => {
+      for (const b of bindings.filter((x) => !x.key.includes('+'))) {
+        for (const clause of ['editorTextFocus', 'editorReadonly', 'resourceScheme == podium']) {
+          assert.ok((b.when ?? '').split('&&').map((w) => w.trim()).includes(clause), `${b.key} (${b.command}) is bound only when ${clause}`);
+        }
+      }
+    });
+
+    it("the editor's letters are the score's letters for the same act", () => {
+      const webviewKey = (what: RegExp) => SIGN_OFF_KEYS.find(([, w]) => what.test(w))![0][0]!;
+      const editorKey = (command: string) => label(bindings.find((b) => b.command === command && !b.key.includes('+'))!.key);
+      assert.equal(editorKey('podium.approveCurrentChange'), webviewKey(/^Approve/));
+      assert.equal(editorKey('podium.rejectCurrentChange'), webviewKey(/^Reject/));
+      assert.equal(editorKey('podium.nextChange'), webviewKey(/^Next hunk/));
+    });
+
+    it("the score's ? help lists exactly the editor's keys", () => {
+      assert.deepEqual(EDITOR_KEYS.map(([keys]) => keys[0]).sort(), bindings.map((b) => label(b.key)).sort());
+      for (const b of bindings.filter((x) => x.mac)) {
+        const [, what] = EDITOR_KEYS.find(([keys]) => keys[0] === label(b.key))!;
+        const mac = b.mac!.replace('cmd+', '⌘').replace('alt+', '⌥').toUpperCase();
+        assert.ok(what.includes(mac), `the help gives ${b.key}'s Mac key ${mac}`);
+      }
+    });
   });
 });

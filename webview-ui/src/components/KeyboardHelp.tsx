@@ -14,6 +14,20 @@ export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: string]> = [
 ];
 
 /**
+ * The editor's keys (package.json "keybindings"), the same letters as the queue's where they do the
+ * same thing. Review keys act in a Podium diff editor (the agent's read-only side); the others anywhere.
+ * A unit test holds this list and the manifest to each other.
+ */
+export const EDITOR_KEYS: ReadonlyArray<[keys: string[], what: string]> = [
+  [['J'], 'In a Podium diff editor: open the next change awaiting sign-off'],
+  [['A'], 'In a Podium diff editor: approve the change'],
+  [['R'], 'In a Podium diff editor: reject the change, with an optional reason'],
+  [['Ctrl+Alt+J'], 'Anywhere: open the next change in the diff editor (⌘⌥J on a Mac)'],
+  [['Ctrl+Alt+U'], 'Anywhere: open the score (⌘⌥U on a Mac)'],
+  [['Ctrl+Alt+N'], 'Anywhere: hand out a new task (⌘⌥N on a Mac)'],
+];
+
+/**
  * A small modal listing the keys. Focus moves into it and back to where it was on close; Escape,
  * `?`, the Close button or a click outside close it. It holds one control, so Tab stays on it.
  */
@@ -73,6 +87,19 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
           ))}
         </dl>
         <p className="so-help-foot muted">The keys work while focus is in the sign-off queue. Tab reaches every button too.</p>
+        <h4>In the editor</h4>
+        <dl className="so-help-keys" data-testid="editor-keys">
+          {EDITOR_KEYS.map(([keys, what]) => (
+            <div key={what} className="so-help-row">
+              <dt>
+                {keys.map((k) => (
+                  <kbd key={k}>{k}</kbd>
+                ))}
+              </dt>
+              <dd>{what}</dd>
+            </div>
+          ))}
+        </dl>
       </div>
     </div>
   );
