@@ -3,9 +3,9 @@
 // and prints start/finish lines a VS Code background task can follow.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { copyGrammars } from './scripts/grammars.mjs';
 import { buildIcon } from './scripts/icon.mjs';
+import { zodEnglishOnly } from './scripts/zodEnglishOnly.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -25,25 +25,6 @@ const reporter = (name) => ({
   },
 });
 
-/**
- * zod re-exports its error messages in some forty languages (`z.locales`), which pulls every one of
- * them into each bundle (about 250 KB apiece). Podium sets no zod locale: only English, zod's default,
- * is kept.
- */
-const zodEnglishOnly = {
-  name: 'zod-english-only',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      resolveDir: path.dirname(args.path),
-      loader: 'js',
-    }));
-  },
-};
-
 const common = {
   bundle: true,
   minify: production,
@@ -57,7 +38,10 @@ const builds = [
   {
     ...common,
     entryPoints: {
+      // Activation only: stand-ins for the commands, the panel's restorer, the Sessions view.
       extension: 'src/vscode/extension.ts',
+      // Everything a session needs (conductor, agents, staging, webview host, replay), loaded on first use.
+      session: 'src/vscode/session.ts',
       // The rehearsal agent: a separate Node program the extension spawns (demo default, test peer).
       rehearsal: 'src/rehearsal/main.ts',
       // The coherence engine and its parsers, loaded by the extension when a change is first checked.

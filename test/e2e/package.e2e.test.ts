@@ -6,13 +6,13 @@ import { ROOT } from '../harness/codeServer';
 import { packageOutput, packageVsix } from './packagedExtension';
 
 /**
- * What may ship: the bundles (the extension, the rehearsal agent, the coherence engine), the parsers'
+ * What may ship: the bundles (the extension's startup and session, the rehearsal agent, the coherence engine), the parsers'
  * wasm, the webview's assets, the rehearsal scripts, the icons and the docs. Not the command line
  * (`podium check` runs from npm) and not the README's screenshots (vsce points the README at the
  * repository's copies).
  */
 const ALLOWED = [
-  /^dist\/extension\.js$/,
+  /^dist\/(extension|session)\.js$/,
   /^dist\/rehearsal\.js$/,
   /^dist\/coherence\.js$/,
   /^dist\/grammars\/[a-z-]+\.wasm$/,
@@ -29,7 +29,7 @@ describe('the packaged extension', function () {
     const files = listing.split('\n').map((l) => l.trim()).filter(Boolean);
     const stray = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
     assert.deepEqual(stray, [], 'nothing but the allowed files ships');
-    for (const needed of ['dist/extension.js', 'dist/rehearsal.js', 'dist/coherence.js', 'media/podium.png', 'dist/grammars/tree-sitter-python.wasm', 'dist/webview/score.js', 'dist/webview/score.css', 'dist/rehearsal-scripts/feature.json', 'package.json', 'README.md', 'LICENSE']) {
+    for (const needed of ['dist/extension.js', 'dist/session.js', 'dist/rehearsal.js', 'dist/coherence.js', 'media/podium.png', 'dist/grammars/tree-sitter-python.wasm', 'dist/webview/score.js', 'dist/webview/score.css', 'dist/rehearsal-scripts/feature.json', 'package.json', 'README.md', 'LICENSE']) {
       assert.ok(files.includes(needed), `${needed} ships`);
     }
     assert.ok(!files.some((f) => f.endsWith('.map')), 'no source maps in the package');
