@@ -29,6 +29,7 @@ import { readWorkspaceFile, writeWorkspaceFile } from './workspaceFiles';
 import { affectsAgents, affectsJournal, affectsWorktreePreparation, agentSettings, coherenceSettings, journalSettings, replaySettings, worktreePreparation, worktreeSettings } from './settings';
 import { registerCoherence } from './coherence';
 import type { CoherenceEngine } from '../conductor/coherence';
+import { registerWalkthrough, stepDone } from './walkthrough';
 import { handOutPlan, notifyPermission, registerTaskCommands, SECRET_PREFIX } from './taskCommands';
 
 /** What the extension exports: read-only views used by the integration tests and other extensions. */
@@ -117,6 +118,8 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
     switch (message.type) {
       case 'task/create':
         await theConductor.createTask({ title: message.title, prompt: message.prompt, agent: message.agent, waitsFor: message.waitsFor, budgets: message.budgets, scope: message.scope });
+        stepDone('taskHandedOut');
+        if (agentSettings().profiles.find((p) => p.id === message.agent)?.kind !== 'rehearsal') stepDone('agentReady');
         return;
       case 'task/stop':
         return theConductor.stop(message.task);
@@ -320,6 +323,7 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
       void adoptOpenTasks();
     }),
     ...registerTaskCommands(context, () => theConductor),
+    ...registerWalkthrough(feed, () => ScorePanel.instance?.panel.visible ?? false),
     { dispose: () => ScorePanel.instance?.dispose() },
   );
   for (const p of agentSettings().problems) log.warn(p);

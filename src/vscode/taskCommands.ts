@@ -10,6 +10,7 @@ import type { Conductor } from '../conductor/conductor';
 import { readRehearsalPlan, REHEARSAL_PLAN, type PlannedTask } from '../conductor/rehearsalPlan';
 import type { TaskSpec } from '../score';
 import { agentSettings, worktreePreparation, worktreeSettings } from './settings';
+import { stepDone } from './walkthrough';
 
 export const SECRET_PREFIX = 'podium.secret.';
 
@@ -61,7 +62,12 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       });
       if (scopeText === undefined) return;
       const scope = scopeText.split(',').map((g) => g.trim()).filter(Boolean);
-      await attempt('start the task', () => conductor().createTask({ title, prompt, agent, scope }));
+      await attempt('start the task', async () => {
+        await conductor().createTask({ title, prompt, agent, scope });
+        stepDone('taskHandedOut');
+        // A task for a real agent (not a rehearsal) is the walkthrough's last step done.
+        if (agentSettings().profiles.find((p) => p.id === agent)?.kind !== 'rehearsal') stepDone('agentReady');
+      });
     }),
     vscode.commands.registerCommand('podium.stopTask', async (id?: string) => {
       const task = id ?? (await pickTask(['queued', 'starting', 'running', 'waiting'], 'stop'));
@@ -130,6 +136,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       const value = await vscode.window.showInputBox({ title: `Podium: Set Agent Secret (2/2)`, prompt: `The value of "${name}" (stored in VS Code's secret storage, never in settings)`, password: true });
       if (value === undefined) return;
       await context.secrets.store(SECRET_PREFIX + name, value);
+      stepDone('agentReady');
       void vscode.window.showInformationMessage(`Podium stored the secret "${name}".`);
     }),
     vscode.commands.registerCommand('podium.startRehearsal', async () => {

@@ -19,6 +19,7 @@ const ALLOWED = [
   /^dist\/rehearsal-scripts\/[a-z-]+\.json$/,
   /^dist\/webview\/(score\.js|score\.css|codicon\.css|codicon\.ttf)$/,
   /^media\/podium\.(svg|png)$/,
+  /^media\/walkthrough\/[a-z-]+\.(jpg|md)$/,
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
 ];
 
