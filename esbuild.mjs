@@ -71,7 +71,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { 'webview/score': 'webview-ui/src/main.tsx' },
+    entryPoints: { 'webview/score': 'webview-ui/src/app/main.tsx' },
     outdir: 'dist',
     format: 'iife',
     platform: 'browser',

@@ -50,7 +50,7 @@ async function seeking(ctx: BenchContext, out: BenchResult[]): Promise<void> {
     seeks.push(await time(() => replay.stateAt(n)));
   }
   const baseline: number[] = [];
-  for (const n of targets.slice(0, ctx.quick ? 3 : 10)) baseline.push(await time(() => fold(events.slice(0, n))));
+  for (const n of targets.slice(0, ctx.quick ? 3 : 5)) baseline.push(await time(() => fold(events.slice(0, n))));
   const label = `${total.toLocaleString('en-US')} events`;
   ctx.log(`seek p50 ${percentile(seeks, 50).toFixed(1)} ms, p99 ${percentile(seeks, 99).toFixed(1)} ms; folding from the start p50 ${percentile(baseline, 50).toFixed(0)} ms`);
   out.push(result(`replay: seek to a random moment of ${label}, p50 (vs folding from the start)`, percentile(seeks, 50), percentile(baseline, 50), 'ms'));

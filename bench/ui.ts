@@ -61,7 +61,7 @@ async function build(dir: string): Promise<void> {
     logLevel: 'silent',
     legalComments: 'none',
   };
-  await esbuild.build({ ...common, entryPoints: { score: path.join(ROOT, 'webview-ui/src/main.tsx') }, outdir: path.join(dir, 'podium') });
+  await esbuild.build({ ...common, entryPoints: { score: path.join(ROOT, 'webview-ui/src/app/main.tsx') }, outdir: path.join(dir, 'podium') });
   await esbuild.build({ ...common, entryPoints: { baseline: path.join(ROOT, 'bench/ui-baseline.tsx') }, outdir: path.join(dir, 'baseline') });
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(path.join(ROOT, 'node_modules/@vscode/codicons/dist', f), path.join(dir, 'podium', f));
   for (const f of ['ui-podium.html', 'ui-baseline.html', 'ui-probe.js', 'ui-baseline.css']) cpSync(path.join(ROOT, 'bench', f), path.join(dir, f));

@@ -91,42 +91,77 @@ export function isStep(kind: StepKind, type: string): boolean {
 }
 
 export interface ReplayOptions {
-  /** Events between checkpoints; by default it grows with the score (at least 2,000, about 100 checkpoints). */
+  /**
+   * Events between checkpoints, fixed. By default it starts at 2,000 (or a hundredth of the events
+   * given, when more) and doubles whenever more than 200 checkpoints would be held, so a score of any
+   * size keeps between about 100 and 200 of them and a seek folds at most a hundredth of the score.
+   */
   every?: number;
 }
 
+/** With the default interval, more checkpoints than this halves them (every other one is dropped). */
+const MAX_CHECKPOINTS = 200;
+
 export class Replay {
-  /** The events, in time order. */
-  readonly events: readonly unknown[];
-  /** Each event's time (the previous event's for one without a time). */
-  readonly times: Float64Array;
-  readonly every: number;
-  private readonly checkpoints: ScoreState[] = [emptyScore()];
+  private readonly all: unknown[];
+  /** Each event's time: its own, or the latest before it when it has none or is out of order. */
+  private stamps: Float64Array;
+  private interval: number;
+  private readonly adaptive: boolean;
+  private checkpoints: ScoreState[] = [emptyScore()];
+  /** The state after every event, once known: live events are folded onto it as they arrive. */
+  private tail?: ScoreState;
+  /** The state shown last (a seek's cache), so a small step forward folds only the events passed. */
   private last?: { n: number; state: ScoreState };
 
-  /** `events` must already be in time order (see `timeOrder`); they are not copied. */
-  constructor(events: readonly unknown[], options: ReplayOptions = {}) {
-    this.events = events;
-    this.times = new Float64Array(events.length);
-    let prev = 0;
-    events.forEach((e, i) => {
-      const ts = stampOf(e)?.ts;
-      prev = ts ?? prev;
-      this.times[i] = prev;
-    });
-    this.every = Math.max(1, options.every ?? Math.max(2_000, Math.ceil(events.length / 100)));
+  /** `events` must already be in time order (see `timeOrder`); they are copied. */
+  constructor(events: readonly unknown[] = [], options: ReplayOptions = {}) {
+    this.all = [];
+    this.stamps = new Float64Array(Math.max(1_024, events.length));
+    this.adaptive = options.every === undefined;
+    this.interval = Math.max(1, options.every ?? Math.max(2_000, Math.ceil(events.length / 100)));
+    this.push(events);
+    if (events.length === 0) this.tail = this.checkpoints[0];
+  }
+
+  /** The events, in the order they are replayed. */
+  get events(): readonly unknown[] {
+    return this.all;
+  }
+
+  /** Each event's time (a view of the first `length`). */
+  get times(): Float64Array {
+    return this.stamps.subarray(0, this.all.length);
+  }
+
+  get every(): number {
+    return this.interval;
   }
 
   get length(): number {
-    return this.events.length;
+    return this.all.length;
   }
 
   get firstTs(): number {
-    return this.length > 0 ? this.times[0]! : 0;
+    return this.length > 0 ? this.stamps[0]! : 0;
   }
 
   get lastTs(): number {
-    return this.length > 0 ? this.times[this.length - 1]! : 0;
+    return this.length > 0 ? this.stamps[this.length - 1]! : 0;
+  }
+
+  /**
+   * Adds events that happened after those held (live events as they arrive) and returns the state
+   * after all of them: the live score, folded by the same reducer and with the same checkpoints a
+   * later seek uses.
+   */
+  append(events: readonly unknown[]): ScoreState {
+    const from = this.length;
+    const before = this.tail;
+    this.push(events);
+    if (before === undefined) return this.stateAt(this.length);
+    this.tail = this.fold(from, before, this.length);
+    return this.tail;
   }
 
   /**
@@ -135,23 +170,18 @@ export class Replay {
    */
   stateAt(n: number): ScoreState {
     const target = Math.max(0, Math.min(this.length, Math.floor(n)));
+    if (target === this.length && this.tail) return this.tail;
     const last = this.last;
     if (last && last.n === target) return last.state;
     // From the nearest checkpoint taken so far, or from the state shown now when that is nearer (a
     // small step forward then costs only the events passed).
-    const c = Math.min(Math.floor(target / this.every), this.checkpoints.length - 1);
-    let at = c * this.every;
+    const c = Math.min(Math.floor(target / this.interval), this.checkpoints.length - 1);
+    let at = c * this.interval;
     let state = this.checkpoints[c]!;
     if (last && last.n <= target && last.n > at) ({ n: at, state } = last);
-    // Fold forward, taking the checkpoints not taken yet on the way.
-    while (at < target) {
-      const boundary = (Math.floor(at / this.every) + 1) * this.every;
-      const until = Math.min(target, boundary);
-      state = reduceAll(state, this.events.slice(at, until));
-      at = until;
-      if (at === boundary && at / this.every === this.checkpoints.length) this.checkpoints.push(state);
-    }
+    state = this.fold(at, state, target);
     this.last = { n: target, state };
+    if (target === this.length) this.tail = state;
     return state;
   }
 
@@ -161,7 +191,7 @@ export class Replay {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.times[mid]! <= ts) lo = mid + 1;
+      if (this.stamps[mid]! <= ts) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -173,16 +203,53 @@ export class Replay {
    */
   step(n: number, kind: StepKind, direction: 1 | -1): number {
     if (direction === 1) {
-      for (let i = n; i < this.length; i++) if (isStep(kind, stampOf(this.events[i])?.type ?? '')) return i + 1;
+      for (let i = n; i < this.length; i++) if (isStep(kind, stampOf(this.all[i])?.type ?? '')) return i + 1;
       return n;
     }
-    for (let i = n - 2; i >= 0; i--) if (isStep(kind, stampOf(this.events[i])?.type ?? '')) return i + 1;
+    for (let i = n - 2; i >= 0; i--) if (isStep(kind, stampOf(this.all[i])?.type ?? '')) return i + 1;
     return n;
   }
 
   /** Checkpoints held now (for the benchmark and the tests). */
   get checkpointCount(): number {
     return this.checkpoints.length;
+  }
+
+  private push(events: readonly unknown[]): void {
+    const from = this.all.length;
+    if (from + events.length > this.stamps.length) {
+      const grown = new Float64Array(Math.max(from + events.length, this.stamps.length * 2));
+      grown.set(this.stamps.subarray(0, from));
+      this.stamps = grown;
+    }
+    let prev = from > 0 ? this.stamps[from - 1]! : 0;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      this.all.push(e);
+      const ts = stampOf(e)?.ts;
+      // Times never go backwards, so the playhead's time and its count agree (a late event from
+      // another window plays where it arrived).
+      if (ts !== undefined && ts > prev) prev = ts;
+      this.stamps[from + i] = prev;
+    }
+  }
+
+  /** Folds events [at, to) onto `state` (the state after `at` events), taking checkpoints on the way. */
+  private fold(at: number, state: ScoreState, to: number): ScoreState {
+    while (at < to) {
+      const boundary = (Math.floor(at / this.interval) + 1) * this.interval;
+      const until = Math.min(to, boundary);
+      state = reduceAll(state, this.all.slice(at, until));
+      at = until;
+      if (at === boundary && at / this.interval === this.checkpoints.length) {
+        this.checkpoints.push(state);
+        if (this.adaptive && this.checkpoints.length > MAX_CHECKPOINTS) {
+          this.checkpoints = this.checkpoints.filter((_, i) => i % 2 === 0);
+          this.interval *= 2;
+        }
+      }
+    }
+    return state;
   }
 }
 

@@ -4,15 +4,15 @@
  * independently of whatever else App shows. Fed exactly like the app: window messages (`reset`,
  * `events`) folded by the shared reducer; intents land in window.__podiumSent.
  */
-import '../../webview-ui/src/styles.css';
+import '../../webview-ui/src/shared/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Announcer } from '../../webview-ui/src/components/Announcer';
-import { SignOffQueue } from '../../webview-ui/src/components/SignOffQueue';
-import { WarningsPanel } from '../../webview-ui/src/components/WarningsPanel';
-import { createPodiumStore } from '../../webview-ui/src/store';
-import { StoreContext, usePodium } from '../../webview-ui/src/usePodium';
-import { hostApi } from '../../webview-ui/src/vscodeApi';
+import { Announcer } from '../../webview-ui/src/app/Announcer';
+import { SignOffQueue } from '../../webview-ui/src/sign-off/SignOffQueue';
+import { WarningsPanel } from '../../webview-ui/src/warnings/WarningsPanel';
+import { createPodiumStore } from '../../webview-ui/src/app/store';
+import { StoreContext, usePodium } from '../../webview-ui/src/app/usePodium';
+import { hostApi } from '../../webview-ui/src/shared/vscodeApi';
 
 const store = createPodiumStore(hostApi());
 window.addEventListener('message', (event: MessageEvent) => store.getState().receiveEvent(event));

@@ -11,7 +11,7 @@ import { extname, join } from 'node:path';
 import { build } from 'esbuild';
 import type { Locator, Page } from 'playwright-core';
 import { fold, isBulkSafe, reduceAll, type WarningRecord } from '../../src/score';
-import { allWarnings, diffRows, hunkLabel, hunkRange, signOffQueue } from '../../webview-ui/src/signOff';
+import { allWarnings, diffRows, hunkLabel, hunkRange, signOffQueue } from '../../webview-ui/src/sign-off/signOff';
 import { eventually, openScore, recordedFixture, repoPath, type Fixture, type Theme } from './harness';
 
 const fixture = recordedFixture('recorded-signoff.json');
@@ -280,6 +280,20 @@ describe('The sign-off queue', function () {
     );
     // Until the host answers, a second press cannot send a second intent.
     assert.equal(await view.card('h-a2').getByRole('button', { name: 'Approve' }).isDisabled(), true);
+  });
+
+  it('gives the buttons back when the host refuses what was sent, each time it does', async () => {
+    const view = await openSignOff();
+    await view.load();
+    const approve = view.card('h-a2').getByRole('button', { name: 'Approve' });
+    for (const round of [1, 2]) {
+      await approve.click();
+      await eventually(async () => assert.equal((await view.sent()).filter((m) => m.type === 'hunk/approve').length, round));
+      assert.equal(await approve.isDisabled(), true);
+      // The same refusal twice: the second must free the buttons as the first did.
+      await view.post({ type: 'error', message: 'Podium could not apply the hunk: src/core/tally.js is open with unsaved changes.' });
+      await eventually(async () => assert.equal(await approve.isEnabled(), true));
+    }
   });
 
   it('offers “approve all without warnings” and visibly leaves the warned hunks out of it', async () => {

@@ -71,7 +71,7 @@ describe('The timeline', () => {
     assert.match(await timeline.locator('[data-lane="sess-e6"]').innerText(), /Speed up the JSON parser\s*run 2/);
     // Canvas, not DOM: a canvas per lane, one under and one over them, one for the axis,
     // however many marks.
-    assert.equal(await timeline.locator('canvas').count(), expected.sessionOrder.length + 3);
+    assert.equal(await timeline.locator('.timeline-body canvas').count(), expected.sessionOrder.length + 3);
     const { start, end } = await visibleRange(view);
     assert.ok(start <= expected.firstTs && end >= expected.lastTs, 'the fitted axis spans every event');
     assert.equal(await plotOf(view).getAttribute('aria-roledescription'), 'timeline');
@@ -282,7 +282,7 @@ describe('A score of 100,000 entries in 10 sessions', () => {
     for (const key of ['+', '+', '+', 'ArrowRight', '-']) await view.page.keyboard.press(key);
     assert.ok((await nodes()) < before + 50, 'zooming adds no nodes');
     // The marks are really there: the first lane's pixels are not empty.
-    assert.equal(await timeline.locator('canvas').count(), sessions + 3);
+    assert.equal(await timeline.locator('.timeline-body canvas').count(), sessions + 3);
     const painted = await plotOf(view).locator('canvas[data-session="sess-0"]').evaluate((c) => {
       const canvas = c as unknown as { width: number; getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
       const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, 22).data;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 type KeyList = ReadonlyArray<[keys: string[], what: string]>;
 // The score's `?` help (a .tsx module of the webview, which this test project does not type-check:
 // it has no JSX settings), loaded as the webview bundles it.
-const KEYBOARD_HELP = path.join(__dirname, '..', '..', 'webview-ui', 'src', 'components', 'KeyboardHelp.tsx');
+const KEYBOARD_HELP = path.join(__dirname, '..', '..', 'webview-ui', 'src', 'app', 'KeyboardHelp.tsx');
 let SIGN_OFF_KEYS: KeyList = [];
 let EDITOR_KEYS: KeyList = [];
 before(async () => {

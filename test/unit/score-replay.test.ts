@@ -25,7 +25,7 @@ describe('replay', () => {
     );
   });
 
-  it('takes checkpoints as it goes, and about a hundred of them at most by default', () => {
+  it('takes checkpoints as it goes, and between about 100 and 200 of them by default, however the score grew', () => {
     const many = Array.from({ length: 20_000 }, (_, i) => ({ v: 1, session: `s${i % 7}`, seq: Math.floor(i / 7) + 1, ts: 1_000 + i, type: 'agent.output', stream: 'stdout', text: `line ${i}` }));
     const replay = new Replay(many);
     assert.equal(replay.every, 2_000);
@@ -33,6 +33,40 @@ describe('replay', () => {
     assert.equal(replay.checkpointCount, 11);
     const big = new Replay(new Array(1_000_000).fill(many[0]));
     assert.equal(big.every, 10_000, 'a million events: a checkpoint every 10,000, a hundred in all');
+    // A live score grows a batch at a time: the interval doubles as it must, and seeks stay exact.
+    const live = new Replay();
+    const small = many.map((e) => ({ ...e, text: '' }));
+    for (let round = 0; round < 30; round++) live.append(small.slice(0, 20_000));
+    assert.equal(live.length, 600_000);
+    assert.ok(live.checkpointCount >= 100 && live.checkpointCount <= 200, `${live.checkpointCount} checkpoints`);
+    assert.ok(live.every >= 3_000 && live.every <= 6_000, `every ${live.every}`);
+  });
+
+  it('folds live events as they arrive into the same state a replay of all of them gives, and seeks among them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 30 }), fc.array(fc.integer({ min: 0, max: events.length }), { maxLength: 6 }), (batches, every, seeks) => {
+        const live = new Replay([], { every });
+        let at = 0;
+        let i = 0;
+        while (at < events.length) {
+          const take = batches[i++ % batches.length]!;
+          const state = live.append(events.slice(at, at + take));
+          at = Math.min(events.length, at + take);
+          assert.deepEqual(state, fold(events.slice(0, at)));
+          // Seeking while live events arrive: the seek is exact and the next append still is.
+          const n = seeks[i % Math.max(1, seeks.length)];
+          if (n !== undefined) assert.deepEqual(live.stateAt(Math.min(n, at)), fold(events.slice(0, Math.min(n, at))));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('keeps times in order, so an event from another window that arrives late plays where it arrived', () => {
+    const replay = new Replay([{ ts: 10, type: 'x' }, { ts: 30, type: 'x' }, { ts: 20, type: 'x' }, { type: 'x' }]);
+    assert.deepEqual([...replay.times], [10, 30, 30, 30]);
+    assert.equal(replay.countAt(25), 1);
+    assert.equal(replay.countAt(30), 4);
   });
 
   it('finds the playhead\'s count at a time, and steps to the next and previous decision, warning and staging', () => {

@@ -8,7 +8,7 @@
  * touches the entry objects except to pick a look.
  */
 import type { Entry, TaskOutcome } from '../../../src/score';
-import { entryIcon, entryTone, isOutcome, type Tone } from '../kinds';
+import { entryIcon, entryTone, isOutcome, type Tone } from '../entries/kinds';
 import type { Range } from './view';
 
 /** How a mark looks: its colour (a tone), its glyph, and how much it matters when marks crowd. */

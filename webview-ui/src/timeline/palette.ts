@@ -1,13 +1,13 @@
 /**
  * The canvas's colours and glyphs, read from the page's CSS rather than written here: a hidden
- * probe element carries the same tone classes the list uses (styles.css maps each to a VS Code
+ * probe element carries the same tone classes the list uses (shared/base.css maps each to a VS Code
  * theme variable), and codicon spans whose ::before holds each icon's glyph. So the timeline and
  * the list always agree, in every theme, and `watchTheme` says when to read them again.
  */
-import type { Tone } from '../kinds';
+import type { Tone } from '../entries/kinds';
 
 const TONES: Tone[] = ['neutral', 'blue', 'purple', 'green', 'yellow', 'orange', 'red', 'link', 'muted'];
-/** Non-tone colours, each a class in styles.css (`.tl-ink-<name>`) mapped to a theme variable. */
+/** Non-tone colours, each a class in timeline.css (`.tl-ink-<name>`) mapped to a theme variable. */
 const INKS = ['grid', 'text', 'focus', 'now', 'lane', 'background'] as const;
 export type Ink = (typeof INKS)[number];
 

@@ -13,10 +13,10 @@
  * nearest the middle.
  */
 import type { Entry } from '../../../src/score';
-import { clockTime, fullTime } from '../format';
-import { KIND_LOOK } from '../kinds';
-import { indexOfEntry } from '../selection';
-import type { Selection } from '../store';
+import { clockTime, fullTime } from '../shared/format';
+import { KIND_LOOK } from '../entries/kinds';
+import { indexOfEntry } from '../entries/selection';
+import type { Selection } from '../app/store';
 import { Columns, LaneIndex, STYLES, type Phase } from './lane';
 import { PaletteReader, watchTheme, type Palette } from './palette';
 import { fitRange, panRange, rangeShowing, span, spanText, ticks, tickLabel, zoomRange, type Range } from './view';
@@ -59,6 +59,11 @@ export interface PlotData {
   mayBeLive: boolean;
   selection: Selection | null;
   eventCount: number;
+  /**
+   * The plot's "now": absent, the wall clock; in replay, the playhead's time, so what was running
+   * then is drawn up to the playhead and following follows it.
+   */
+  clock?: number;
 }
 
 export type FollowMode = 'fit' | 'follow' | 'free';
@@ -227,7 +232,7 @@ export class TimelinePlot {
   private publish(): void {
     const s = this.state;
     const r = this.drawnRange;
-    const live = this.isLive(Date.now());
+    const live = this.isLive(this.now());
     if (s.start === r.start && s.end === r.end && s.mode === this.mode && s.live === live && s.activeLane === this.activeLane && s.focused === this.focused) return;
     this.state = { start: r.start, end: r.end, mode: this.mode, live, activeLane: this.activeLane, focused: this.focused };
     for (const l of this.listeners) l();
@@ -241,6 +246,11 @@ export class TimelinePlot {
   }
 
   // ── time arithmetic ───────────────────────────────────────────────────────────────────────────
+
+  /** The plot's clock: the playhead's time in replay, the wall clock otherwise. */
+  private now(): number {
+    return this.data.clock ?? Date.now();
+  }
 
   private isLive(now: number): boolean {
     const d = this.data;
@@ -293,7 +303,7 @@ export class TimelinePlot {
 
   /** Adopts a new range, and the mode it implies: all of the score is fit, reaching now is follow. */
   private setRange(next: Range): void {
-    const now = Date.now();
+    const now = this.now();
     const extent = this.extent(now);
     const fit = this.fitted(now);
     if (span(next) >= span(fit) * 0.999) {
@@ -317,10 +327,10 @@ export class TimelinePlot {
 
   /** Zooms around `anchor` (0…1 across the plot); while following now, around now. */
   zoomAt(factor: number, anchor?: number): void {
-    const now = Date.now();
+    const now = this.now();
     const at = anchor ?? (this.mode !== 'free' && this.isLive(now) ? 1 : this.selectionAnchor(now) ?? 0.5);
     this.setRange(zoomRange(this.current(now), factor, at, this.extent(now)));
-    this.say(`Showing ${spanText(span(this.current(Date.now())))}`);
+    this.say(`Showing ${spanText(span(this.current(this.now())))}`);
   }
 
   zoomIn(): void {
@@ -338,7 +348,7 @@ export class TimelinePlot {
   }
 
   follow(): void {
-    const now = Date.now();
+    const now = this.now();
     if (!this.isLive(now)) {
       const r = this.current(now);
       this.setRange(panRange(r, this.extent(now).end - r.end + span(r) * 0.03, this.extent(now)));
@@ -351,7 +361,7 @@ export class TimelinePlot {
   }
 
   panBy(fraction: number): void {
-    const now = Date.now();
+    const now = this.now();
     const r = this.current(now);
     this.setRange(panRange(r, span(r) * fraction, this.extent(now)));
   }
@@ -382,7 +392,7 @@ export class TimelinePlot {
     const lane = this.data.lanes.find((l) => l.id === sel.session);
     const i = lane ? indexOfEntry(lane.entries, sel.entry) : -1;
     if (!lane || i < 0 || this.mode === 'fit') return;
-    const now = Date.now();
+    const now = this.now();
     const r = this.current(now);
     const next = rangeShowing(r, lane.entries[i]!.ts, this.extent(now));
     if (next !== r) {
@@ -412,7 +422,7 @@ export class TimelinePlot {
         this.fit();
         return true;
       case 'Home': {
-        const now = Date.now();
+        const now = this.now();
         const r = this.current(now);
         this.setRange(panRange(r, fitRange(this.extent(now)).start - r.start, this.extent(now)));
         return true;
@@ -445,7 +455,7 @@ export class TimelinePlot {
     const lane = this.data.lanes[this.activeLane];
     if (!lane) return;
     const idx = this.lane(lane);
-    const now = Date.now();
+    const now = this.now();
     const sel = this.data.selection;
     let i: number;
     if (sel?.session === lane.id && indexOfEntry(lane.entries, sel.entry) >= 0) {
@@ -466,7 +476,7 @@ export class TimelinePlot {
     const lane = this.data.lanes[this.activeLane];
     if (!lane) return;
     const idx = this.lane(lane);
-    const r = this.current(Date.now());
+    const r = this.current(this.now());
     const mid = (r.start + r.end) / 2;
     let best = -1;
     let bestDistance = Infinity;
@@ -505,7 +515,7 @@ export class TimelinePlot {
 
   private onPointerDown(e: PointerEvent): void {
     if (e.button !== 0) return;
-    this.drag = { x: e.clientX, range: this.current(Date.now()), moved: false, id: e.pointerId };
+    this.drag = { x: e.clientX, range: this.current(this.now()), moved: false, id: e.pointerId };
     this.els.plot.setPointerCapture(e.pointerId);
   }
 
@@ -518,7 +528,7 @@ export class TimelinePlot {
       drag.moved = true;
       this.hideTooltip();
       const width = this.els.plot.getBoundingClientRect().width || 1;
-      this.setRange(panRange(drag.range, (-dx / width) * span(drag.range), this.extent(Date.now())));
+      this.setRange(panRange(drag.range, (-dx / width) * span(drag.range), this.extent(this.now())));
       return;
     }
     this.showTooltip(e);
@@ -714,7 +724,7 @@ export class TimelinePlot {
    * pixels, and between two such steps every lane that got no new entry is left as it is.
    */
   private quantisedNow(): number {
-    const now = Date.now();
+    const now = this.now();
     const step = this.pixelStep();
     return step > 1 ? Math.ceil(now / step) * step : now;
   }

@@ -1,0 +1,58 @@
+import type { PermissionOption } from '../../../src/score';
+import { permissionKey } from '../app/store';
+import { usePodium } from '../app/usePodium';
+import { Codicon } from '../shared/Codicon';
+
+/** An option's icon and button style: the first allow is the default action, rejects read as such. */
+function optionLook(o: PermissionOption, first: boolean): { icon: string; className: string } {
+  if (o.kind === 'allow_always') return { icon: 'check-all', className: 'button secondary small' };
+  if (o.kind.startsWith('allow')) return { icon: 'check', className: first ? 'button small' : 'button secondary small' };
+  if (o.kind.startsWith('reject')) return { icon: 'close', className: 'button secondary small reject' };
+  return { icon: 'circle-outline', className: 'button secondary small' };
+}
+
+/**
+ * One button per option of a pending permission request; a click posts `permission/answer`. The
+ * buttons hold (showing the answer as sent) until the host's `permission.resolved` removes the
+ * request, so a double click cannot answer twice. `disabledReason` disables them all, saying why.
+ */
+export function PermissionOptions({
+  session,
+  request,
+  options,
+  subject,
+  disabledReason,
+}: {
+  session: string;
+  request: string;
+  options: readonly PermissionOption[];
+  /** What is being asked, for the buttons' accessible names ("Allow: Run rm -rf …"). */
+  subject: string;
+  disabledReason: string | null;
+}) {
+  const sent = usePodium((s) => s.answering[permissionKey(session, request)]);
+  const answer = usePodium((s) => s.answerPermission);
+  const firstAllow = options.find((o) => o.kind.startsWith('allow') && o.kind !== 'allow_always')?.id;
+  return (
+    <div className="permission-options" role="group" aria-label={`Answer: ${subject}`}>
+      {options.map((o) => {
+        const look = optionLook(o, o.id === firstAllow);
+        const chosen = sent === o.id;
+        return (
+          <button
+            key={o.id}
+            type="button"
+            className={`${look.className}${chosen ? ' chosen' : ''}`}
+            aria-label={`${o.name}: ${subject}`}
+            title={disabledReason ?? (sent !== undefined ? 'Answer sent; waiting for the agent to take it' : o.kind.replace('_', ' '))}
+            disabled={disabledReason !== null || sent !== undefined}
+            onClick={() => answer(session, request, o.id)}
+          >
+            <Codicon name={chosen ? 'loading' : look.icon} />
+            <span>{o.name}</span>
+          </button>
+        );
+      })}
+    </div>
+  );
+}

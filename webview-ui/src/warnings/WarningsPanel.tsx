@@ -1,0 +1,103 @@
+import { useId, useMemo, useState } from 'react';
+import './warnings.css';
+import { plural } from '../shared/format';
+import type { WarningKind } from '../../../src/score';
+import { allWarnings, signOffQueue, SEVERITY_ICON, type ListedWarning } from '../sign-off/signOff';
+import { useSignOffUi } from '../sign-off/signOffUi';
+import { useSignOffScore } from '../sign-off/useSignOff';
+import { Codicon } from '../shared/Codicon';
+
+const HEADING: Record<WarningKind, string> = {
+  conflict: 'Conflicts',
+  protected: 'Protected paths',
+  sensitive: 'Sensitive files',
+  layer: 'Layer rules broken',
+  cycle: 'Dependency cycles',
+  dependency: 'Dependency rules broken',
+  unparsable: 'Files the checker could not read',
+  overlap: 'Overlaps between tasks',
+  scope: 'Outside the task’s scope',
+  balance: 'Balance',
+  stale: 'Regions you edited',
+};
+
+/**
+ * Every warning the engineer should act on, the most urgent first (errors, then warnings, then
+ * notes; within them a conflict, a broken rule, an overlap, a region the engineer edited), each a link
+ * that selects its hunk (or the first hunk of its file or task) in the sign-off queue and puts the
+ * keyboard there. Derived from the score; renders nothing while there is no warning.
+ */
+export function WarningsPanel() {
+  const score = useSignOffScore();
+  const warnings = useMemo(() => allWarnings(score), [score]);
+  const order = useMemo(() => signOffQueue(score).order, [score]);
+  /** The hunk a warning points at: its own, else the first waiting hunk of its file, else of its task. */
+  const target = (w: ListedWarning): string | null =>
+    w.hunk ?? order.find((h) => h.task === w.task && (w.path === undefined || h.hunk.path === w.path))?.hunk.id ?? null;
+  const select = useSignOffUi((s) => s.select);
+  const selected = useSignOffUi((s) => s.selected);
+  const [open, setOpen] = useState(true);
+  const headingId = useId();
+  if (warnings.length === 0) return null;
+
+  const groups: [WarningKind, ListedWarning[]][] = [];
+  for (const w of warnings) {
+    const last = groups[groups.length - 1];
+    if (last && last[0] === w.kind) last[1].push(w);
+    else groups.push([w.kind, [w]]);
+  }
+  const errors = warnings.filter((w) => w.severity === 'error').length;
+
+  return (
+    <section className="section so-warnings-panel" aria-labelledby={headingId} data-testid="warnings-panel">
+      <div className="section-header">
+        <button type="button" className="section-toggle" aria-expanded={open} onClick={() => setOpen(!open)} title={open ? 'Hide the warnings' : 'Show the warnings'}>
+          <Codicon name={open ? 'chevron-down' : 'chevron-right'} />
+          <h2 id={headingId}>Warnings</h2>
+        </button>
+        <span className="badge" data-testid="warnings-count">
+          {warnings.length}
+        </span>
+        <span className="section-summary">{errors > 0 ? `${plural(errors, 'error')} to look at first` : 'decide these hunks one by one'}</span>
+      </div>
+      {open && (
+        <div className="section-body so-wp-body">
+          {groups.map(([kind, list]) => (
+            <div key={kind} className="so-wp-group" role="group" aria-label={`${HEADING[kind]}: ${list.length}`}>
+              <h3 className="so-wp-heading">
+                {HEADING[kind]} <span className="muted">{list.length}</span>
+              </h3>
+              <ul className="so-wp-list">
+                {list.map((w) => (
+                  <li key={w.id}>
+                    <button
+                      type="button"
+                      className={`so-wp-item ${w.severity}${w.hunk !== undefined && selected === w.hunk ? ' current' : ''}`}
+                      data-warning={w.kind}
+                      data-hunk={w.hunk}
+                      data-rule={w.rule}
+                      title={`Show it in the sign-off queue: ${w.path ?? w.taskTitle} ${w.place}`}
+                      onClick={() => {
+                        const id = target(w);
+                        if (id !== null) select(id, true);
+                      }}
+                    >
+                      <Codicon name={SEVERITY_ICON[w.severity]} className="so-wp-icon" />
+                      <span className="so-wp-text">{w.text}</span>
+                      <span className="so-wp-where">
+                        <span className="so-wp-path">
+                          {w.path ?? ''} <span className="muted">{w.place}</span>
+                        </span>
+                        <span className="so-wp-task">{w.taskTitle}</span>
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
