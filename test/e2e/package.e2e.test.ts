@@ -20,7 +20,7 @@ const ALLOWED = [
   /^dist\/webview\/(score\.js|score\.css|codicon\.css|codicon\.ttf)$/,
   /^media\/podium\.(svg|png)$/,
   /^media\/walkthrough\/[a-z-]+\.(jpg|md)$/,
-  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
+  /^(package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
 ];
 
 describe('the packaged extension', function () {

@@ -43,6 +43,16 @@ describe('the manifest', () => {
   const manifest = localizedManifest();
   const contributes = manifest.contributes as Record<string, unknown>;
 
+  it('takes every word a user reads from package.nls.json, so a translation is a file: every key used, none missing', () => {
+    const raw = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
+    const used = new Set([...raw.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]!));
+    const nls = Object.keys(JSON.parse(readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>);
+    assert.deepEqual(nls.filter((k) => !used.has(k)), [], 'no unused message');
+    assert.ok(used.size >= 60, `the manifest's strings are keys (${used.size})`);
+    const commands = (JSON.parse(raw) as { contributes: { commands: { title: string }[] } }).contributes.commands;
+    assert.deepEqual(commands.filter((c) => !/^%.+%$/.test(c.title)), [], 'every command title is a key');
+  });
+
   it('groups the settings as the Settings UI shows them: agents, worktrees, coherence, journal, replay, each setting saying what it changes', () => {
     const groups = contributes.configuration as SettingGroup[];
     assert.ok(Array.isArray(groups), 'configuration is a list of titled groups');
