@@ -72,12 +72,12 @@ class HunkLenses implements vscode.CodeLensProvider {
       const first = hunkWarnings(this.feed.state, h)[0];
       const warn = first ? ` ⚠ ${warningShort(first)}` : '';
       lenses.push(
-        new vscode.CodeLens(range, { title: `$(check) Approve${warn}`, command: 'podium.approveHunk', arguments: [h.hunk.id] }),
-        new vscode.CodeLens(range, { title: '$(close) Reject…', command: 'podium.rejectHunk', arguments: [h.hunk.id] }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('$(check) Approve{0}', warn), command: 'podium.approveHunk', arguments: [h.hunk.id] }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('$(close) Reject…'), command: 'podium.rejectHunk', arguments: [h.hunk.id] }),
       );
       // A broken rule is one click from the rejection that tells the agent so, in the notes' words.
       if (first?.rule && first.kind !== 'overlap' && first.kind !== 'stale' && first.kind !== 'conflict') {
-        lenses.push(new vscode.CodeLens(range, { title: `$(law) Reject: ${first.rule}`, tooltip: 'Reject this change and tell the agent the rule it breaks', command: 'podium.rejectHunk', arguments: [h.hunk.id, ruleReason(first)] }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('$(law) Reject: {0}', first.rule), tooltip: vscode.l10n.t('Reject this change and tell the agent the rule it breaks'), command: 'podium.rejectHunk', arguments: [h.hunk.id, ruleReason(first)] }));
       }
     }
     return lenses;
@@ -91,7 +91,7 @@ export function registerReview(
 ): vscode.Disposable[] {
   const documents = new ReviewDocuments(conductor);
   const status = vscode.window.createStatusBarItem('podium.signOff', vscode.StatusBarAlignment.Left, 50);
-  status.name = 'Podium sign-off';
+  status.name = vscode.l10n.t('Podium sign-off');
   status.command = 'podium.openScore';
 
   const update = () => {
@@ -119,7 +119,7 @@ export function registerReview(
     if (!h) throw new Error('No such change.');
     return h;
   };
-  const report = (what: string) => (err: unknown) => void vscode.window.showErrorMessage(`Podium could not ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  const report = (what: string) => (err: unknown) => void vscode.window.showErrorMessage(vscode.l10n.t('Podium could not {0}: {1}', what, err instanceof Error ? err.message : String(err)));
 
   /** The change last opened for review: what "current change" commands act on. */
   let current: string | undefined;
@@ -167,20 +167,20 @@ export function registerReview(
     vscode.commands.registerCommand('podium.approveHunk', async (id: string) => {
       try {
         const result = await conductor().approve(id);
-        if (result === 'conflict') void vscode.window.showWarningMessage(`Podium did not apply the change to ${find(id).hunk.path}: you changed the same lines. Both sides are on the score.`);
+        if (result === 'conflict') void vscode.window.showWarningMessage(vscode.l10n.t('Podium did not apply the change to {0}: you changed the same lines. Both sides are on the score.', find(id).hunk.path));
       } catch (err) {
         report('approve the change')(err);
       }
     }),
     vscode.commands.registerCommand('podium.rejectHunk', async (id: string, reason?: string) => {
-      const why = reason ?? (await vscode.window.showInputBox({ title: 'Podium: Reject change', prompt: 'Why? The agent is told (optional).', placeHolder: 'Reason for the agent' }));
+      const why = reason ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Reject change'), prompt: vscode.l10n.t('Why? The agent is told (optional).'), placeHolder: vscode.l10n.t('Reason for the agent') }));
       if (why === undefined) return;
       await conductor().reject(id, why).catch(report('reject the change'));
     }),
     vscode.commands.registerCommand('podium.nextChange', async () => {
       const waiting = hunksAwaitingSignOff(feed.state);
       if (waiting.length === 0) {
-        void vscode.window.showInformationMessage('No change awaits your sign-off.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('No change awaits your sign-off.'));
         return;
       }
       const at = current ? waiting.findIndex((h) => h.hunk.id === current) : -1;
@@ -190,7 +190,7 @@ export function registerReview(
       const id = currentChange();
       const h = id ? feed.state.hunks[id] : undefined;
       if (!id || !h || !isAwaiting(h)) {
-        void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a change first (Podium: Open Next Change).'));
         return;
       }
       await vscode.commands.executeCommand('podium.approveHunk', id);
@@ -198,7 +198,7 @@ export function registerReview(
     vscode.commands.registerCommand('podium.rejectCurrentChange', async () => {
       const id = currentChange();
       if (!id || feed.state.hunks[id]?.status !== 'pending') {
-        void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a change first (Podium: Open Next Change).'));
         return;
       }
       await vscode.commands.executeCommand('podium.rejectHunk', id);
@@ -207,9 +207,9 @@ export function registerReview(
     vscode.commands.registerCommand('podium.reviewTask', async (taskId?: string) => {
       const waiting = hunksAwaitingSignOff(feed.state);
       const tasks = [...new Set(waiting.map((h) => h.task))];
-      const task = taskId ?? (tasks.length <= 1 ? tasks[0] : (await vscode.window.showQuickPick(tasks.map((t) => ({ label: conductor().tasks().find((x) => x.id === t)?.title ?? t, id: t })), { title: 'Podium: Review which task?' }))?.id);
+      const task = taskId ?? (tasks.length <= 1 ? tasks[0] : (await vscode.window.showQuickPick(tasks.map((t) => ({ label: conductor().tasks().find((x) => x.id === t)?.title ?? t, id: t })), { title: vscode.l10n.t('Podium: Review which task?') }))?.id);
       if (!task) {
-        void vscode.window.showInformationMessage('No change awaits your sign-off.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('No change awaits your sign-off.'));
         return;
       }
       const paths = [...new Set(waiting.filter((h) => h.task === task).map((h) => h.hunk.path))];

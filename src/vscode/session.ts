@@ -135,7 +135,7 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
         return theConductor.answerPermission(message.session, message.request, message.optionId);
       case 'hunk/approve': {
         const result = await theConductor.approve(message.hunk);
-        if (result === 'conflict') void vscode.window.showWarningMessage('Podium did not apply that change: you changed the same lines. Both sides are on the score.');
+        if (result === 'conflict') void vscode.window.showWarningMessage(vscode.l10n.t('Podium did not apply that change: you changed the same lines. Both sides are on the score.'));
         return;
       }
       case 'hunk/reject':
@@ -169,7 +169,13 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
       case 'file/approve':
       case 'task/approveClean': {
         const r = await theConductor.approveClean(message.task, message.type === 'file/approve' ? message.path : undefined);
-        void vscode.window.showInformationMessage(`Podium applied ${r.applied} change(s)${r.conflicts ? `, ${r.conflicts} conflicted` : ''}${r.skipped ? `; ${r.skipped} with warnings wait for you` : ''}.`);
+        void vscode.window.showInformationMessage(
+          [
+            vscode.l10n.t('Podium applied {0} change(s).', r.applied),
+            r.conflicts ? vscode.l10n.t('{0} conflicted.', r.conflicts) : '',
+            r.skipped ? vscode.l10n.t('{0} with warnings wait for you.', r.skipped) : '',
+          ].filter(Boolean).join(' '),
+        );
         return;
       }
     }
@@ -205,8 +211,8 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
 
   const openJournal = async (): Promise<void> => {
     const picked = await vscode.window.showOpenDialog({
-      title: 'Open a Podium session journal',
-      openLabel: 'Open Journal',
+      title: vscode.l10n.t('Open a Podium session journal'),
+      openLabel: vscode.l10n.t('Open Journal'),
       canSelectFiles: true,
       canSelectFolders: true,
       canSelectMany: false,
@@ -226,10 +232,10 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
       feed.reset(sourceInfo(opened), result.events, result.problems);
       for (const p of result.problems) log.warn(p);
       if (result.events.length === 0 && result.problems.length === 0) {
-        void vscode.window.showInformationMessage(`Podium found no session journal in ${target}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Podium found no session journal in {0}.', target));
       }
     })().catch((err: unknown) => {
-      void vscode.window.showErrorMessage(`Podium could not open ${target}: ${errorText(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Podium could not open {0}: {1}', target, errorText(err)));
     });
     await loading;
     showPanel();
@@ -257,7 +263,7 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
     } catch {
       // Remote windows have no OS file manager; the path below is enough to find it.
     }
-    const choice = await vscode.window.showInformationMessage(`Podium journals: ${folder}`, 'Copy Path');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Podium journals: {0}', folder), 'Copy Path');
     if (choice === 'Copy Path') await vscode.env.clipboard.writeText(folder);
   };
 
@@ -305,9 +311,9 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
       try {
         const count = await rebuildJournalIndex(folder);
         await loadWorkspace();
-        void vscode.window.showInformationMessage(`Podium rebuilt the session index: ${count} session(s) in ${folder}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Podium rebuilt the session index: {0} session(s) in {1}.', count, folder));
       } catch (err) {
-        void vscode.window.showErrorMessage(`Podium could not rebuild the session index in ${folder}: ${errorText(err)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Podium could not rebuild the session index in {0}: {1}', folder, errorText(err)));
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -55,9 +55,14 @@ describe('end to end: the key bindings in a real VS Code', function () {
     await scoreTab.first().waitFor();
 
     // Ctrl+Alt+N: New Task asks for the title; the task is handed out to the rehearsal agent.
-    await p.keyboard.press('Control+Alt+N');
+    // (The score's page takes the keys while it loads, and hands them on once it has: press again until it does.)
+    const firstQuestion = p.locator('.quick-input-widget .quick-input-title', { hasText: '1/4' });
+    for (let i = 0; i < 20 && !(await firstQuestion.isVisible()); i++) {
+      await p.keyboard.press('Control+Alt+N');
+      await firstQuestion.waitFor({ timeout: 1000 }).catch(() => undefined);
+    }
     const input = p.locator('.quick-input-widget input');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '1/4' }).waitFor();
+    await firstQuestion.waitFor();
     await input.fill('Average words per note');
     await p.keyboard.press('Enter');
     await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();

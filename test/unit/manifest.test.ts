@@ -118,3 +118,19 @@ describe('the manifest', () => {
     });
   });
 });
+
+describe("the host's words", () => {
+  it('every message the host shows is written through vscode.l10n.t, so a translation is a file', () => {
+    const dir = path.join(ROOT, 'src', 'vscode');
+    const untranslated: string[] = [];
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(path.join(dir, file), 'utf8');
+      for (const m of text.matchAll(/show(?:Information|Warning|Error)Message\(\s*(['`])/g)) {
+        const line = text.slice(0, m.index).split('\n').length;
+        // A message that is only the agent's own words (a permission question) has nothing to translate.
+        if (!/\$\{task\.title\}: \$\{ask\.title\}/.test(text.split('\n')[line - 1]!)) untranslated.push(`${file}:${line}`);
+      }
+    }
+    assert.deepEqual(untranslated, []);
+  });
+});
