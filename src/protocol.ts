@@ -50,6 +50,8 @@ const CancelTask = z.strictObject({ type: z.literal('task/cancel'), task: id });
 const RestartTask = z.strictObject({ type: z.literal('task/restart'), task: id });
 /** A follow-up prompt to a session that is waiting for input. */
 const FollowUp = z.strictObject({ type: z.literal('task/followUp'), task: id, text: z.string().check(z.minLength(1), z.maxLength(100_000)) });
+/** Take over a task another window holds, once that window is gone or unresponsive. */
+const TakeOverTask = z.strictObject({ type: z.literal('task/takeOver'), task: id });
 /** Close a task that is not playing: its worktree is removed (its branch kept unless the setting says otherwise). */
 const CloseTask = z.strictObject({ type: z.literal('task/close'), task: id });
 /** Sign-off: approve a hunk (applied to the workspace file), reject it with a reason, undo an approval. */
@@ -94,53 +96,86 @@ const AnswerPermission = z.strictObject({ type: z.literal('permission/answer'), 
 
 export const FromWebview = z.discriminatedUnion('type', [
   Ready, OpenJournal, RevealJournalFolder, ReportError,
-  CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, AnswerPermission,
+  CreateTask, StopTask, CancelTask, RestartTask, FollowUp, CloseTask, TakeOverTask, AnswerPermission,
   ApproveHunk, RejectHunk, UndoHunk, OpenHunk, ApproveClean, ApproveFile, RejectFile, RejectAll, OpenNotes,
   ReplayOpen, ReplayDiff, ReplayFork, ReplayExport,
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 
 // ── host → webview ──────────────────────────────────────────────────────────────────────────────
+// Validated in the webview on receipt (`parseToWebview`), like the other direction in the host: a
+// message that does not validate is shown as an error and reported, never acted on. Events inside an
+// `events` batch are not checked here: the reducer reads each one and turns an event it cannot read
+// into an "unreadable" entry (see src/score).
+
 /** Where the events shown come from, for the header. */
-export interface SourceInfo {
+const SourceInfo = z.strictObject({
   /** Folder the sessions were read from. */
-  folder: string;
+  folder: z.string(),
   /** Human label: "Workspace journals" or the name of an opened journal. */
-  label: string;
+  label: z.string(),
   /** True when this window may not write the journals (another window holds the writer lock). */
-  readOnly: boolean;
+  readOnly: z.boolean(),
   /** What it is: the live workspace, journals from elsewhere, or an exported session. */
-  kind?: 'workspace' | 'journals' | 'export';
+  kind: z.optional(z.enum(['workspace', 'journals', 'export'])),
   /** Whether the files of its recorded moments can be opened (replay's files). */
-  moments?: boolean;
-}
+  moments: z.optional(z.boolean()),
+});
+export type SourceInfo = z.infer<typeof SourceInfo>;
 
-export type ToWebview =
-  /** Forget everything shown: a new source follows. `total` events will arrive in `events` batches. */
-  | { type: 'reset'; source: SourceInfo; total: number }
-  /** Events to reduce, in journal order per session. */
-  | { type: 'events'; events: unknown[] }
-  /** Problems the host met reading the source (a torn or corrupt journal…), shown as a banner. */
-  | { type: 'problems'; problems: string[] }
-  /** A message the webview sent did not validate or failed. */
-  | { type: 'error'; message: string }
-  /** What the new-task form offers, and whether agents may run here at all. */
-  | { type: 'config'; config: HostConfig }
-  /** Go into replay, the playhead at `at` (a time in the score), e.g. at a session the engineer picked. */
-  | { type: 'replay'; at: number };
+const AgentProfileInfo = z.strictObject({ id: z.string().check(z.minLength(1)), label: z.string(), kind: z.string() });
+export type AgentProfileInfo = z.infer<typeof AgentProfileInfo>;
 
-export interface AgentProfileInfo {
-  id: string;
-  label: string;
-  kind: string;
-}
+/** Who holds a task that another window writes. */
+const TaskHolderInfo = z.strictObject({
+  /** The holder's process and host ('' and 0 once it let the task go). */
+  pid: z.number().check(z.int(), z.nonnegative()),
+  hostname: z.string(),
+  /** When it took the task (ISO 8601), '' when unknown. */
+  since: z.string(),
+  /** True when the holder is gone or unresponsive (its heartbeat stopped): Take Over is enabled. */
+  stale: z.boolean(),
+  /** Why it is judged so, for the engineer. */
+  why: z.string(),
+});
+export type TaskHolderInfo = z.infer<typeof TaskHolderInfo>;
 
-export interface HostConfig {
-  profiles: AgentProfileInfo[];
-  defaultProfile: string;
+const HostConfig = z.strictObject({
+  profiles: z.array(AgentProfileInfo),
+  defaultProfile: z.string(),
   /** False in an untrusted workspace: no agent may be started, the task form says why. */
-  trusted: boolean;
-  maxConcurrentAgents: number;
+  trusted: z.boolean(),
+  maxConcurrentAgents: z.number().check(z.int(), z.positive()),
+});
+export type HostConfig = z.infer<typeof HostConfig>;
+
+/** Forget everything shown: a new source follows. `total` events will arrive in `events` batches. */
+const Reset = z.strictObject({ type: z.literal('reset'), source: SourceInfo, total: z.number().check(z.int(), z.nonnegative()) });
+/** Events to reduce, in journal order per session. */
+const Events = z.strictObject({ type: z.literal('events'), events: z.array(z.unknown()) });
+/** Problems the host met reading the source (a torn or corrupt journal…), shown as a banner. */
+const Problems = z.strictObject({ type: z.literal('problems'), problems: z.array(z.string()) });
+/** A message the webview sent did not validate or failed. */
+const HostError = z.strictObject({ type: z.literal('error'), message: z.string() });
+/** What the new-task form offers, and whether agents may run here at all. */
+const Config = z.strictObject({ type: z.literal('config'), config: HostConfig });
+/** Go into replay, the playhead at `at` (a time in the score), e.g. at a session the engineer picked. */
+const Replay = z.strictObject({ type: z.literal('replay'), at: z.number().check(z.nonnegative()) });
+
+/**
+ * The open tasks another window holds (by task id), sent whole whenever it changes. Such a task
+ * offers no action but Take Over, enabled once its holder is `stale` (gone or unresponsive).
+ */
+const Holders = z.strictObject({ type: z.literal('holders'), holders: z.record(z.string(), TaskHolderInfo) });
+
+export const ToWebview = z.discriminatedUnion('type', [Reset, Events, Problems, HostError, Config, Replay, Holders]);
+export type ToWebview = z.infer<typeof ToWebview>;
+
+/** Validates a message from the host, in the webview; the error says which field was wrong. */
+export function parseToWebview(raw: unknown): { ok: true; message: ToWebview } | { ok: false; error: string } {
+  const result = ToWebview.safeParse(raw);
+  if (result.success) return { ok: true, message: result.data };
+  return { ok: false, error: `Podium's score view ignored a message from the extension ${describe(raw, result.error.issues[0])}` };
 }
 
 export type ParseResult = { ok: true; message: FromWebview } | { ok: false; error: string };
@@ -149,8 +184,12 @@ export type ParseResult = { ok: true; message: FromWebview } | { ok: false; erro
 export function parseFromWebview(raw: unknown): ParseResult {
   const result = FromWebview.safeParse(raw);
   if (result.success) return { ok: true, message: result.data };
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { ok: false, error: `Podium ignored a webview message ${describe(raw, result.error.issues[0])}` };
+}
+
+/** `"type": what was wrong at which field`, for either direction's error. */
+function describe(raw: unknown, issue: { message: string; path: PropertyKey[] } | undefined): string {
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? JSON.stringify((raw as { type: unknown }).type) : 'without a type';
-  return { ok: false, error: `Podium ignored a webview message ${type}: ${issue?.message ?? 'invalid'}${where}` };
+  return `${type}: ${issue?.message ?? 'invalid'}${where}`;
 }

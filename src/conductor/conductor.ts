@@ -16,12 +16,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AgentAdapter, AgentLaunch, AgentSession, PermissionAsk } from '../agents/adapter';
-import { JournalLockedError, JournalWriter } from '../journal';
+import { journalPath, JournalLockedError, JournalWriter, type LockOwner } from '../journal';
+import { lockPath } from '../journal/folder';
+import { readLockHolder } from '../journal/lock';
 import { rehearsalCommand } from '../rehearsal/launch';
 import type { EventBody, PodiumEvent, TaskOutcome, TaskSpec } from '../score';
-import { runGit } from '../stage/git';
 import { releaseKept } from '../stage/keep';
-import { branchSlug, canonicalPath, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, samePath, type TaskWorktree } from '../stage/worktree';
+import { branchSlug, createTaskWorktree, listTaskWorktrees, removeTaskWorktree, type TaskWorktree } from '../stage/worktree';
 import { messageOf as message } from '../agents/sessionKit';
 import { OutputBudget } from './outputBudget';
 import { fillSecrets, secretNames, type AgentProfile, type ProfileKind } from './profiles';
@@ -29,6 +30,13 @@ import type { ScoreFeed } from './scoreFeed';
 import { Coherence, type CoherenceEngine, type CoherenceSettings } from './coherence';
 import { prepareWorktree, type WorktreePreparation } from './setup';
 import { SignOff } from './signOff';
+import { openTasks, settleTakenUp } from './takeUp';
+import { changesFiles, newSessionId, openSessionJournal } from './journals';
+import { askEngineer, rememberKey, withdrawQuestions, type QuestionJournal } from './permissions';
+import { overUsage, wallClock } from './budgets';
+import { blockedBy, queueReason, type Blocked } from './scheduling';
+import { approvedChanges, commitApproved } from './commits';
+import { STOP_GRACE_MS, type Phase, type SessionRun, type TaskRun } from './runtime';
 import type { FileContent } from '../stage/apply';
 
 export interface ConductorHost {
@@ -63,6 +71,23 @@ export interface ConductorHost {
   coherence?(): CoherenceSettings;
   /** Loads the coherence engine (its own bundle, with the parsers), on first use. Absent: no change is checked. */
   loadCoherence?(): Promise<CoherenceEngine>;
+  /**
+   * Another window took over a task this window was writing (this one was frozen or cut off past the
+   * lock's heartbeat): its agent is stopped and the task is that window's now; tell the engineer.
+   */
+  taskLost?(task: TaskSpec, message: string): void;
+}
+
+/** Who holds a task that another window writes, as this window sees it. */
+export interface TaskHolder {
+  pid: number;
+  hostname: string;
+  /** When the holder took the task's journal (ISO 8601). */
+  since: string;
+  /** True when the holder is gone or unresponsive: this window may take the task over. */
+  stale: boolean;
+  /** Why it is judged so, in words for the engineer. */
+  why: string;
 }
 
 export interface NewTask {
@@ -77,49 +102,11 @@ export interface NewTask {
   from?: { task: string; tree: string; ts: number };
 }
 
-type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished' | 'closed';
-
-interface PendingQuestion {
-  ask: PermissionAsk;
-  resolve(optionId: string | null): void;
-}
-
-interface SessionRun {
-  id: string;
-  writer: JournalWriter;
-  agent?: AgentSession;
-  pending: Map<string, PendingQuestion>;
-  failed?: string;
-  stopping?: boolean;
-}
-
-interface TaskRun {
-  spec: TaskSpec;
-  phase: Phase;
-  outcome?: TaskOutcome;
-  session: SessionRun;
-  worktree?: TaskWorktree;
-  /** allow_always / reject_always answers, by what the agent asked for. */
-  remembered: Map<string, string>;
-  cancelRequested?: boolean;
-  budgetStop?: string;
-  firstStart?: number;
-  wallClock?: NodeJS.Timeout;
-  /** Rejection feedback waiting for the current turn to end. */
-  feedback?: string;
-  /** Taken up from an earlier window, whose worktree is gone (removed by hand): nothing to apply from. */
-  worktreeLost?: boolean;
-  /** Stops the worktree's preparation (carry, setup) when the task is stopped. */
-  preparing?: AbortController;
-  /** The next entry runs the setup again even where it completed (a restart that asked for it). */
-  rerunSetup?: boolean;
-}
-
-const STOP_GRACE_MS = 3000;
-
 export class Conductor {
   private readonly runs = new Map<string, TaskRun>();
   private readonly bySession = new Map<string, TaskRun>();
+  /** Runtime record: open tasks on the score whose journal another window writes (task id → session id). */
+  private readonly heldElsewhere = new Map<string, string>();
   private disposed = false;
   private readonly signOff: SignOff;
   readonly coherence: Coherence;
@@ -153,52 +140,46 @@ export class Conductor {
   // ── sign-off ────────────────────────────────────────────────────────────────────────────────
 
   /** Approves a hunk: journaled, then applied to the engineer's file (or marked conflicted). */
-  approve(hunkId: string): Promise<'applied' | 'conflict'> {
+  async approve(hunkId: string): Promise<'applied' | 'conflict'> {
+    this.assertNotHeldElsewhere(this.feed.state.hunks[hunkId]?.task);
     return this.signOff.approve(hunkId);
   }
 
   /** Rejects a hunk: journaled, reverted in the worktree, and the agent is told why. */
-  reject(hunkId: string, reason?: string): Promise<void> {
+  async reject(hunkId: string, reason?: string): Promise<void> {
+    this.assertNotHeldElsewhere(this.feed.state.hunks[hunkId]?.task);
     return this.signOff.reject(hunkId, reason);
   }
 
   /** Undoes an approval while the task is open. */
-  undoApproval(hunkId: string): Promise<void> {
+  async undoApproval(hunkId: string): Promise<void> {
+    this.assertNotHeldElsewhere(this.feed.state.hunks[hunkId]?.task);
     return this.signOff.undo(hunkId);
   }
 
   /** Approves every undecided hunk of a task (or of one file) that has no overlap and is not stale. */
-  approveClean(taskId: string, path?: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
+  async approveClean(taskId: string, path?: string): Promise<{ applied: number; conflicts: number; skipped: number }> {
     this.run(taskId);
     return this.signOff.approveClean(taskId, path);
   }
 
   /** Rejects every undecided hunk of a task (or of one file) with one reason, told to the agent once. */
-  rejectAll(taskId: string, reason?: string, path?: string): Promise<number> {
+  async rejectAll(taskId: string, reason?: string, path?: string): Promise<number> {
     this.run(taskId);
     return this.signOff.rejectAll(taskId, reason, path);
   }
 
   /** The workspace files that approvals of this task changed, and a commit message drafted from the task. */
   approvedChanges(taskId: string): { paths: string[]; message: string } {
-    const run = this.run(taskId);
-    const state = this.feed.state;
-    const paths = [...new Set(state.hunkOrder.map((id) => state.hunks[id]!).filter((h) => h.task === taskId && h.status === 'applied').map((h) => h.hunk.path))];
-    const message = `${run.spec.title}\n\n${run.spec.prompt}\n\nSigned off hunk by hunk in Podium (task ${run.spec.id}).`;
-    return { paths, message };
+    return approvedChanges(this.feed.state, this.run(taskId).spec);
   }
 
   /**
    * Commits the given workspace files with the message, in the engineer's repository. Only ever called
    * on the engineer's request; rejects with git's own words when git refuses (nothing staged, hooks…).
    */
-  async commitApproved(paths: string[], message: string): Promise<string> {
-    const workspace = this.host.workspace();
-    if (!workspace) throw new Error('No workspace folder is open.');
-    if (paths.length === 0) throw new Error('No approved change to commit.');
-    await runGit(['add', '--', ...paths], { cwd: workspace });
-    await runGit(['commit', '--only', '-m', message, '--', ...paths], { cwd: workspace });
-    return (await runGit(['rev-parse', '--short', 'HEAD'], { cwd: workspace })).stdout.trim();
+  commitApproved(paths: string[], message: string): Promise<string> {
+    return commitApproved(this.host.workspace(), paths, message);
   }
 
   /** The task's worktree (for showing its files), while the task has one. */
@@ -244,9 +225,64 @@ export class Conductor {
     this.emit(run, { type: 'notice', level: 'info', code: 'feedback-recorded', text: `The agent of "${run.spec.title}" is no longer running; the rejection is recorded here only.` });
   }
 
+  /**
+   * The open tasks another window holds, with who holds each (pid, host, since) and whether it is gone
+   * or unresponsive (a stale heartbeat, a dead process on this host), read from the lock files now.
+   * A task whose holder released its lock shows as stale: nobody holds it any more.
+   */
+  async holders(): Promise<Record<string, TaskHolder>> {
+    const out: Record<string, TaskHolder> = {};
+    const state = this.feed.state;
+    for (const [taskId, sessionId] of this.heldElsewhere) {
+      const task = state.tasks[taskId];
+      if (!task || task.status === 'closed' || this.runs.has(taskId)) {
+        this.heldElsewhere.delete(taskId);
+        continue;
+      }
+      const holder = await readLockHolder(lockPath(journalPath(this.host.journalFolder(), sessionId))).catch(() => undefined);
+      out[taskId] = holder
+        ? { pid: holder.owner.pid, hostname: holder.owner.hostname, since: holder.owner.startedAt, stale: holder.stale, why: holder.why }
+        : { pid: 0, hostname: '', since: '', stale: true, why: 'the other window let it go' };
+    }
+    return out;
+  }
+
+  /** How the task's last turn ended, as the score has it (undefined while it is queued or playing). */
+  private outcomeOf(run: TaskRun): TaskOutcome | undefined {
+    const task = this.feed.state.tasks[run.spec.id];
+    return task && (task.status === 'finished' || task.status === 'closed') ? task.outcome : undefined;
+  }
+
+  /** Refuses, saying what to do, to act on a task another window writes. */
+  private assertNotHeldElsewhere(taskId: string | undefined): void {
+    if (taskId === undefined || !this.heldElsewhere.has(taskId)) return;
+    const title = this.feed.state.tasks[taskId]?.spec.title ?? taskId;
+    throw new Error(`"${title}" is held by another window; take it over (Take Over) to act on it here.`);
+  }
+
+  /** Whether this window writes the task (and so may act on it). */
+  owns(taskId: string): boolean {
+    return this.runs.has(taskId);
+  }
+
+  /**
+   * Checks that the task may be taken over from the window that holds it: resolves when its holder is
+   * gone or unresponsive; rejects, saying who holds it and since when, while the holder still beats.
+   * The caller then reloads the journals and takes the open tasks up (`adopt`).
+   */
+  async checkTakeOver(taskId: string): Promise<void> {
+    if (this.runs.has(taskId)) throw new Error('This window already holds that task.');
+    const holder = (await this.holders())[taskId];
+    const title = this.feed.state.tasks[taskId]?.spec.title ?? taskId;
+    if (!holder) throw new Error(`"${title}" is not held by another window.`);
+    if (!holder.stale) {
+      throw new Error(`"${title}" is held by another window (process ${holder.pid} on ${holder.hostname}, since ${holder.since}), which still responds: ${holder.why}. Close that window, or take over once it is gone.`);
+    }
+  }
+
   /** Task ids in creation order, with their phase (for commands that pick a task). */
   tasks(): { id: string; title: string; phase: Phase; outcome?: TaskOutcome }[] {
-    return [...this.runs.values()].map((r) => ({ id: r.spec.id, title: r.spec.title, phase: r.phase, outcome: r.outcome }));
+    return [...this.runs.values()].map((r) => ({ id: r.spec.id, title: r.spec.title, phase: r.phase, outcome: this.outcomeOf(r) }));
   }
 
   /**
@@ -282,9 +318,19 @@ export class Conductor {
     }
     const session = await this.openSession(spec);
     const run: TaskRun = { spec, phase: 'queued', session, remembered: new Map() };
+    // From here to the flush nothing awaits: the task joins the queue with its task.created and
+    // task.queued already journaled, so another task's scheduling cannot make it enter between the
+    // two (the score would then show a playing task as queued).
     this.runs.set(id, run);
-    await this.emitDurable(run, { type: 'task.created', task: spec });
-    this.emit(run, { type: 'task.queued', task: id, reason: this.queueReason(run) });
+    this.emit(run, { type: 'task.created', task: spec });
+    const blocked = this.blockedBy(run);
+    if (blocked?.cancel) {
+      // It waits for a task that has already ended badly: it ends here, never shown queued.
+      this.finish(run, 'cancelled', blocked.cancel);
+    } else {
+      this.emit(run, { type: 'task.queued', task: id, reason: this.queueReason(blocked) });
+    }
+    await run.session.writer.flush();
     this.schedule();
     return id;
   }
@@ -341,7 +387,6 @@ export class Conductor {
     this.bySession.delete(run.session.id);
     run.session = await this.openSession(run.spec);
     run.phase = 'queued';
-    run.outcome = undefined;
     run.cancelRequested = false;
     run.budgetStop = undefined;
     run.rerunSetup = options.setup === true;
@@ -414,7 +459,7 @@ export class Conductor {
     const workspace = this.host.workspace();
     if (this.disposed || !workspace) return [];
     const state = this.feed.state;
-    const open = state.taskOrder.map((id) => state.tasks[id]!).filter((t) => t.status !== 'closed' && !this.runs.has(t.spec.id) && t.sessions.length > 0);
+    const open = openTasks(state, (id) => this.runs.has(id));
     if (open.length === 0) return [];
     const listed = await listTaskWorktrees(workspace).catch(() => []);
     const adopted: string[] = [];
@@ -424,48 +469,25 @@ export class Conductor {
       try {
         writer = await this.openWriter(sessionId);
       } catch (err) {
-        if (!(err instanceof JournalLockedError)) this.host.log('warn', `Podium could not take up "${task.spec.title}": ${message(err)}`);
+        if (err instanceof JournalLockedError) this.heldElsewhere.set(task.spec.id, sessionId);
+        else this.host.log('warn', `Podium could not take up "${task.spec.title}": ${message(err)}`);
         continue;
       }
+      this.heldElsewhere.delete(task.spec.id);
       if (this.disposed || this.runs.has(task.spec.id)) {
         await writer.close();
         continue;
       }
-      const run: TaskRun = { spec: task.spec, phase: 'finished', outcome: task.status === 'finished' ? task.outcome : 'stopped', session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
+      const run: TaskRun = { spec: task.spec, phase: 'finished', session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
       this.runs.set(task.spec.id, run);
       this.bySession.set(sessionId, run);
       adopted.push(task.spec.id);
-      // The agent went with the window that ran it: its session ends here, and a permission it was
-      // asking for can no longer be answered (its buttons would wait for nobody).
-      const session = state.sessions[sessionId];
-      if (session && session.status !== 'exited' && session.status !== 'failed') {
-        for (const request of Object.keys(session.pendingPermissions)) this.emit(run, { type: 'permission.resolved', request, optionId: null, by: 'cancelled' });
-        if (session.status === 'waiting') this.emit(run, { type: 'session.exited', code: null, signal: null });
-        else this.emit(run, { type: 'session.failed', reason: 'Interrupted: the VS Code window it ran in closed, and the agent with it.' });
-      }
-      if (task.status === 'running') {
-        // The window it played in closed without a word (a crash, a kill): say so on its row.
-        await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'stopped', reason: 'Interrupted: the VS Code window it played in closed. Restart it to run it again.' });
-      } else if (task.status !== 'finished') {
-        run.outcome = 'cancelled';
-        await this.emitDurable(run, { type: 'task.finished', task: task.spec.id, outcome: 'cancelled', reason: 'The VS Code window closed before it entered. Restart it to run it.' });
-      }
-      const w = task.worktree;
-      const target = w && (await canonicalPath(w.dir));
-      const found = w && listed.find((l) => l.branch === w.branch && !l.missing && samePath(l.canonicalDir, target!));
-      if (w && found) {
-        run.worktree = { ...w, headCommit: w.baseCommit };
-        this.signOff.track(task.spec.id, run.worktree);
-        await this.signOff.stageNow(task.spec.id);
-        const resumed = await this.signOff.resumeApprovals(task.spec.id).catch((err: unknown) => {
-          this.host.log('warn', `Podium could not finish the approvals of "${task.spec.title}" that the closed window left half done: ${message(err)}`);
-          return 0;
-        });
-        if (resumed) this.host.log('info', `Finished ${resumed} approval(s) of "${task.spec.title}" that the closed window left half done.`);
-      } else if (w) {
-        run.worktreeLost = true;
-        this.emit(run, { type: 'notice', level: 'warning', code: 'worktree-lost', text: `The worktree of "${task.spec.title}" (${w.dir}) is gone, so its undecided changes can no longer be applied. Close the task to clear them.` });
-      }
+      await settleTakenUp(run, task, state, listed, {
+        emit: (body) => this.emit(run, body),
+        emitDurable: (body) => this.emitDurable(run, body),
+        signOff: this.signOff,
+        log: (level, text) => this.host.log(level, text),
+      });
     }
     return adopted;
   }
@@ -507,7 +529,10 @@ export class Conductor {
     for (const run of this.runs.values()) {
       if (run.phase !== 'queued') continue;
       const blocked = this.blockedBy(run);
-      if (blocked === 'cancel') continue;
+      if (blocked?.cancel) {
+        this.finish(run, 'cancelled', blocked.cancel);
+        continue;
+      }
       if (blocked) continue;
       if (busy >= cap) break;
       busy += 1;
@@ -515,24 +540,13 @@ export class Conductor {
     }
   }
 
-  /** Why a queued task cannot enter yet, 'cancel' when it never will (and was cancelled), or undefined. */
-  private blockedBy(run: TaskRun): string | 'cancel' | undefined {
-    for (const dep of run.spec.waitsFor ?? []) {
-      const other = this.runs.get(dep);
-      if (!other) continue;
-      if (other.outcome && other.outcome !== 'done') {
-        this.finish(run, 'cancelled', `It waited for "${other.spec.title}", which ended ${other.outcome}.`);
-        return 'cancel';
-      }
-      if (other.outcome !== 'done') return `waits for "${other.spec.title}"`;
-    }
-    return undefined;
+  /** Why a queued task cannot enter yet (see scheduling.ts), read from the score. */
+  private blockedBy(run: TaskRun): Blocked | undefined {
+    return blockedBy(run.spec, this.feed.state);
   }
 
-  private queueReason(run: TaskRun): string {
-    const blocked = this.blockedBy(run);
-    if (blocked && blocked !== 'cancel') return `Enters when it is its turn: it ${blocked}.`;
-    return `Enters when fewer than ${this.host.maxConcurrentAgents()} agents are playing.`;
+  private queueReason(blocked: Blocked | undefined): string {
+    return queueReason(blocked, this.host.maxConcurrentAgents());
   }
 
   private async enter(run: TaskRun): Promise<void> {
@@ -603,7 +617,6 @@ ${brief}` : run.spec.prompt));
         void this.signOff.stageNow(run.spec.id);
         run.phase = 'waiting';
         this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: run.cancelRequested ? 'cancelled' : 'done', reason: run.cancelRequested ? 'The turn was cancelled; follow up to continue.' : undefined });
-        run.outcome = run.cancelRequested ? 'cancelled' : 'done';
         this.deliverHeldFeedback(run);
         this.schedule();
       },
@@ -645,9 +658,8 @@ ${brief}` : run.spec.prompt));
   }
 
   private finish(run: TaskRun, outcome: TaskOutcome, reason: string): void {
-    if (run.phase === 'finished' && run.outcome === outcome) return;
+    if (run.phase === 'finished' && this.outcomeOf(run) === outcome) return;
     run.phase = 'finished';
-    run.outcome = outcome;
     if (run.wallClock) clearTimeout(run.wallClock);
     this.cancelQuestions(run);
     void this.emitDurable(run, { type: 'task.finished', task: run.spec.id, outcome, reason }).catch(() => undefined);
@@ -656,19 +668,17 @@ ${brief}` : run.spec.prompt));
   // ── budgets ─────────────────────────────────────────────────────────────────────────────────
 
   private armWallClock(run: TaskRun): void {
-    const limit = run.spec.budgets?.wallClockSec;
-    if (!limit || run.wallClock) return;
-    const left = limit * 1000 - (Date.now() - (run.firstStart ?? Date.now()));
-    run.wallClock = setTimeout(() => this.overBudget(run, `ran past its wall-clock budget of ${limit} s`), Math.max(0, left));
+    if (run.wallClock) return;
+    const clock = wallClock(run.spec, run.firstStart ?? Date.now(), Date.now());
+    if (!clock) return;
+    run.wallClock = setTimeout(() => this.overBudget(run, clock.what), clock.inMs);
     run.wallClock.unref?.();
   }
 
   private checkUsage(run: TaskRun, body: EventBody): void {
-    if (body.type !== 'agent.usage' || run.budgetStop) return;
-    const budgets = run.spec.budgets;
-    const tokens = body.inputTokens + body.outputTokens;
-    if (budgets?.tokens && tokens > budgets.tokens) this.overBudget(run, `used ${tokens} tokens, past its budget of ${budgets.tokens}`);
-    else if (budgets?.costUsd && (body.costUsd ?? 0) > budgets.costUsd) this.overBudget(run, `cost $${body.costUsd?.toFixed(4)}, past its budget of $${budgets.costUsd}`);
+    if (run.budgetStop) return;
+    const over = overUsage(run.spec, body);
+    if (over) this.overBudget(run, over);
   }
 
   private overBudget(run: TaskRun, what: string): void {
@@ -688,20 +698,46 @@ ${brief}` : run.spec.prompt));
   // ── sessions ────────────────────────────────────────────────────────────────────────────────
 
   private async openSession(spec: TaskSpec): Promise<SessionRun> {
-    // Unique even for two sessions of one task started within the same second (a quick restart).
-    const id = `${stamp(new Date())}-${spec.id}`.slice(0, 110) + `-${randomBytes(2).toString('hex')}`;
+    const id = newSessionId(spec, new Date());
     return { id, writer: await this.openWriter(id), pending: new Map() };
   }
 
-  /** The session's journal, opened for appending; write errors go to the log and the score. */
   private openWriter(sessionId: string): Promise<JournalWriter> {
-    return JournalWriter.open(this.host.journalFolder(), sessionId, {
+    return openSessionJournal(this.host.journalFolder(), sessionId, {
       flushIntervalMs: this.host.flushIntervalMs(),
-      onError: (err) => {
-        this.host.log('error', err.message);
-        this.feed.report([err.message]);
+      lost: (by) => this.lockLost(sessionId, by),
+      failed: (text) => {
+        this.host.log('error', text);
+        this.feed.report([text]);
       },
     });
+  }
+
+  /**
+   * Another window took this session's journal over: this window writes nothing more for the task.
+   * Its agent is stopped (its words could not be journaled), its questions withdrawn, and the task
+   * becomes the other window's, shown read-only here.
+   */
+  private lockLost(sessionId: string, by: LockOwner | undefined): void {
+    const run = this.bySession.get(sessionId);
+    if (!run || run.session.id !== sessionId || this.runs.get(run.spec.id) !== run) return;
+    this.runs.delete(run.spec.id);
+    this.bySession.delete(sessionId);
+    this.heldElsewhere.set(run.spec.id, sessionId);
+    if (run.wallClock) clearTimeout(run.wallClock);
+    run.preparing?.abort(new Error('Another window took the task over.'));
+    run.session.stopping = true;
+    for (const [request, question] of run.session.pending) {
+      run.session.pending.delete(request);
+      question.resolve(null);
+    }
+    void run.session.agent?.stop(STOP_GRACE_MS).catch(() => undefined);
+    this.signOff.untrack(run.spec.id);
+    const who = by ? `process ${by.pid} on ${by.hostname}` : 'another window';
+    const text = `Another window (${who}) took over "${run.spec.title}" while this one was not responding; this window shows it read-only now.`;
+    this.host.log('warn', text);
+    this.host.taskLost?.(run.spec, text);
+    this.schedule();
   }
 
   private sinkFor(run: TaskRun) {
@@ -721,44 +757,19 @@ ${brief}` : run.spec.prompt));
     };
   }
 
-  private async askEngineer(run: TaskRun, session: SessionRun, ask: PermissionAsk, signal: AbortSignal): Promise<string | null> {
-    this.emitTo(session, { type: 'permission.requested', request: ask.request, title: ask.title, toolCall: ask.toolCall, options: ask.options });
-    const remembered = run.remembered.get(rememberKey(ask));
-    const option = remembered ? ask.options.find((o) => o.kind === remembered) : undefined;
-    if (option) {
-      await this.emitDurableTo(session, { type: 'permission.resolved', request: ask.request, optionId: option.id, by: 'remembered' });
-      return option.id;
-    }
-    if (signal.aborted || session.stopping) {
-      this.emitTo(session, { type: 'permission.resolved', request: ask.request, optionId: null, by: 'cancelled' });
-      return null;
-    }
-    return new Promise<string | null>((resolve) => {
-      const onAbort = () => {
-        if (!session.pending.delete(ask.request)) return;
-        this.emitTo(session, { type: 'permission.resolved', request: ask.request, optionId: null, by: 'cancelled' });
-        resolve(null);
-      };
-      session.pending.set(ask.request, {
-        ask,
-        resolve: (id) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(id);
-        },
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
+  private askEngineer(run: TaskRun, session: SessionRun, ask: PermissionAsk, signal: AbortSignal): Promise<string | null> {
+    return askEngineer(run, session, ask, signal, this.questionJournal(session), () => {
       this.bySession.set(session.id, run);
       this.host.permissionAsked(run.spec, session.id, ask);
     });
   }
 
   private cancelQuestions(run: TaskRun): void {
-    const session = run.session;
-    for (const [request, question] of session.pending) {
-      session.pending.delete(request);
-      this.emitTo(session, { type: 'permission.resolved', request, optionId: null, by: 'cancelled' });
-      question.resolve(null);
-    }
+    withdrawQuestions(run.session, this.questionJournal(run.session));
+  }
+
+  private questionJournal(session: SessionRun): QuestionJournal {
+    return { emit: (body) => void this.emitTo(session, body), emitDurable: (body) => this.emitDurableTo(session, body) };
   }
 
   private async launchFor(profile: AgentProfile, run: TaskRun): Promise<AgentLaunch> {
@@ -798,6 +809,7 @@ ${brief}` : run.spec.prompt));
   }
 
   private run(taskId: string): TaskRun {
+    this.assertNotHeldElsewhere(taskId);
     const run = this.runs.get(taskId);
     if (!run) throw new Error(`No task "${taskId}" in this window.`);
     return run;
@@ -812,7 +824,9 @@ ${brief}` : run.spec.prompt));
     this.emitTo(run.session, body);
   }
 
-  private emitTo(session: SessionRun, body: EventBody): PodiumEvent {
+  private emitTo(session: SessionRun, body: EventBody): PodiumEvent | undefined {
+    // Another window writes this journal now: nothing more of this session is journaled or shown.
+    if (session.writer.lockLost) return undefined;
     const event = session.writer.append(body);
     this.feed.push([event]);
     return event;
@@ -829,20 +843,3 @@ ${brief}` : run.spec.prompt));
     await session.writer.flush();
   }
 }
-
-/** Events after which the worktree may differ from what is staged. */
-function changesFiles(body: EventBody): boolean {
-  return body.type === 'agent.fileEdited'
-    || (body.type === 'agent.toolCallUpdate' && body.status === 'completed')
-    || (body.type === 'agent.command' && body.exitCode !== undefined);
-}
-
-function rememberKey(ask: PermissionAsk): string {
-  return ask.title.trim().toLowerCase();
-}
-
-function stamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-

@@ -126,6 +126,8 @@ export class SignOff {
     if (!workspace) return;
     const result = await stageTask({ repo: workspace, worktreeDir: t.worktree.dir, baseCommit: t.worktree.baseCommit, previous: t.files, scope: task });
     t.files = result.files;
+    // First, so every hunk and warning of this staging is on the score with its files.
+    await this.recordMoment(task, t, result.tree);
     const state = this.deps.state();
     for (const s of result.superseded) {
       if (state.hunks[s.id]?.status === 'pending') this.deps.emit(task, { type: 'hunk.superseded', task, hunk: s.id, by: s.by });
@@ -146,8 +148,6 @@ export class SignOff {
     await this.refreshStale(task, t);
     this.refreshOverlaps();
     await this.refreshCoherence(task, t);
-    // Last, so a replay stepped to this staging shows its hunks and their warnings with its files.
-    await this.recordMoment(task, t, result.tree);
   }
 
   /**

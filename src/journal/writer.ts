@@ -20,6 +20,14 @@ export interface JournalWriterOptions {
    * rejects the next flush(), appendDurable() or close(), so it is never lost.
    */
   onError?: (error: JournalWriteError) => void;
+  /** How often the lock's heartbeat is rewritten (see lock.ts). Default 5 s. */
+  heartbeatMs?: number;
+  /**
+   * Called once when another process took the lock over (this one was frozen, suspended or cut off
+   * longer than the lock's staleness limit). From then on nothing more is written: appends throw and
+   * buffered records are dropped with a JournalWriteError, so two writers never interleave.
+   */
+  onLockLost?: (by: LockOwner | undefined) => void;
 }
 
 /** What opening the journal found and repaired, before anything was appended. */
@@ -121,7 +129,7 @@ export class JournalWriter {
       throw new RangeError(`flushIntervalMs must be a finite number of milliseconds ≥ 0, not ${flushIntervalMs}`);
     }
     await ensureJournalFolder(folder);
-    const lock = await acquireLock(file, lockPath(file));
+    const lock = await acquireLock(file, lockPath(file), { heartbeatMs: options.heartbeatMs, onLost: options.onLockLost });
     let fh: FileHandle | undefined;
     try {
       const { scan, created } = await scanExisting(file);
@@ -135,6 +143,16 @@ export class JournalWriter {
       await lock.release();
       throw err;
     }
+  }
+
+  /** True once another process took over this journal's lock: the writer writes nothing more. */
+  get lockLost(): boolean {
+    return this.lock.lost;
+  }
+
+  /** The lock as written in the lock file (pid, host, start, heartbeat). */
+  get lockOwner(): LockOwner {
+    return this.lock.owner;
   }
 
   /** The sequence number of the last appended event (written or not). */
@@ -154,6 +172,7 @@ export class JournalWriter {
    */
   append(body: EventBody, ts: number = stamp()): PodiumEvent {
     if (this.closing) throw new Error(`The journal writer for ${this.file} is closed; open a new one to append.`);
+    if (this.lock.lost) throw new Error(`Another window took over ${this.file}; this window may no longer write it.`);
     if (!Number.isFinite(ts)) throw new RangeError(`Event time must be a finite number of milliseconds, not ${ts}`);
     const seq = this.seq + 1;
     const event = { v: SCHEMA_VERSION, session: this.sessionId, seq, ts, ...body } as PodiumEvent;
@@ -276,8 +295,18 @@ export class JournalWriter {
 
   /** Writes what is buffered now as one batch plus one fsync. Runs only inside `chain`. */
   private async writePending(): Promise<void> {
+    if (this.pending.length === 0) return;
+    // A process that was frozen past its heartbeat checks the lock before writing, so a writer that
+    // took over meanwhile is never interleaved with.
+    const owner = this.lock.owner;
+    const due = this.lock.lost || Date.now() - (owner.heartbeatAt ?? 0) > (owner.heartbeatMs ?? 0);
+    if (due && !(await this.lock.beat().catch(() => !this.lock.lost))) {
+      const dropped = this.pending.length;
+      this.pending = [];
+      this.pendingChars = 0;
+      throw new JournalWriteError(this.file, dropped, new Error('another window took over the journal'), 'They are dropped, since that window writes it now');
+    }
     const lines = this.pending;
-    if (lines.length === 0) return;
     this.pending = [];
     this.pendingChars = 0;
     let written = 0;

@@ -74,6 +74,13 @@ export type StepKind = 'entry' | 'decision' | 'warning' | 'staging';
 const DECISIONS: ReadonlySet<string> = new Set(['hunk.decided', 'hunk.applied', 'hunk.undone', 'hunk.conflict', 'permission.resolved']);
 const WARNINGS: ReadonlySet<string> = new Set(['warning.raised', 'overlap.raised']);
 const STAGINGS: ReadonlySet<string> = new Set(['task.snapshot']);
+/** What a staging journals after its snapshot. */
+const STAGING_TAIL: ReadonlySet<string> = new Set(['hunk.staged', 'hunk.superseded', 'hunk.stale', 'warning.raised', 'warning.cleared', 'overlap.raised', 'overlap.cleared']);
+
+function typeAt(e: unknown): string {
+  return stampOf(e)?.type ?? '';
+}
+
 /** Events that change state but add no entry to a row. */
 const SILENT: ReadonlySet<string> = new Set(['hunk.staged', 'hunk.superseded', 'hunk.reverted', 'hunk.stale', 'overlap.cleared', 'warning.cleared', 'task.snapshot']);
 
@@ -202,12 +209,27 @@ export class Replay {
    * before it (backward); `n` itself when there is none.
    */
   step(n: number, kind: StepKind, direction: 1 | -1): number {
+    // A staging is its snapshot and what it staged and raised right after: the playhead lands after
+    // all of it, so the files, the hunks and their warnings are on the score together.
+    const land = (i: number) => (kind === 'staging' ? this.stagingEnd(i) : i + 1);
     if (direction === 1) {
-      for (let i = n; i < this.length; i++) if (isStep(kind, stampOf(this.all[i])?.type ?? '')) return i + 1;
+      for (let i = n; i < this.length; i++) if (isStep(kind, typeAt(this.all[i])) && land(i) > n) return land(i);
       return n;
     }
-    for (let i = n - 2; i >= 0; i--) if (isStep(kind, stampOf(this.all[i])?.type ?? '')) return i + 1;
+    for (let i = n - 1; i >= 0; i--) if (isStep(kind, typeAt(this.all[i])) && land(i) < n) return land(i);
     return n;
+  }
+
+  /** The count after the staging whose snapshot is event `i`: past its hunks and warnings. */
+  private stagingEnd(i: number): number {
+    const task = (this.all[i] as { task?: unknown }).task;
+    let j = i + 1;
+    while (j < this.length) {
+      const e = this.all[j] as { type?: unknown; task?: unknown };
+      if (!STAGING_TAIL.has(typeAt(e)) || e.task !== task) break;
+      j++;
+    }
+    return j;
   }
 
   /** Checkpoints held now (for the benchmark and the tests). */

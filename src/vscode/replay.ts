@@ -113,10 +113,11 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
     vscode.workspace.registerTextDocumentContentProvider(REPLAY_SCHEME, new MomentDocuments(host)),
     vscode.commands.registerCommand('podium.replay.openFile', async (moment: string, file: string, label: string) => {
       const doc = await vscode.workspace.openTextDocument(momentUri(moment, file, label));
-      await vscode.window.showTextDocument(doc, { preview: true });
+      // Beside the score, so the playhead and the file at it are seen together.
+      await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     }),
     vscode.commands.registerCommand('podium.replay.diff', async (file: string, left: { moment: string; label: string }, right: { moment: string; label: string }) => {
-      await vscode.commands.executeCommand('vscode.diff', momentUri(left.moment, file, left.label), momentUri(right.moment, file, right.label), `${path.posix.basename(file)} (${left.label} ↔ ${right.label})`, { preview: true });
+      await vscode.commands.executeCommand('vscode.diff', momentUri(left.moment, file, left.label), momentUri(right.moment, file, right.label), `${path.posix.basename(file)} (${left.label} ↔ ${right.label})`, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     }),
     vscode.commands.registerCommand('podium.replay.newTaskFromHere', async (task: string, moment: string, ts: number) => {
       if (!vscode.workspace.isTrusted) {

@@ -55,17 +55,22 @@ class HunkLenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly feed: ScoreFeed) {
+  constructor(
+    private readonly feed: ScoreFeed,
+    private readonly mine: (h: HunkState) => boolean,
+    ownershipChanged: vscode.Event<void>,
+  ) {
     feed.subscribe((u) => {
       if (u.type !== 'problems') this.changed.fire();
     });
+    ownershipChanged(() => this.changed.fire());
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const parsed = parse(doc.uri);
     if (!parsed || parsed.side !== 'agent') return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const h of hunksAwaitingSignOff(this.feed.state)) {
+    for (const h of hunksAwaitingSignOff(this.feed.state).filter(this.mine)) {
       if (h.task !== parsed.task || h.hunk.path !== parsed.relPath) continue;
       const line = Math.max(0, (newStartOf(h.hunk) ?? 1) - 1);
       const range = new vscode.Range(line, 0, line, 0);
@@ -88,14 +93,19 @@ export function registerReview(
   conductor: () => Conductor,
   feed: ScoreFeed,
   sessionsView: { badge?: vscode.ViewBadge },
+  /** Fired when this window takes up, takes over or loses tasks: what it may decide changed. */
+  ownershipChanged: vscode.Event<void>,
 ): vscode.Disposable[] {
+  // Only changes of tasks this window holds are counted and offered: another window's would fail.
+  const mine = (h: HunkState) => conductor().owns(h.task);
+  const awaiting = () => hunksAwaitingSignOff(feed.state).filter(mine);
   const documents = new ReviewDocuments(conductor);
   const status = vscode.window.createStatusBarItem('podium.signOff', vscode.StatusBarAlignment.Left, 50);
   status.name = vscode.l10n.t('Podium sign-off');
   status.command = 'podium.openScore';
 
   const update = () => {
-    const waiting = hunksAwaitingSignOff(feed.state);
+    const waiting = awaiting();
     const n = waiting.length;
     status.text = `$(git-pull-request-draft) ${n}`;
     status.tooltip = n === 1 ? '1 change awaits your sign-off' : `${n} changes await your sign-off`;
@@ -113,6 +123,7 @@ export function registerReview(
     }, 200);
   });
   update();
+  const owners = ownershipChanged(() => update());
 
   const find = (id: string): HunkState => {
     const h = feed.state.hunks[id];
@@ -160,9 +171,9 @@ export function registerReview(
 
   return [
     status,
-    { dispose: () => { if (pending) clearTimeout(pending); subscription.dispose(); } },
+    { dispose: () => { if (pending) clearTimeout(pending); subscription.dispose(); owners.dispose(); } },
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
-    vscode.languages.registerCodeLensProvider({ scheme: SCHEME }, new HunkLenses(feed)),
+    vscode.languages.registerCodeLensProvider({ scheme: SCHEME }, new HunkLenses(feed, mine, ownershipChanged)),
     vscode.commands.registerCommand('podium.openHunk', (id: string) => openHunk(id).catch(report('open the change'))),
     vscode.commands.registerCommand('podium.approveHunk', async (id: string) => {
       try {
@@ -178,7 +189,7 @@ export function registerReview(
       await conductor().reject(id, why).catch(report('reject the change'));
     }),
     vscode.commands.registerCommand('podium.nextChange', async () => {
-      const waiting = hunksAwaitingSignOff(feed.state);
+      const waiting = awaiting();
       if (waiting.length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No change awaits your sign-off.'));
         return;
@@ -205,7 +216,7 @@ export function registerReview(
     }),
     vscode.commands.registerCommand('podium.undoApproval', (id: string) => conductor().undoApproval(id).catch(report('undo the approval'))),
     vscode.commands.registerCommand('podium.reviewTask', async (taskId?: string) => {
-      const waiting = hunksAwaitingSignOff(feed.state);
+      const waiting = awaiting();
       const tasks = [...new Set(waiting.map((h) => h.task))];
       const task = taskId ?? (tasks.length <= 1 ? tasks[0] : (await vscode.window.showQuickPick(tasks.map((t) => ({ label: conductor().tasks().find((x) => x.id === t)?.title ?? t, id: t })), { title: vscode.l10n.t('Podium: Review which task?') }))?.id);
       if (!task) {

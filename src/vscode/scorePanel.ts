@@ -14,7 +14,7 @@
  */
 import * as vscode from 'vscode';
 import type { ScoreFeed } from '../conductor/scoreFeed';
-import { parseFromWebview, PROTOCOL_VERSION, type FromWebview, type HostConfig, type ToWebview } from '../protocol';
+import { parseFromWebview, PROTOCOL_VERSION, type FromWebview, type HostConfig, type TaskHolderInfo, type ToWebview } from '../protocol';
 
 export const SCORE_VIEW_TYPE = 'podium.score';
 const SLICE = 5000;
@@ -30,6 +30,8 @@ export interface ScorePanelActions {
   /** Carries out an intent; a rejection's message is shown to the engineer. */
   intent(intent: Intent): Promise<void>;
   config(): HostConfig;
+  /** The open tasks another window holds, as last read. */
+  holders(): Record<string, TaskHolderInfo>;
   log(message: string): void;
 }
 
@@ -88,6 +90,11 @@ export class ScorePanel implements vscode.Disposable {
   replay(at: number): void {
     if (this.ready) void this.post({ type: 'replay', at });
     else this.pendingReplay = at;
+  }
+
+  /** Sends who holds the tasks another window writes (after it changed). */
+  postHolders(): void {
+    if (this.ready) void this.post({ type: 'holders', holders: this.actions.holders() });
   }
 
   /** Sends the task form's options again (settings or workspace trust changed). */
@@ -169,6 +176,7 @@ export class ScorePanel implements vscode.Disposable {
     void this.post({ type: 'config', config: this.actions.config() });
     void this.post({ type: 'reset', source: this.feed.source, total: history.length });
     this.sendEvents(history);
+    void this.post({ type: 'holders', holders: this.actions.holders() });
     if (this.feed.problems.length > 0) void this.post({ type: 'problems', problems: [...this.feed.problems] });
   }
 

@@ -19,8 +19,9 @@ import { sourceAt, workspaceSource, type ScoreSource } from '../replay/source';
 import { applyRetention } from '../replay/retention';
 import { registerReplay } from './replay';
 import { handOutPlanOnce, REHEARSAL_PLAN } from '../conductor/rehearsalPlan';
+import { DEFAULT_HEARTBEAT_MS } from '../journal/lock';
 import { ScoreFeed } from '../conductor/scoreFeed';
-import type { HostConfig, SourceInfo } from '../protocol';
+import type { HostConfig, SourceInfo, TaskHolderInfo } from '../protocol';
 import type { ScoreState } from '../score';
 import { ScorePanel, type Intent, type ScorePanelActions } from './scorePanel';
 import { registerReview } from './review';
@@ -95,6 +96,11 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
     readWorkspaceFile,
     writeWorkspaceFile,
     log: (level, message) => log[level](message),
+    // This window was frozen or cut off and another took its task over: say so, and show that window's work.
+    taskLost: (_task, message) => {
+      void vscode.window.showWarningMessage(message);
+      void loadWorkspace().then(refreshHolders);
+    },
     coherence: coherenceSettings,
     // The engine and its parsers are a bundle of their own, loaded when a change is first checked.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -129,6 +135,15 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
         return theConductor.restart(message.task);
       case 'task/followUp':
         return theConductor.followUp(message.task, message.text);
+      case 'task/takeOver': {
+        const title = feed.state.tasks[message.task]?.spec.title ?? message.task;
+        await theConductor.checkTakeOver(message.task);
+        await loadWorkspace();
+        await refreshHolders();
+        if (!theConductor.owns(message.task)) throw new Error(`Podium could not take over "${title}": ${(holders[message.task]?.why ?? 'another window took it first')}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('This window now holds "{0}": its changes can be decided here.', title));
+        return;
+      }
       case 'task/close':
         return theConductor.close(message.task, { deleteBranch: worktreeSettings().deleteBranchOnClose });
       case 'permission/answer':
@@ -198,6 +213,20 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
       feed.report([message]);
     }));
 
+  // Who holds the tasks another window writes: read again every heartbeat, so Take Over is enabled
+  // as soon as that window is gone or stops responding.
+  let holders: Record<string, TaskHolderInfo> = {};
+  const ownershipChanged = new vscode.EventEmitter<void>();
+  const refreshHolders = async (): Promise<void> => {
+    const next = await theConductor.holders().catch(() => holders);
+    if (JSON.stringify(next) === JSON.stringify(holders)) return;
+    holders = next;
+    ScorePanel.instance?.postHolders();
+    ownershipChanged.fire();
+  };
+  const holdersTimer = setInterval(() => void refreshHolders(), DEFAULT_HEARTBEAT_MS);
+  holdersTimer.unref?.();
+
   // Tasks of earlier windows that were never closed come back to this one, so their changes can still
   // be decided. Staging runs git in the workspace, so only once the workspace is trusted.
   const adoptOpenTasks = async (): Promise<void> => {
@@ -207,6 +236,8 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
       return [];
     });
     if (ids.length) log.info(`Took up ${ids.length} open task(s) of earlier windows: ${ids.join(', ')}`);
+    if (ids.length) ownershipChanged.fire();
+    await refreshHolders();
   };
 
   const openJournal = async (): Promise<void> => {
@@ -272,6 +303,7 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
     revealJournalFolder: () => void revealJournalFolder(),
     intent,
     config: hostConfig,
+    holders: () => holders,
     log: (message) => log.warn(message),
   };
   const showPanel = () => ScorePanel.show(context.extensionUri, feed, actions);
@@ -282,7 +314,8 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
   context.subscriptions.push(
     log,
     sessionsView,
-    ...registerReview(() => theConductor, feed, sessionsTree),
+    ...registerReview(() => theConductor, feed, sessionsTree, ownershipChanged.event),
+    ownershipChanged,
     ...registerCoherence(() => theConductor, feed, log),
     ...registerReplay({
       conductor: () => theConductor,
@@ -331,6 +364,7 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
     ...registerTaskCommands(context, () => theConductor),
     ...registerWalkthrough(feed, () => ScorePanel.instance?.panel.visible ?? false),
     { dispose: () => ScorePanel.instance?.dispose() },
+    { dispose: () => clearInterval(holdersTimer) },
   );
   for (const p of agentSettings().problems) log.warn(p);
   for (const p of worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).problems) log.warn(p);

@@ -226,7 +226,7 @@ describe('Permission requests', () => {
     const view = await open();
     const strip = view.page.getByTestId('permission-strip');
     assert.match(await strip.innerText(), /An agent asks for permission\s*Fix the flaky upload test\s*Run rm -rf test\/\.tmp-uploads/);
-    assert.deepEqual(await strip.locator('.permission-options button').allInnerTexts(), ['Allow', 'Deny']);
+    assert.deepEqual(await strip.getByRole('group', { name: /^Answer:/ }).first().getByRole('button').allInnerTexts(), ['Allow', 'Deny']);
     const flaky = view.page.getByRole('listitem', { name: 'Fix the flaky upload test' });
     const row = flaky.locator('.entry.pending');
     assert.match(await row.innerText(), /Permission\s*Run rm -rf test\/\.tmp-uploads\s*Awaiting answer/);

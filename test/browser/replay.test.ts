@@ -77,7 +77,9 @@ describe('Replay on the score', function () {
     assert.equal(await playheadCount(view), 0);
     // S: the first staging; the sign-off queue as it stood then.
     await page.keyboard.press('s');
-    const staged = countAfter(['task.snapshot']);
+    // After the staging: its snapshot, and the hunks and warnings it journaled with it.
+    const staged = replay.step(countAfter(['task.snapshot']) - 1, 'staging', 1);
+    assert.ok(events.slice(countAfter(['task.snapshot']), staged).every((e) => e.type === 'hunk.staged' || e.type.startsWith('warning.') || e.type.startsWith('overlap.') || e.type === 'hunk.superseded' || e.type === 'hunk.stale'));
     await eventually(async () => assert.equal(await playheadCount(view), staged));
     const then: ScoreState = fold(events.slice(0, staged));
     assert.match(await page.getByTestId('replay-time').innerText(), new RegExp(`event ${count(staged)} of ${count(events.length)}$`));
@@ -110,14 +112,15 @@ describe('Replay on the score', function () {
     const track = page.getByTestId('replay-track');
     await track.focus();
     // S until the feature task's first staging.
-    const first = countAfter(['task.snapshot'], 1, featureTask);
+    const firstSnapshot = countAfter(['task.snapshot'], 1, featureTask);
+    const first = replay.step(firstSnapshot - 1, 'staging', 1);
     for (let i = 0; i < 20 && (await playheadCount(view)) !== first; i++) {
       const was = await playheadCount(view);
       await page.keyboard.press('s');
       await eventually(async () => assert.notEqual(await playheadCount(view), was));
     }
     assert.equal(await playheadCount(view), first);
-    const snap = events[first - 1] as PodiumEvent & { task: string; tree: string };
+    const snap = events[firstSnapshot - 1] as PodiumEvent & { task: string; tree: string };
     const panel = page.getByTestId('replay-files');
     const taskBox = panel.locator(`.replay-task[data-task="${snap.task}"]`);
     await taskBox.waitFor();
@@ -129,7 +132,7 @@ describe('Replay on the score', function () {
     // Mark this moment, go to the task's next staging, and diff the two.
     await track.focus();
     await page.keyboard.press('m');
-    const later = countAfter(['task.snapshot'], 2, featureTask);
+    const later = replay.step(countAfter(['task.snapshot'], 2, featureTask) - 1, 'staging', 1);
     for (let i = 0; i < 20 && (await playheadCount(view)) !== later; i++) {
       const was = await playheadCount(view);
       await page.keyboard.press('s');

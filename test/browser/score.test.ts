@@ -271,6 +271,41 @@ describe('The score webview', () => {
     assert.match(await banner.innerText(), /Podium met 2 problems reading these sessions/);
   });
 
+  it('shows a host message that does not validate as an error, logs and reports it, and keeps the score', async () => {
+    const view = await openScore({ height: 1600 }); // every row in view, above and below the banner
+    await view.load();
+    const before = { header: await view.page.locator('header').innerText(), retry: await rowTexts(lane(view, retryTask!)) };
+    const alert = view.page.getByRole('alert', { name: 'Message ignored' });
+    assert.equal(await alert.count(), 0);
+
+    const invalid: Array<[unknown, RegExp]> = [
+      [{ type: 'reset', source: { folder: 3, label: 'Workspace journals', readOnly: false }, total: 0 }, /"reset".*at source\.folder/],
+      [{ type: 'events', events: 'not a list' }, /"events".*at events/],
+      [{ type: 'config', config: { profiles: [], defaultProfile: '', trusted: 'yes', maxConcurrentAgents: 1 } }, /"config".*at config\.trusted/],
+      [{ type: 'deleteEverything' }, /"deleteEverything"/],
+      ['reset', /without a type/],
+    ];
+    for (const [message, error] of invalid) {
+      await view.post(message);
+      await eventually(async () => assert.match(await alert.innerText(), error));
+      assert.match(await alert.innerText(), /The score view ignored a message it could not read/);
+    }
+    // Nothing the invalid messages said was applied: the same sessions, rows and header.
+    assert.equal(await view.page.locator('header').innerText(), before.header);
+    assert.deepEqual(await rowTexts(lane(view, retryTask!)), before.retry);
+    // Logged in the page's console and reported to the host, once each.
+    assert.equal(view.errors.filter((e) => e.startsWith("Podium's score view ignored a message")).length, invalid.length);
+    const reported = (await view.sent()).filter((m) => m.type === 'reportError');
+    assert.equal(reported.length, invalid.length);
+    assert.match(String(reported[0]!.message), /"reset".*at source\.folder/);
+
+    // The page still works, and the next reset (the whole score again) clears the banner.
+    await lane(view, retryTask!).getByRole('option').first().click();
+    await view.page.getByTestId('entry-detail').waitFor();
+    await view.load();
+    await eventually(async () => assert.equal(await alert.count(), 0));
+  });
+
   it('keeps the selected entry and the search after the webview reloads', async () => {
     const view = await openScore({ height: 1600 });
     await view.load();

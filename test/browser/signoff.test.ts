@@ -229,6 +229,37 @@ describe('The sign-off queue', function () {
     assert.deepEqual(view.errors, []);
   });
 
+  it('a task another window holds shows who since when and Take Over in place of its decisions, which it refuses; Take Over is enabled once that window is gone', async () => {
+    const view = await openSignOff();
+    await view.load();
+    const since = '2026-11-24T10:15:00.000Z';
+    await view.post({ type: 'holders', holders: { 't-regex': { pid: 4242, hostname: 'other-host', since, stale: false, why: 'its heartbeat is recent' } } });
+    const regex = view.page.locator('.so-task[data-task="t-regex"]');
+    const held = regex.getByTestId('held-by');
+    await held.waitFor();
+    assert.match((await held.textContent()) ?? '', /^Held by another window since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Take Over$/);
+    assert.equal(await regex.getByTestId('approve-clean').count(), 0, 'no bulk approval is offered');
+    assert.equal(await regex.getByTestId('take-over').isDisabled(), true, 'the holder still responds');
+    assert.equal(await view.card('h-b6').getByRole('button', { name: /^Approve/ }).isDisabled(), true);
+    // The keyboard is refused too: a on a held task's hunk sends nothing.
+    const before = (await view.sent()).length;
+    await view.card('h-b6').click();
+    await view.page.keyboard.press('a');
+    assert.equal((await view.sent()).length, before);
+    // The other task is this window's: untouched.
+    assert.equal(await view.page.locator('.so-task[data-task="t-hyphen"]').getByTestId('held-by').count(), 0);
+    assert.equal(await view.card('h-a2').getByRole('button', { name: /^Approve/ }).isDisabled(), false);
+
+    await view.post({ type: 'holders', holders: { 't-regex': { pid: 4242, hostname: 'other-host', since, stale: true, why: 'no heartbeat for 16 s' } } });
+    await eventually(async () => assert.equal(await regex.getByTestId('take-over').isDisabled(), false));
+    await regex.getByTestId('take-over').click();
+    assert.deepEqual((await view.sent()).at(-1), { type: 'task/takeOver', task: 't-regex' });
+    await view.post({ type: 'holders', holders: {} });
+    await held.waitFor({ state: 'detached' });
+    assert.equal(await view.card('h-b6').getByRole('button', { name: /^Approve/ }).isDisabled(), false);
+    assert.deepEqual(view.errors, []);
+  });
+
   it('shows a hunk’s removed and added lines with both line numbers, and a mode change in words', async () => {
     const view = await openSignOff();
     await view.load();
@@ -391,7 +422,9 @@ describe('The sign-off queue', function () {
       seen.push(
         await page.evaluate(() => {
           const e = document.activeElement as HTMLElement;
-          const ring = getComputedStyle(e).outlineStyle !== 'none' || getComputedStyle(e).boxShadow !== 'none';
+          // VS Code's own buttons draw their ring on the part inside them.
+          const drawn = (e.shadowRoot?.querySelector('[part~="base"]') as HTMLElement | null) ?? e;
+          const ring = getComputedStyle(drawn).outlineStyle !== 'none' || getComputedStyle(drawn).boxShadow !== 'none';
           return `${e.getAttribute('aria-label') ?? e.textContent?.trim()}${ring ? '' : ' (no ring)'}`;
         }),
       );

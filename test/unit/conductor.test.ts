@@ -122,6 +122,31 @@ describe('the conductor', function () {
     assert.match(s.feed.state.tasks[b]!.reason ?? '', /Prerequisite.*stopped/);
   });
 
+  it('a task handed out to wait for one that has already failed is cancelled at once, never shown queued', async () => {
+    const s = await stage();
+    const a = await s.conductor.createTask({ title: 'Broken', prompt: 'x', agent: 'missing' });
+    await eventually(() => taskStatus(s, a) === 'finished:failed', 'the first task to fail');
+    const b = await s.conductor.createTask({ title: 'After broken', prompt: 'y', agent: 'rehearsal', waitsFor: [a] });
+    await s.conductor.flush();
+    assert.equal(taskStatus(s, b), 'finished:cancelled');
+    assert.match(s.feed.state.tasks[b]!.reason ?? '', /Broken.*failed/);
+    const types = s.events().filter((e) => 'task' in e && (e.task === b || (e.task as { id?: string }).id === b)).map((e) => e.type);
+    assert.deepEqual(types, ['task.created', 'task.finished'], 'created then cancelled, never queued after its end');
+    const onDisk = fold((await readJournal((await listJournals(s.journals)).find((j) => j.sessionId.includes(b))!.file)).events);
+    assert.equal(onDisk.tasks[b]!.status, 'finished', 'a reload shows it cancelled too');
+  });
+
+  it('tasks handed out together are journaled queued before any of them enters, so a playing task shows as playing', async () => {
+    const s = await stage({ cap: 4 });
+    const ids = await Promise.all(['One', 'Two', 'Three'].map((title) => s.conductor.createTask({ title, prompt: 'slow', agent: 'slow' })));
+    await eventually(() => ids.every((id) => taskStatus(s, id) === 'running'), 'all three to be shown playing', 20_000);
+    for (const id of ids) {
+      const types = s.events().filter((e) => 'task' in e && (e.task === id || (e.task as { id?: string }).id === id)).map((e) => e.type);
+      assert.deepEqual(types.slice(0, 3), ['task.created', 'task.queued', 'task.started'], `the life of ${id} in order`);
+    }
+    await Promise.all(ids.map((id) => s.conductor.stop(id)));
+  });
+
   it('fails at once, saying how to install it, when the agent program is missing', async () => {
     const s = await stage();
     const id = await s.conductor.createTask({ title: 'Nobody home', prompt: 'x', agent: 'missing' });

@@ -119,6 +119,43 @@ export async function reopenWindow(s: Stage): Promise<string[]> {
   return s.conductor.adopt();
 }
 
+export interface SecondWindow {
+  feed: ScoreFeed;
+  conductor: Conductor;
+  /** What `taskLost` told this window. */
+  lost: string[];
+  /** Reads the journal folder again and takes up what it can, as the window does on load. */
+  reload(): Promise<string[]>;
+}
+
+/**
+ * A second window on the same workspace while the first stays open: its own score read from the
+ * journal folder and its own conductor, which takes up only what no live window holds.
+ */
+export async function secondWindow(s: Stage): Promise<SecondWindow> {
+  const acp = new AcpAdapter({ graceMs: 1000 });
+  const lost: string[] = [];
+  const feed = new ScoreFeed({ folder: s.journals, label: 'second window', readOnly: false });
+  const conductor = new Conductor({ ...s.host, taskLost: (_task, text) => lost.push(text) }, feed, { acp, rehearsal: acp });
+  const w: SecondWindow = {
+    feed, conductor, lost,
+    reload: async () => {
+      await conductor.flush();
+      const loaded = await loadJournalFolder(s.journals);
+      feed.reset(feed.source, loaded.events, loaded.problems);
+      return conductor.adopt();
+    },
+  };
+  seconds.push(w);
+  await w.reload();
+  return w;
+}
+
+const seconds: SecondWindow[] = [];
+afterEach(async () => {
+  for (const w of seconds.splice(0)) await w.conductor.dispose();
+});
+
 /** Hands out a task and waits until its turn has ended and its hunks are on the score; resolves with its id. */
 export async function playTurn(s: Stage, title: string, agent = 'rehearsal', prompt = 'feature'): Promise<string> {
   const id = await s.conductor.createTask({ title, prompt, agent });

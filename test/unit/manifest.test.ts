@@ -10,10 +10,15 @@ type KeyList = ReadonlyArray<[keys: string[], what: string]>;
 // The score's `?` help (a .tsx module of the webview, which this test project does not type-check:
 // it has no JSX settings), loaded as the webview bundles it.
 const KEYBOARD_HELP = path.join(__dirname, '..', '..', 'webview-ui', 'src', 'app', 'KeyboardHelp.tsx');
+// Each list names its words by key in the webview's message table (shared/l10n.ts); `t` gives the English.
 let SIGN_OFF_KEYS: KeyList = [];
 let EDITOR_KEYS: KeyList = [];
 before(async () => {
-  ({ SIGN_OFF_KEYS, EDITOR_KEYS } = (await import(KEYBOARD_HELP)) as { SIGN_OFF_KEYS: KeyList; EDITOR_KEYS: KeyList });
+  const help = (await import(KEYBOARD_HELP)) as { SIGN_OFF_KEYS: KeyList; EDITOR_KEYS: KeyList };
+  const { t } = (await import(path.join(__dirname, '..', '..', 'webview-ui', 'src', 'shared', 'l10n.ts'))) as { t(key: string): string };
+  const english = (list: KeyList): KeyList => list.map(([keys, what]) => [keys, t(what)]);
+  SIGN_OFF_KEYS = english(help.SIGN_OFF_KEYS);
+  EDITOR_KEYS = english(help.EDITOR_KEYS);
 });
 
 const ROOT = path.join(__dirname, '..', '..');

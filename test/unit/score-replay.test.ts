@@ -89,6 +89,16 @@ describe('replay', () => {
     }
   });
 
+  it('lands a step to a staging after the hunks and warnings it journaled with its files', () => {
+    const e = (type: string, task = 'a', ts = 1) => ({ session: 's', seq: 0, ts, type, task });
+    const replay = new Replay([e('task.snapshot'), e('hunk.staged'), e('warning.raised'), e('hunk.staged', 'b'), e('agent.message'), e('task.snapshot', 'a', 2), e('hunk.staged', 'a', 2), e('agent.message', 'a', 3)]);
+    assert.equal(replay.step(0, 'staging', 1), 3, 'past its hunk and warning, not into another task\'s');
+    assert.equal(replay.step(3, 'staging', 1), 7);
+    assert.equal(replay.step(7, 'staging', 1), 7, 'no staging after the last');
+    assert.equal(replay.step(7, 'staging', -1), 3);
+    assert.equal(replay.step(3, 'staging', -1), 3, 'none before the first');
+  });
+
   it('merges sessions by time without reordering any session, ties to the session listed first', () => {
     const a = [{ session: 'a', seq: 1, ts: 10 }, { session: 'a', seq: 2, ts: 30 }, { session: 'a', seq: 3, ts: 30 }];
     const b = [{ session: 'b', seq: 1, ts: 20 }, { session: 'b', seq: 2, ts: 30 }, { session: 'b', seq: 3, ts: 40 }];

@@ -7,6 +7,7 @@ import { EmptyState } from './EmptyState';
 import { EntryDetail } from '../entries/EntryDetail';
 import { Header } from './Header';
 import { PermissionStrip } from '../permissions/PermissionStrip';
+import { InvalidMessageBanner } from '../warnings/InvalidMessageBanner';
 import { ProblemsBanner } from '../warnings/ProblemsBanner';
 import { SessionList } from '../tasks/SessionList';
 import { SignOffQueue } from '../sign-off/SignOffQueue';
@@ -37,6 +38,7 @@ export function App() {
     <div className={`app${replaying ? ` replaying${timelineHeight !== null ? ' split-set' : ''}` : ''}`} style={replaying && timelineHeight !== null ? { ['--timeline-height' as string]: `${timelineHeight}px` } : undefined}>
       <Header />
       <PermissionStrip />
+      <InvalidMessageBanner />
       <ProblemsBanner />
       {later && <TasksBar />}
       {connected && <WarningsPanel />}

@@ -2,28 +2,32 @@ import VscodeButton from '@vscode-elements/react-elements/dist/components/Vscode
 import { gate } from '../tasks/tasks';
 import { usePodium } from './usePodium';
 import { Codicon } from '../shared/Codicon';
+import { t } from '../shared/l10n';
 
 /** No sessions in this source: say where sessions come from and offer the ways to get one. */
 export function EmptyState() {
   const post = usePodium((s) => s.post);
   const canRun = usePodium((s) => gate(s.config, s.source, s.playhead !== null).run);
   const openForm = usePodium((s) => s.setTaskFormOpen);
+  // The setting's name is code, not words: the sentence is translated around it.
+  const [before = '', after = ''] = t('empty.intro').split('{setting}');
   return (
     <div className="empty" data-testid="empty-state">
       <Codicon name="inbox" className="empty-icon" />
-      <h2>No sessions yet</h2>
+      <h2>{t('empty.title')}</h2>
       <p>
-        When you hand a task to an agent, its session appears here as it runs: one row per agent, every message, tool call and command in order.
-        Sessions are journaled to the folder named by the <code>podium.journal.folder</code> setting, so they can be replayed later.
+        {before}
+        <code>podium.journal.folder</code>
+        {after}
       </p>
-      <p>To look at sessions recorded elsewhere, open their journal.</p>
+      <p>{t('empty.elsewhere')}</p>
       <div className="empty-actions">
-        {canRun && <VscodeButton onClick={() => openForm(true)}>New Task…</VscodeButton>}
+        {canRun && <VscodeButton onClick={() => openForm(true)}>{t('empty.newTask')}</VscodeButton>}
         <VscodeButton secondary={canRun} onClick={() => post({ type: 'openJournal' })}>
-          Open Session Journal…
+          {t('empty.openJournal')}
         </VscodeButton>
         <VscodeButton secondary onClick={() => post({ type: 'revealJournalFolder' })}>
-          Reveal Journal Folder
+          {t('empty.revealFolder')}
         </VscodeButton>
       </div>
     </div>

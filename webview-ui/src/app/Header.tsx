@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import { totalUsage, pendingPermissionCount } from '../../../src/score';
-import { count, plural, usd } from '../shared/format';
+import { count, usd } from '../shared/format';
 import { usePodium } from './usePodium';
 import { Codicon } from '../shared/Codicon';
+import { t } from '../shared/l10n';
 
 /** Where the sessions come from and what they add up to. */
 export function Header() {
@@ -27,35 +28,35 @@ export function Header() {
           </span>
         )}
         {source?.readOnly && (
-          <span className="pill tone-muted" title="Another VS Code window is writing these journals; this one only reads them.">
+          <span className="pill tone-muted" title={t('header.readOnlyWhy')}>
             <Codicon name="lock" />
-            <span>Read-only</span>
+            <span>{t('header.readOnly')}</span>
           </span>
         )}
       </div>
-      <dl className="header-stats" aria-label="Totals">
+      <dl className="header-stats" aria-label={t('header.totals')}>
         <div>
-          <dt>Events</dt>
+          <dt>{t('header.events')}</dt>
           <dd data-testid="event-count">{count(score.eventCount)}</dd>
         </div>
         <div>
-          <dt>Sessions</dt>
+          <dt>{t('header.sessions')}</dt>
           <dd>{count(score.sessionOrder.length)}</dd>
         </div>
         <div>
-          <dt>Tokens</dt>
-          <dd title={`${count(totals.inputTokens)} input, ${count(totals.outputTokens)} output`}>{count(totals.inputTokens + totals.outputTokens)}</dd>
+          <dt>{t('header.tokens')}</dt>
+          <dd title={t('header.tokensSplit', { input: totals.inputTokens, output: totals.outputTokens })}>{count(totals.inputTokens + totals.outputTokens)}</dd>
         </div>
         <div>
-          <dt>Cost</dt>
+          <dt>{t('header.cost')}</dt>
           <dd>{usd(totals.costUsd)}</dd>
         </div>
         {pending > 0 && (
           <div className="tone-yellow">
             <dt>
-              <Codicon name="bell" /> Waiting
+              <Codicon name="bell" /> {t('header.waiting')}
             </dt>
-            <dd>{plural(pending, 'permission request')}</dd>
+            <dd>{t('header.permissionRequests', { count: pending })}</dd>
           </div>
         )}
       </dl>
@@ -63,11 +64,11 @@ export function Header() {
         <div
           className="progress"
           role="progressbar"
-          aria-label="Loading events"
+          aria-label={t('header.loading')}
           aria-valuemin={0}
           aria-valuemax={expected}
           aria-valuenow={received}
-          aria-valuetext={`${count(received)} of ${count(expected)} events`}
+          aria-valuetext={t('header.loadingProgress', { received, expected })}
         >
           <div className="progress-fill" style={{ width: `${(100 * received) / expected}%` }} />
         </div>

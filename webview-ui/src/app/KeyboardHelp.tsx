@@ -1,17 +1,18 @@
 import { useEffect, useId, useRef } from 'react';
 import { Codicon } from '../shared/Codicon';
+import { t, type MessageKey } from '../shared/l10n';
 import { REPLAY_KEYS } from '../replay/keys';
 
 /** The queue's keys, in the order an engineer learns them. The one list both the overlay and tooltips read. */
-export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: string]> = [
-  [['J', '↓'], 'Next hunk'],
-  [['K', '↑'], 'Previous hunk'],
-  [['Home', 'End'], 'First or last hunk'],
-  [['A'], 'Approve the hunk (apply it to the workspace file)'],
-  [['R'], 'Reject: type an optional reason, Enter sends it, Escape cancels'],
-  [['O'], 'Open the hunk in the diff editor'],
-  [['U'], 'Undo the task’s latest approval (or the one focused in “Recently decided”)'],
-  [['?'], 'Show or hide these keys'],
+export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: MessageKey]> = [
+  [['J', '↓'], 'keys.next'],
+  [['K', '↑'], 'keys.previous'],
+  [['Home', 'End'], 'keys.firstLast'],
+  [['A'], 'keys.approve'],
+  [['R'], 'keys.reject'],
+  [['O'], 'keys.open'],
+  [['U'], 'keys.undo'],
+  [['?'], 'keys.help'],
 ];
 
 /**
@@ -19,13 +20,13 @@ export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: string]> = [
  * same thing. Review keys act in a Podium diff editor (the agent's read-only side); the others anywhere.
  * A unit test holds this list and the manifest to each other.
  */
-export const EDITOR_KEYS: ReadonlyArray<[keys: string[], what: string]> = [
-  [['J'], 'In a Podium diff editor: open the next change awaiting sign-off'],
-  [['A'], 'In a Podium diff editor: approve the change'],
-  [['R'], 'In a Podium diff editor: reject the change, with an optional reason'],
-  [['Ctrl+Alt+J'], 'Anywhere: open the next change in the diff editor (⌘⌥J on a Mac)'],
-  [['Ctrl+Alt+U'], 'Anywhere: open the score (⌘⌥U on a Mac)'],
-  [['Ctrl+Alt+N'], 'Anywhere: hand out a new task (⌘⌥N on a Mac)'],
+export const EDITOR_KEYS: typeof SIGN_OFF_KEYS = [
+  [['J'], 'keys.editor.next'],
+  [['A'], 'keys.editor.approve'],
+  [['R'], 'keys.editor.reject'],
+  [['Ctrl+Alt+J'], 'keys.editor.nextAnywhere'],
+  [['Ctrl+Alt+U'], 'keys.editor.score'],
+  [['Ctrl+Alt+N'], 'keys.editor.newTask'],
 ];
 
 /**
@@ -66,9 +67,9 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
       >
         <div className="so-help-head">
           <Codicon name="keyboard" />
-          <h3 id={titleId}>Sign-off keys</h3>
+          <h3 id={titleId}>{t('keys.title')}</h3>
           <span className="so-spacer" />
-          <button ref={close} type="button" className="icon-button" aria-label="Close" title="Close (Escape)" onClick={onClose}>
+          <button ref={close} type="button" className="icon-button" aria-label={t('keys.close')} title={t('keys.closeHint')} onClick={onClose}>
             <Codicon name="close" />
           </button>
         </div>
@@ -78,17 +79,17 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
               <dt>
                 {keys.map((k, i) => (
                   <span key={k}>
-                    {i > 0 && <span className="muted"> or </span>}
+                    {i > 0 && <span className="muted">{t('keys.or')}</span>}
                     <kbd>{k}</kbd>
                   </span>
                 ))}
               </dt>
-              <dd>{what}</dd>
+              <dd>{t(what)}</dd>
             </div>
           ))}
         </dl>
-        <p className="so-help-foot muted">The keys work while focus is in the sign-off queue. Tab reaches every button too.</p>
-        <h3 className="so-help-sub">Replay keys</h3>
+        <p className="so-help-foot muted">{t('keys.foot')}</p>
+        <h3 className="so-help-sub">{t('keys.replayTitle')}</h3>
         <dl className="so-help-keys" data-testid="replay-help">
           {REPLAY_KEYS.map((k) => (
             <div key={k.keys} className="so-help-row">
@@ -104,8 +105,8 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
             </div>
           ))}
         </dl>
-        <p className="so-help-foot muted">The replay keys work while focus is on the scrubber (the playhead under the timeline’s header).</p>
-        <h3 className="so-help-sub">Editor keys</h3>
+        <p className="so-help-foot muted">{t('keys.replayFoot')}</p>
+        <h3 className="so-help-sub">{t('keys.editorTitle')}</h3>
         <dl className="so-help-keys" data-testid="editor-keys">
           {EDITOR_KEYS.map(([keys, what]) => (
             <div key={what} className="so-help-row">
@@ -114,7 +115,7 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
                   <kbd key={k}>{k}</kbd>
                 ))}
               </dt>
-              <dd>{what}</dd>
+              <dd>{t(what)}</dd>
             </div>
           ))}
         </dl>

@@ -21,7 +21,7 @@ import {
   type EntryKind,
   type ScoreState,
 } from '../../../src/score';
-import type { AgentProfileInfo, FromWebview, HostConfig, SourceInfo } from '../../../src/protocol';
+import { parseToWebview, type FromWebview, type HostConfig, type SourceInfo, type TaskHolderInfo } from '../../../src/protocol';
 import { indexOfEntry } from '../entries/selection';
 import { createSignOffUi, type SignOffUiState } from '../sign-off/signOffUi';
 import { allowedInReplay, Recording, type ReplayActions, type ReplayFields } from '../replay/slice';
@@ -73,10 +73,17 @@ export interface PodiumState extends ReplayFields {
   received: number;
   hostProblems: string[];
   hostError: string | null;
+  /**
+   * Why the last host message that did not validate was ignored (src/protocol.ts, `ToWebview`);
+   * shown as an error banner until the next `reset` brings the whole score again.
+   */
+  invalidMessage: string | null;
   ui: UiState;
   announcement: Announcement | null;
   /** What the host allows and offers (agent profiles, trust); null until its `config` message. */
   config: HostConfig | null;
+  /** The open tasks another window holds (by task id): they offer Take Over and nothing else. */
+  holders: Record<string, TaskHolderInfo>;
   /**
    * Permission answers sent and not yet confirmed by a `permission.resolved` event, keyed by
    * `permissionKey`, so the buttons cannot send a second answer while the first is on its way.
@@ -184,9 +191,11 @@ export function createPodiumStore(host: HostApi): PodiumStore {
       received: 0,
       hostProblems: [],
       hostError: null,
+      invalidMessage: null,
       ui: restoreUi(host.getState()),
       announcement: null,
       config: null,
+      holders: {},
       answering: {},
       revealRequest: null,
       taskFormOpen: false,
@@ -217,11 +226,19 @@ export function createPodiumStore(host: HostApi): PodiumStore {
         const messages = queue;
         queue = [];
         let rest: Queued[] = [];
+        let invalid: string[] = [];
         set((state) => {
           const applied = applyHostMessages(state, messages, performance.now() + FRAME_BUDGET_MS, recording);
           rest = applied.rest;
+          invalid = applied.invalid;
           return applied.next;
         });
+        // Logged where a developer looks (the webview's console) and where the engineer can find it
+        // (the extension's log, through the host), never thrown: the page keeps what it had.
+        for (const error of invalid) {
+          console.error(error);
+          host.postMessage({ type: 'reportError', message: error.slice(0, 10_000) });
+        }
         if (rest.length > 0) {
           queue = rest.concat(queue);
           schedule();
@@ -292,16 +309,22 @@ const FOLD_CHUNK = 2500;
 
 type Applied = Pick<
   PodiumState,
-  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'ui' | 'announcement' | 'config' | 'answering' | 'signOff'
+  'score' | 'source' | 'expectedTotal' | 'received' | 'hostProblems' | 'hostError' | 'invalidMessage' | 'ui' | 'announcement' | 'config' | 'holders' | 'answering' | 'signOff'
   | 'live' | 'playhead' | 'playing' | 'mark' | 'recording'
 >;
 
 /**
  * Folds a run of host messages into the next state; consecutive event batches share one reduce.
  * Stops once `deadline` (a performance.now() time) has passed and returns the messages not yet
- * applied, in order, as `rest`.
+ * applied, in order, as `rest`. A message that does not validate changes nothing but `invalidMessage`;
+ * its error is returned in `invalid`, for the caller to log.
  */
-function applyHostMessages(state: PodiumState, messages: Queued[], deadline: number, recording: Recording): { next: Partial<PodiumState>; rest: Queued[] } {
+function applyHostMessages(
+  state: PodiumState,
+  messages: Queued[],
+  deadline: number,
+  recording: Recording,
+): { next: Partial<PodiumState>; rest: Queued[]; invalid: string[] } {
   const next: Applied = {
     score: state.score,
     source: state.source,
@@ -309,9 +332,11 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
     received: state.received,
     hostProblems: state.hostProblems,
     hostError: state.hostError,
+    invalidMessage: state.invalidMessage,
     ui: state.ui,
     announcement: state.announcement,
     config: state.config,
+    holders: state.holders,
     answering: state.answering,
     signOff: state.signOff,
     live: state.live,
@@ -330,6 +355,7 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
   };
 
   let rest: Queued[] = [];
+  const invalid: string[] = [];
   for (let index = 0; index < messages.length; index++) {
     // Out of time: the messages not yet read wait for the next frame (the first is always read,
     // so every frame makes progress).
@@ -337,27 +363,31 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
       rest = messages.slice(index);
       break;
     }
-    const message = messages[index]!.read();
-    if (typeof message !== 'object' || message === null) continue;
-    const m = message as Record<string, unknown>;
+    const parsed = parseToWebview(messages[index]!.read());
+    if (!parsed.ok) {
+      next.invalidMessage = parsed.error;
+      invalid.push(parsed.error);
+      continue;
+    }
+    const m = parsed.message;
     switch (m.type) {
       case 'reset': {
         pending = [];
-        const source = asSource(m.source);
+        const source: SourceInfo = { ...m.source, label: m.source.label || 'Sessions' };
         Object.assign(next, recording.reset());
         baseline = next.live;
         next.source = source;
-        next.expectedTotal = typeof m.total === 'number' && m.total > 0 ? m.total : 0;
+        next.expectedTotal = m.total;
         next.received = 0;
         next.hostProblems = [];
         next.hostError = null;
+        next.invalidMessage = null;
         if (next.ui.sourceFolder !== source.folder) {
           next.ui = { ...next.ui, selection: null, collapsed: [], agent: 'all', sourceFolder: source.folder };
         }
         break;
       }
       case 'events': {
-        if (!Array.isArray(m.events)) break;
         const events: unknown[] = m.events;
         let from = 0;
         while (from < events.length) {
@@ -377,30 +407,28 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
       }
       case 'problems':
         reducePending();
-        next.hostProblems = Array.isArray(m.problems) ? m.problems.filter((p): p is string => typeof p === 'string') : [];
+        next.hostProblems = m.problems;
         break;
       case 'error':
         reducePending();
-        next.hostError = typeof m.message === 'string' ? m.message : 'The extension reported an error without a message.';
+        next.hostError = m.message || 'The extension reported an error without a message.';
         // The host refused something we sent; an answer or a decision still marked as on its way
         // may have been it, so its buttons come back rather than staying stuck.
         next.answering = {};
         next.signOff = { ...next.signOff, sending: {} };
         break;
-      case 'config': {
+      case 'config':
         // Kept across `reset`: it describes the host's settings, not the events being shown.
-        const config = asConfig(m.config);
-        if (config) next.config = config;
+        next.config = withDefaultProfile(m.config);
         break;
-      }
-      case 'replay': {
+      case 'holders':
+        next.holders = m.holders;
+        break;
+      case 'replay':
         // The host asks to replay from a moment (a session picked in the Sessions view).
         reducePending();
-        if (typeof m.at === 'number' && Number.isFinite(m.at)) Object.assign(next, recording.enter(m.at));
+        if (Number.isFinite(m.at)) Object.assign(next, recording.enter(m.at));
         break;
-      }
-      default:
-        break; // not for us (or from a newer host): ignore rather than guess
     }
     if (rest.length > 0) break;
   }
@@ -409,24 +437,12 @@ function applyHostMessages(state: PodiumState, messages: Queued[], deadline: num
 
   const text = announcePermissions(baseline, next.live);
   if (text) next.announcement = { id: (state.announcement?.id ?? 0) + 1, text };
-  return { next, rest };
+  return { next, rest, invalid };
 }
 
-/** The config as the host sent it, or null when it does not have the declared shape. */
-function asConfig(value: unknown): HostConfig | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Partial<HostConfig>;
-  if (!Array.isArray(v.profiles)) return null;
-  const profiles = v.profiles.filter(
-    (p): p is AgentProfileInfo =>
-      typeof p === 'object' && p !== null && typeof p.id === 'string' && p.id !== '' && typeof p.label === 'string' && typeof p.kind === 'string',
-  );
-  return {
-    profiles,
-    defaultProfile: typeof v.defaultProfile === 'string' ? v.defaultProfile : (profiles[0]?.id ?? ''),
-    trusted: v.trusted === true,
-    maxConcurrentAgents: typeof v.maxConcurrentAgents === 'number' && v.maxConcurrentAgents > 0 ? v.maxConcurrentAgents : 1,
-  };
+/** The config as the host sent it, its default profile one of its profiles when it named none. */
+function withDefaultProfile(config: HostConfig): HostConfig {
+  return config.defaultProfile ? config : { ...config, defaultProfile: config.profiles[0]?.id ?? '' };
 }
 
 /** Drops answers the score now shows as resolved (or whose session is gone after a reset). */
@@ -439,17 +455,6 @@ function pruneAnswering(answering: Record<string, string>, score: ScoreState): R
     delete next[key];
   }
   return next ?? answering;
-}
-
-function asSource(value: unknown): SourceInfo {
-  const v = (typeof value === 'object' && value !== null ? value : {}) as Partial<SourceInfo>;
-  return {
-    folder: typeof v.folder === 'string' ? v.folder : '',
-    label: typeof v.label === 'string' && v.label ? v.label : 'Sessions',
-    readOnly: v.readOnly === true,
-    ...(v.kind === 'workspace' || v.kind === 'journals' || v.kind === 'export' ? { kind: v.kind } : {}),
-    ...(typeof v.moments === 'boolean' ? { moments: v.moments } : {}),
-  };
 }
 
 /** What to tell a screen reader about permission requests that appeared between two scores. */

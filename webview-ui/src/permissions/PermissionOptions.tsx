@@ -1,14 +1,15 @@
 import type { PermissionOption } from '../../../src/score';
 import { permissionKey } from '../app/store';
 import { usePodium } from '../app/usePodium';
-import { Codicon } from '../shared/Codicon';
+import { Button } from '../shared/Button';
+import { t } from '../shared/l10n';
 
 /** An option's icon and button style: the first allow is the default action, rejects read as such. */
-function optionLook(o: PermissionOption, first: boolean): { icon: string; className: string } {
-  if (o.kind === 'allow_always') return { icon: 'check-all', className: 'button secondary small' };
-  if (o.kind.startsWith('allow')) return { icon: 'check', className: first ? 'button small' : 'button secondary small' };
-  if (o.kind.startsWith('reject')) return { icon: 'close', className: 'button secondary small reject' };
-  return { icon: 'circle-outline', className: 'button secondary small' };
+function optionLook(o: PermissionOption, first: boolean): { icon: string; secondary: boolean } {
+  if (o.kind === 'allow_always') return { icon: 'check-all', secondary: true };
+  if (o.kind.startsWith('allow')) return { icon: 'check', secondary: !first };
+  if (o.kind.startsWith('reject')) return { icon: 'close', secondary: true };
+  return { icon: 'circle-outline', secondary: true };
 }
 
 /**
@@ -34,23 +35,24 @@ export function PermissionOptions({
   const answer = usePodium((s) => s.answerPermission);
   const firstAllow = options.find((o) => o.kind.startsWith('allow') && o.kind !== 'allow_always')?.id;
   return (
-    <div className="permission-options" role="group" aria-label={`Answer: ${subject}`}>
+    <div className="permission-options" role="group" aria-label={t('permissions.answerGroup', { subject })}>
       {options.map((o) => {
         const look = optionLook(o, o.id === firstAllow);
         const chosen = sent === o.id;
         return (
-          <button
+          <Button
             key={o.id}
-            type="button"
-            className={`${look.className}${chosen ? ' chosen' : ''}`}
-            aria-label={`${o.name}: ${subject}`}
-            title={disabledReason ?? (sent !== undefined ? 'Answer sent; waiting for the agent to take it' : o.kind.replace('_', ' '))}
+            small
+            secondary={look.secondary}
+            icon={chosen ? 'loading' : look.icon}
+            iconSpin={chosen}
+            aria-label={t('permissions.option', { option: o.name, subject })}
+            title={disabledReason ?? (sent !== undefined ? t('permissions.sent') : o.kind.replace('_', ' '))}
             disabled={disabledReason !== null || sent !== undefined}
             onClick={() => answer(session, request, o.id)}
           >
-            <Codicon name={chosen ? 'loading' : look.icon} />
-            <span>{o.name}</span>
-          </button>
+            {o.name}
+          </Button>
         );
       })}
     </div>

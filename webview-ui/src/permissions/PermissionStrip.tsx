@@ -2,10 +2,11 @@ import './permissions.css';
 import { useMemo } from 'react';
 import { REPLAY_READ_ONLY } from '../replay/slice';
 import { sessionLabel, type Entry, type ScoreState } from '../../../src/score';
-import { clockTime, fullTime, plural } from '../shared/format';
+import { clockTime, fullTime } from '../shared/format';
 import { usePodium } from '../app/usePodium';
 import { Codicon } from '../shared/Codicon';
 import { PermissionOptions } from './PermissionOptions';
+import { t } from '../shared/l10n';
 
 export interface PendingPermission {
   session: string;
@@ -38,13 +39,13 @@ export function PermissionStrip() {
   const reveal = usePodium((s) => s.reveal);
   const pending = useMemo(() => pendingPermissions(score), [score]);
   if (pending.length === 0) return null;
-  const reason = replaying ? REPLAY_READ_ONLY : readOnly ? 'Another VS Code window runs these agents; answer there.' : null;
+  const reason = replaying ? REPLAY_READ_ONLY : readOnly ? t('permissions.readOnly') : null;
 
   return (
-    <section className="permissions" aria-label="Permission requests" data-testid="permission-strip">
+    <section className="permissions" aria-label={t('permissions.label')} data-testid="permission-strip">
       <p className="permissions-title">
         <Codicon name="shield" />
-        <span>{pending.length === 1 ? 'An agent asks for permission' : `${plural(pending.length, 'permission request')} are waiting`}</span>
+        <span>{t('permissions.title', { count: pending.length })}</span>
         {reason && <span className="muted"> · {reason}</span>}
       </p>
       <ul className="permissions-list">
@@ -63,8 +64,8 @@ export function PermissionStrip() {
             <button
               type="button"
               className="icon-button"
-              aria-label={`Show the request “${p.entry.title}” in its session`}
-              title="Show in its session"
+              aria-label={t('permissions.show', { title: p.entry.title })}
+              title={t('permissions.showHint')}
               onClick={() => reveal({ session: p.session, entry: p.entry.id })}
             >
               <Codicon name="go-to-file" />

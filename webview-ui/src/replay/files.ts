@@ -47,13 +47,15 @@ export function tasksAtMoment(score: ScoreState): TaskAtMoment[] {
   for (const task of score.taskOrder) {
     const t = score.tasks[task]!;
     const touched = files.get(task);
-    if (!touched && !t.snapshot) continue;
+    const base = t.baseCommit ?? t.worktree?.baseCommit;
+    // A task with a worktree but no change yet is listed too: it can be forked from its base.
+    if (!touched && !t.snapshot && !base) continue;
     out.push({
       task,
       title: t.spec.title,
       tree: t.snapshot?.tree,
       stagedTs: t.snapshot?.ts,
-      base: t.baseCommit ?? t.worktree?.baseCommit,
+      base,
       files: [...(touched?.values() ?? [])].sort((a, b) => a.path.localeCompare(b.path)),
     });
   }

@@ -3,7 +3,8 @@
  * undecided hunk in scope with that reason (the agent hears it once), Escape closes the box.
  */
 import { useId, useState, type FormEvent } from 'react';
-import { Codicon } from '../shared/Codicon';
+import { Button } from '../shared/Button';
+import { t } from '../shared/l10n';
 
 interface Props {
   label: string;
@@ -27,28 +28,29 @@ export function BulkReject({ label, scope, disabled, title, onReject, testId }: 
   };
   if (!open) {
     return (
-      <button type="button" className="button small secondary" disabled={disabled} title={title} data-testid={testId} onClick={() => setOpen(true)}>
-        <Codicon name="close-all" />
-        <span>{label}</span>
-      </button>
+      <Button small secondary icon="close-all" disabled={disabled} title={title} data-testid={testId} onClick={() => setOpen(true)}>
+        {label}
+      </Button>
     );
   }
   return (
     <form className="so-bulk-reject" onSubmit={submit}>
-      <label htmlFor={inputId} className="sr-only">{`Why reject ${scope}? The agent is told.`}</label>
+      <label htmlFor={inputId} className="sr-only">{t('bulkReject.why', { scope })}</label>
       <input
         id={inputId}
         className="so-input"
         autoFocus
         value={reason}
-        placeholder="Why? The agent is told (optional)"
+        placeholder={t('bulkReject.placeholder')}
         onChange={(e) => setReason(e.target.value)}
         onKeyDown={(e) => {
           e.stopPropagation();
           if (e.key === 'Escape') setOpen(false);
         }}
       />
-      <button type="submit" className="button small">Reject</button>
+      <Button small type="submit">
+        {t('bulkReject.reject')}
+      </Button>
     </form>
   );
 }

@@ -1,15 +1,17 @@
 import type { HunkState } from '../../../src/score';
-import { clockTime, fullTime, plural } from '../shared/format';
+import { clockTime, fullTime } from '../shared/format';
 import { hunkRange } from './signOff';
+import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
+import { t, type MessageKey } from '../shared/l10n';
 
 /** Decisions shown per task; older ones are in the session's entries (and the journal). */
 const SHOWN = 5;
 
-const LOOK: Record<string, { icon: string; tone: string; label: string }> = {
-  applied: { icon: 'check', tone: 'tone-green', label: 'Applied' },
-  approved: { icon: 'loading', tone: 'tone-blue', label: 'Applying' },
-  rejected: { icon: 'close', tone: 'tone-red', label: 'Rejected' },
+const LOOK: Record<string, { icon: string; tone: string; label: MessageKey }> = {
+  applied: { icon: 'check', tone: 'tone-green', label: 'decided.applied' },
+  approved: { icon: 'loading', tone: 'tone-blue', label: 'decided.applying' },
+  rejected: { icon: 'close', tone: 'tone-red', label: 'decided.rejected' },
 };
 
 /**
@@ -21,16 +23,17 @@ export function DecidedList({ decided, blocked, sending, onUndo }: { decided: Hu
   const shown = decided.slice(0, SHOWN);
   return (
     <div className="so-decided">
-      <h4 className="so-decided-title">Recently decided</h4>
-      <ul aria-label="Recently decided">
+      <h4 className="so-decided-title">{t('decided.title')}</h4>
+      <ul aria-label={t('decided.title')}>
         {shown.map((h) => {
-          const look = LOOK[h.status] ?? { icon: 'circle-outline', tone: 'tone-muted', label: h.status };
+          const look = LOOK[h.status];
+          const label = look ? t(look.label) : h.status;
           const when = h.decidedTs ?? h.stagedTs;
           return (
             <li key={h.hunk.id} className="so-decided-row" data-hunk={h.hunk.id} data-status={h.status}>
-              <span className={`so-decided-status ${look.tone}`}>
-                <Codicon name={look.icon} />
-                <span>{look.label}</span>
+              <span className={`so-decided-status ${look?.tone ?? 'tone-muted'}`}>
+                <Codicon name={look?.icon ?? 'circle-outline'} />
+                <span>{label}</span>
               </span>
               <span className="so-decided-where" title={`${h.hunk.path} ${hunkRange(h.hunk)}`}>
                 {h.hunk.path} <span className="muted">{hunkRange(h.hunk)}</span>
@@ -45,23 +48,23 @@ export function DecidedList({ decided, blocked, sending, onUndo }: { decided: Hu
                 {clockTime(when)}
               </time>
               {h.status === 'applied' && (
-                <button
-                  type="button"
-                  className="button small secondary"
+                <Button
+                  small
+                  secondary
+                  icon="discard"
                   disabled={blocked !== null || sending(h)}
-                  title={blocked ?? 'Take it back out of the workspace file; it returns to the queue (U)'}
-                  aria-label={`Undo the approval of ${h.hunk.path} ${hunkRange(h.hunk)}`}
+                  title={blocked ?? t('decided.undoHint')}
+                  aria-label={t('decided.undoLabel', { path: h.hunk.path, range: hunkRange(h.hunk) })}
                   onClick={() => onUndo(h)}
                 >
-                  <Codicon name="discard" />
-                  <span>Undo</span>
-                </button>
+                  {t('decided.undo')}
+                </Button>
               )}
             </li>
           );
         })}
       </ul>
-      {decided.length > shown.length && <p className="so-decided-more muted">and {plural(decided.length - shown.length, 'earlier decision')}, in the session's entries</p>}
+      {decided.length > shown.length && <p className="so-decided-more muted">{t('decided.more', { count: decided.length - shown.length })}</p>}
     </div>
   );
 }

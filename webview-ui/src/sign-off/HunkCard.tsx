@@ -3,6 +3,8 @@ import { hunkWarnings, isBulkSafe, ruleReason, type HunkState, type WarningState
 import { hunkLabel, hunkRange, SEVERITY_ICON } from './signOff';
 import { useSignOffUi } from './signOffUi';
 import { useSignOffScore } from './useSignOff';
+import { t } from '../shared/l10n';
+import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { HunkDiff } from './HunkDiff';
 
@@ -45,7 +47,7 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
   const id = h.hunk.id;
   const warningsId = useId();
   const disabled = sending || blocked !== null;
-  const why = blocked ?? (sending ? 'Sent; waiting for the extension' : undefined);
+  const why = blocked ?? (sending ? t('hunk.sending') : undefined);
 
   return (
     <article
@@ -80,39 +82,38 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
         {conflict && (
           <span className="pill tone-red">
             <Codicon name="error" />
-            Conflict
+            {t('hunk.conflict')}
           </span>
         )}
         {!safe && (
-          <span className="pill tone-yellow so-excluded" title="“Approve all without warnings” never includes this hunk: decide it yourself">
+          <span className="pill tone-yellow so-excluded" title={t('hunk.notInBulkHint')}>
             <Codicon name="shield" />
-            Not in bulk approval
+            {t('hunk.notInBulk')}
           </span>
         )}
         <span className="so-spacer" />
-        <span className="so-actions" role="group" aria-label="Decide this hunk">
-          <button type="button" className="button small" disabled={disabled} title={why ?? (conflict ? 'Try applying it again (A)' : 'Apply it to the workspace file (A)')} onClick={() => actions.approve(h)}>
-            <Codicon name="check" />
-            <span>{conflict ? 'Approve again' : 'Approve'}</span>
-          </button>
-          <button
-            type="button"
-            className="button small secondary reject"
+        <span className="so-actions" role="group" aria-label={t('hunk.decide')}>
+          <Button small icon="check" disabled={disabled} title={why ?? (conflict ? t('hunk.approveAgainHint') : t('hunk.approveHint'))} onClick={() => actions.approve(h)}>
+            {conflict ? t('hunk.approveAgain') : t('hunk.approve')}
+          </Button>
+          <Button
+            small
+            secondary
+            icon="close"
             disabled={disabled}
             aria-expanded={rejecting}
-            title={why ?? 'Take it out of the task and tell the agent why (R)'}
+            title={why ?? t('hunk.rejectHint')}
             onClick={() => actions.startReject(h)}
           >
-            <Codicon name="close" />
-            <span>Reject</span>
-          </button>
-          <button type="button" className="icon-button" aria-label="Open in diff editor" title="Open in the diff editor (O)" onClick={() => actions.open(h)}>
+            {t('hunk.reject')}
+          </Button>
+          <button type="button" className="icon-button" aria-label={t('hunk.open')} title={t('hunk.openHint')} onClick={() => actions.open(h)}>
             <Codicon name="git-compare" />
           </button>
         </span>
       </header>
       {warnings.length > 0 && (
-        <ul className="so-warnings" id={warningsId} aria-label="Warnings">
+        <ul className="so-warnings" id={warningsId} aria-label={t('hunk.warnings')}>
           {warnings.map((w) => (
             <WarningItem key={w.id} w={w} h={h} disabled={disabled} actions={actions} />
           ))}
@@ -139,7 +140,7 @@ function WarningItem({ w, h, disabled, actions }: { w: WarningState; h: HunkStat
         {(w.source || w.rule) && (
           <span className="so-warning-actions">
             {w.source && (
-              <button type="button" className="link-button" title="Open the architecture notes at this rule" onClick={() => actions.openRule(w)}>
+              <button type="button" className="link-button" title={t('hunk.openRule')} onClick={() => actions.openRule(w)}>
                 <Codicon name="book" />
                 <span>
                   {w.rule ? `${w.rule} · ` : ''}
@@ -148,9 +149,9 @@ function WarningItem({ w, h, disabled, actions }: { w: WarningState; h: HunkStat
               </button>
             )}
             {w.rule && (
-              <button type="button" className="link-button" disabled={disabled} title="Reject this hunk and tell the agent this rule, in the notes' words" onClick={() => actions.reject(h, ruleReason(w))}>
+              <button type="button" className="link-button" disabled={disabled} title={t('hunk.rejectWithRuleHint')} onClick={() => actions.reject(h, ruleReason(w))}>
                 <Codicon name="close" />
-                <span>Reject with this rule</span>
+                <span>{t('hunk.rejectWithRule')}</span>
               </button>
             )}
           </span>
@@ -186,7 +187,7 @@ function RejectForm({ h, actions }: { h: HunkState; actions: HunkActions }) {
 
   return (
     <form className="so-reject" onSubmit={submit}>
-      <label htmlFor={inputId}>Why reject it? The agent is told (optional).</label>
+      <label htmlFor={inputId}>{t('hunk.why')}</label>
       <div className="so-reject-row">
         <input
           ref={input}
@@ -195,7 +196,7 @@ function RejectForm({ h, actions }: { h: HunkState; actions: HunkActions }) {
           type="text"
           value={draft}
           maxLength={10_000}
-          placeholder="e.g. keep the public signature unchanged"
+          placeholder={t('hunk.whyExample')}
           onChange={(e) => setDraft(h.hunk.id, e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
@@ -205,13 +206,12 @@ function RejectForm({ h, actions }: { h: HunkState; actions: HunkActions }) {
             }
           }}
         />
-        <button type="submit" className="button small">
-          <Codicon name="close" />
-          <span>Reject</span>
-        </button>
-        <button type="button" className="button small secondary" onClick={backToCard}>
-          Cancel
-        </button>
+        <Button small type="submit" icon="close">
+          {t('hunk.reject')}
+        </Button>
+        <Button small secondary onClick={backToCard}>
+          {t('button.cancel')}
+        </Button>
       </div>
     </form>
   );

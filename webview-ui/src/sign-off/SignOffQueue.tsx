@@ -9,10 +9,13 @@ import { isSending, useSignOffUi, useSignOffUiNow } from './signOffUi';
 import { useSignOffScore } from './useSignOff';
 import { usePodium } from '../app/usePodium';
 import { BulkReject } from './BulkReject';
+import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { DecidedList } from './DecidedList';
 import { HunkCard, type HunkActions } from './HunkCard';
 import { KeyboardHelp } from '../app/KeyboardHelp';
+import { HeldBy, heldText } from '../tasks/HeldBy';
+import type { TaskHolderInfo } from '../../../src/protocol';
 
 const READ_ONLY = 'Another VS Code window runs these agents; decide there.';
 
@@ -159,10 +162,12 @@ export function SignOffQueue() {
 
   // The actions read the latest queue through a ref, so they stay one object and memoised cards
   // don't re-render just because a callback was re-created.
-  const latest = useRef({ queue, blocked, post, announce });
-  latest.current = { queue, blocked, post, announce };
+  const holders = usePodium((s) => s.holders);
+  const latest = useRef({ queue, blocked, post, announce, holders });
+  latest.current = { queue, blocked, post, announce, holders };
   const actions = useMemo(() => {
-    const usable = (h: HunkState) => latest.current.blocked === null && !isSending(ui().sending, h);
+    // A hunk of a task another window holds cannot be decided here (that window applies it).
+    const usable = (h: HunkState) => latest.current.blocked === null && !latest.current.holders[h.task] && !isSending(ui().sending, h);
     /** After a decision the next hunk is selected at once, so `a a a` walks down the queue. */
     const advanceFrom = (h: HunkState) => {
       if (ui().selected !== h.hunk.id) return;
@@ -406,6 +411,7 @@ function QueueWindow({
   measure: (el: Element | null) => void;
   blockProps: BlockProps;
 }) {
+  const holders = usePodium((s) => s.holders);
   if (items.length === 0) return null;
   const firstItem = items[0]!;
   const lastItem = items[items.length - 1]!;
@@ -441,10 +447,13 @@ function QueueWindow({
   return (
     <>
       <div aria-hidden="true" style={{ height: Math.max(0, firstItem.start - headSize) }} />
-      {blocks.map((block) => (
-        <TaskBlock key={block.group.task} group={block.group} head={block.head} decided={block.decided} measure={measure} {...blockProps}>
+      {blocks.map((block) => {
+        const holder = holders[block.group.task];
+        const blocked = blockProps.blocked ?? (holder ? `${heldText(holder)}; take it over to decide here.` : null);
+        return (
+        <TaskBlock key={block.group.task} group={block.group} head={block.head} decided={block.decided} measure={measure} {...blockProps} blocked={blocked} holder={holder}>
           {block.files.map(({ file, head, cards }) => (
-            <FileBlock key={file.path} group={block.group} file={file} head={head} measure={measure} blocked={blockProps.blocked} actions={blockProps.actions}>
+            <FileBlock key={file.path} group={block.group} file={file} head={head} measure={measure} blocked={blocked} actions={blockProps.actions}>
               {cards.map(({ index, h }) => (
                 <div key={h.hunk.id} className="so-hunk-slot" data-index={index} ref={measure}>
                   <HunkCard
@@ -454,7 +463,7 @@ function QueueWindow({
                     selected={blockProps.selected === h.hunk.id}
                     sending={isSending(blockProps.sending, h)}
                     rejecting={blockProps.rejecting === h.hunk.id}
-                    blocked={blockProps.blocked}
+                    blocked={blocked}
                     actions={blockProps.actions}
                     cardRef={blockProps.cardRef}
                   />
@@ -463,7 +472,8 @@ function QueueWindow({
             </FileBlock>
           ))}
         </TaskBlock>
-      ))}
+        );
+      })}
       <div aria-hidden="true" style={{ height: Math.max(0, totalSize - lastItem.end) }} />
     </>
   );
@@ -477,8 +487,9 @@ function TaskBlock({
   sending,
   blocked,
   actions,
+  holder,
   children,
-}: BlockProps & { group: TaskGroup; head: number | null; decided: number | null; measure: (el: Element | null) => void; children: ReactNode }) {
+}: BlockProps & { group: TaskGroup; head: number | null; decided: number | null; measure: (el: Element | null) => void; holder?: TaskHolderInfo; children: ReactNode }) {
   const noteId = useId();
   const safe = group.bulkSafe.filter((h) => !isSending(sending, h));
   const n = group.awaiting.length;
@@ -495,7 +506,8 @@ function TaskBlock({
             {n === 0 ? 'all decided' : `${plural(n, 'hunk')} in ${plural(group.files.length, 'file')}`}
           </span>
           <span className="so-spacer" />
-          {n > 0 && (
+          {holder && <HeldBy task={group.task} title={group.title} holder={holder} />}
+          {n > 0 && !holder && (
             <span className="so-bulk">
               <span className="so-bulk-note" id={noteId}>
                 {group.warned.length === n ? (
@@ -512,9 +524,9 @@ function TaskBlock({
                   'No hunk here has a warning'
                 )}
               </span>
-              <button
-                type="button"
-                className="button small"
+              <Button
+                small
+                icon="check-all"
                 disabled={safe.length === 0 || blocked !== null}
                 aria-describedby={noteId}
                 title={
@@ -524,9 +536,8 @@ function TaskBlock({
                 data-testid="approve-clean"
                 onClick={() => actions.approveClean(group)}
               >
-                <Codicon name="check-all" />
-                <span>{bulkLabel(safe.length, n, group.bulkSafe.length > safe.length)}</span>
-              </button>
+                {bulkLabel(safe.length, n, group.bulkSafe.length > safe.length)}
+              </Button>
               <BulkReject
                 label="Reject all…"
                 scope={`every hunk of “${group.title}”`}
@@ -576,17 +587,17 @@ function FileBlock({
           {slash > 0 && <span className="so-file-dir">{file.path.slice(0, slash)}</span>}
           <span className="so-spacer" />
           <span className="so-file-count">{plural(file.hunks.length, 'hunk')}</span>
-          <button
-            type="button"
-            className="button small secondary"
+          <Button
+            small
+            secondary
+            icon="check-all"
             disabled={blocked !== null || !group.bulkSafe.some((h) => h.hunk.path === file.path)}
             title={blocked ?? 'Approve every hunk of this file that has no warning (hunks with warnings wait for you).'}
             data-testid="approve-file"
             onClick={() => actions.approveFile(group, file.path)}
           >
-            <Codicon name="check-all" />
-            <span>Approve file</span>
-          </button>
+            Approve file
+          </Button>
           <BulkReject
             label="Reject file…"
             scope={file.path}

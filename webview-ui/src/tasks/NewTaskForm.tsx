@@ -9,7 +9,8 @@ import { plural } from '../shared/format';
 import { taskLook, type TaskRow } from './tasks';
 import { buildCreateTask, type FieldErrors, type TaskFields } from './taskForm';
 import { usePodium } from '../app/usePodium';
-import { Codicon } from '../shared/Codicon';
+import { t } from '../shared/l10n';
+import { Button } from '../shared/Button';
 
 type ValueTarget = HTMLElement & { value: string };
 const valueOf = (e: { target: EventTarget | null }) => (e.target as ValueTarget).value;
@@ -179,13 +180,12 @@ export function NewTaskForm({ config, rows, onClose }: { config: HostConfig; row
         </div>
       </details>
       <div className="task-form-actions">
-        <button type="submit" className="button">
-          <Codicon name="play" />
-          <span>Start Task</span>
-        </button>
-        <button type="button" className="button secondary" onClick={onClose}>
-          Cancel
-        </button>
+        <Button type="submit" icon="play">
+          Start Task
+        </Button>
+        <Button secondary onClick={onClose}>
+          {t('button.cancel')}
+        </Button>
         <span className="task-form-hint">
           Runs in its own worktree; up to {plural(config.maxConcurrentAgents, 'agent')} at once, the rest wait in the queue. Ctrl+Enter starts it.
         </span>

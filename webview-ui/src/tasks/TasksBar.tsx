@@ -8,9 +8,11 @@ import { count, plural, usd } from '../shared/format';
 import { gate, ledger, taskActions, taskLook, tokens, type Action, type Gate, type TaskRow } from './tasks';
 import { usePodium } from '../app/usePodium';
 import { COMPACT, TINY, useMedia } from '../shared/useMedia';
+import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { NewTaskForm } from './NewTaskForm';
 import { StatusPill } from './StatusPill';
+import { HeldBy } from './HeldBy';
 
 /**
  * The conductor's desk: every task with its state, what it has cost so far, and the intents it
@@ -27,7 +29,7 @@ export function TasksBar() {
   const setFormOpen = usePodium((s) => s.setTaskFormOpen);
   const headingId = useId();
   const reasonId = useId();
-  const newButton = useRef<HTMLButtonElement>(null);
+  const newButton = useRef<HTMLElement>(null);
 
   // Walks sessions and tasks (tens), never entries, and only when the score changed.
   const book = useMemo(() => ledger(score), [score]);
@@ -49,7 +51,10 @@ export function TasksBar() {
   useEffect(() => {
     if (formOpen || !refocus.current) return;
     refocus.current = false;
-    newButton.current?.focus();
+    // The button was disabled while the form was open; vscode-button enables itself (and becomes
+    // focusable) in its own update, after this effect.
+    const button = newButton.current as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+    void (button?.updateComplete ?? Promise.resolve()).then(() => button?.focus());
   }, [formOpen]);
 
   return (
@@ -79,10 +84,10 @@ export function TasksBar() {
             up to {plural(config.maxConcurrentAgents, 'agent')} at once
           </span>
         )}
-        <button
-          ref={newButton}
-          type="button"
-          className="button small"
+        <Button
+          buttonRef={newButton}
+          small
+          icon="add"
           disabled={!g.run || formOpen}
           aria-describedby={g.run ? undefined : reasonId}
           onClick={() => {
@@ -90,9 +95,8 @@ export function TasksBar() {
             setFormOpen(true);
           }}
         >
-          <Codicon name="add" />
-          <span>New Task</span>
-        </button>
+          New Task
+        </Button>
       </div>
       {open && (
         <div className="section-body tasks-body">
@@ -230,9 +234,10 @@ function TaskTable({ rows, book, g, config, warnings }: { rows: TaskRow[]; book:
 function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: TaskRow; g: Gate; config: HostConfig | null; titles: Map<string, string>; wide: boolean; tiny: boolean; warnings?: TaskWarnings }) {
   const post = usePodium((s) => s.post);
   const revealSession = usePodium((s) => s.revealSession);
+  const holder = usePodium((s) => s.holders[row.id]);
   const { task } = row;
   const spec = task.spec;
-  const actions = taskActions(row, g);
+  const actions = taskActions(row, g, holder);
   const look = taskLook(row);
   const agent = row.current?.agent?.label ?? config?.profiles.find((p) => p.id === spec.agent)?.label ?? spec.agent;
   const used = tokens(row.usage);
@@ -278,9 +283,16 @@ function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: Ta
         </td>
       )}
       <td className="task-actions">
-        <ActionButton icon="debug-stop" label={`Stop ${spec.title}`} action={actions.stop} onClick={() => post({ type: 'task/stop', task: row.id })} />
-        <ActionButton icon="circle-slash" label={`Cancel ${spec.title}`} action={actions.cancel} onClick={() => post({ type: 'task/cancel', task: row.id })} />
-        <ActionButton icon="debug-restart" label={`Restart ${spec.title}`} action={actions.restart} onClick={() => post({ type: 'task/restart', task: row.id })} />
+        {holder ? (
+          // Another window runs it: nothing here could work but taking it over.
+          <HeldBy task={row.id} title={spec.title} holder={holder} />
+        ) : (
+          <>
+            <ActionButton icon="debug-stop" label={`Stop ${spec.title}`} action={actions.stop} onClick={() => post({ type: 'task/stop', task: row.id })} />
+            <ActionButton icon="circle-slash" label={`Cancel ${spec.title}`} action={actions.cancel} onClick={() => post({ type: 'task/cancel', task: row.id })} />
+            <ActionButton icon="debug-restart" label={`Restart ${spec.title}`} action={actions.restart} onClick={() => post({ type: 'task/restart', task: row.id })} />
+          </>
+        )}
       </td>
       {!tiny && (
         <td className="col-followup">

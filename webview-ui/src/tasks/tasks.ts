@@ -124,8 +124,13 @@ export interface TaskActions {
 }
 
 /** Which intents a task accepts now. Each refusal says why, in words an engineer can act on. */
-export function taskActions(row: TaskRow, g: Gate): TaskActions {
+export function taskActions(row: TaskRow, g: Gate, heldElsewhere?: unknown): TaskActions {
   const { task, current } = row;
+  if (heldElsewhere) {
+    // Another window runs the task: no action of this window could reach its agent.
+    const held: Action = { enabled: false, hint: 'Another window holds this task; take it over to act on it here' };
+    return { stop: held, cancel: held, restart: held, followUp: held };
+  }
   const status = task.status;
   const waiting = current?.status === 'waiting';
   const off = (hint: string): Action => ({ enabled: false, hint });

@@ -1,9 +1,9 @@
 import './warnings.css';
 import { useMemo } from 'react';
 import { sessionLabel } from '../../../src/score';
-import { plural } from '../shared/format';
 import { usePodium } from '../app/usePodium';
 import { Codicon } from '../shared/Codicon';
+import { t } from '../shared/l10n';
 
 const SHOWN = 3;
 
@@ -25,7 +25,7 @@ export function ProblemsBanner() {
     for (const id of score.sessionOrder) {
       const session = score.sessions[id]!;
       if (session.gaps > 0) {
-        out.push(`${sessionLabel(score, session)}: ${plural(session.gaps, 'event')} missing from the journal (sequence numbers skipped). The score may be incomplete.`);
+        out.push(t('problems.gaps', { session: sessionLabel(score, session), count: session.gaps }));
       }
     }
     return out;
@@ -34,10 +34,10 @@ export function ProblemsBanner() {
   if (lines.length === 0) return null;
   const rest = lines.slice(SHOWN);
   return (
-    <section className="banner" role="status" aria-label="Problems">
+    <section className="banner" role="status" aria-label={t('problems.label')}>
       <Codicon name="warning" className="banner-icon" />
       <div className="banner-body">
-        <p className="banner-title">{lines.length === 1 ? 'Podium met a problem reading these sessions' : `Podium met ${lines.length} problems reading these sessions`}</p>
+        <p className="banner-title">{t('problems.title', { count: lines.length })}</p>
         <ul>
           {lines.slice(0, SHOWN).map((line, i) => (
             <li key={i}>{line}</li>
@@ -45,7 +45,7 @@ export function ProblemsBanner() {
         </ul>
         {rest.length > 0 && (
           <details>
-            <summary>{plural(rest.length, 'more problem')}</summary>
+            <summary>{t('problems.more', { count: rest.length })}</summary>
             <ul>
               {rest.map((line, i) => (
                 <li key={i}>{line}</li>

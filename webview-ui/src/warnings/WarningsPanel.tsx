@@ -1,25 +1,13 @@
 import { useId, useMemo, useState } from 'react';
 import './warnings.css';
-import { plural } from '../shared/format';
 import type { WarningKind } from '../../../src/score';
 import { allWarnings, signOffQueue, SEVERITY_ICON, type ListedWarning } from '../sign-off/signOff';
 import { useSignOffUi } from '../sign-off/signOffUi';
 import { useSignOffScore } from '../sign-off/useSignOff';
 import { Codicon } from '../shared/Codicon';
+import { t } from '../shared/l10n';
 
-const HEADING: Record<WarningKind, string> = {
-  conflict: 'Conflicts',
-  protected: 'Protected paths',
-  sensitive: 'Sensitive files',
-  layer: 'Layer rules broken',
-  cycle: 'Dependency cycles',
-  dependency: 'Dependency rules broken',
-  unparsable: 'Files the checker could not read',
-  overlap: 'Overlaps between tasks',
-  scope: 'Outside the task’s scope',
-  balance: 'Balance',
-  stale: 'Regions you edited',
-};
+const heading = (kind: WarningKind) => t(`warnings.kind.${kind}`);
 
 /**
  * Every warning the engineer should act on, the most urgent first (errors, then warnings, then
@@ -51,21 +39,21 @@ export function WarningsPanel() {
   return (
     <section className="section so-warnings-panel" aria-labelledby={headingId} data-testid="warnings-panel">
       <div className="section-header">
-        <button type="button" className="section-toggle" aria-expanded={open} onClick={() => setOpen(!open)} title={open ? 'Hide the warnings' : 'Show the warnings'}>
+        <button type="button" className="section-toggle" aria-expanded={open} onClick={() => setOpen(!open)} title={open ? t('warnings.hide') : t('warnings.show')}>
           <Codicon name={open ? 'chevron-down' : 'chevron-right'} />
-          <h2 id={headingId}>Warnings</h2>
+          <h2 id={headingId}>{t('warnings.heading')}</h2>
         </button>
         <span className="badge" data-testid="warnings-count">
           {warnings.length}
         </span>
-        <span className="section-summary">{errors > 0 ? `${plural(errors, 'error')} to look at first` : 'decide these hunks one by one'}</span>
+        <span className="section-summary">{errors > 0 ? t('warnings.errorsFirst', { count: errors }) : t('warnings.oneByOne')}</span>
       </div>
       {open && (
         <div className="section-body so-wp-body">
           {groups.map(([kind, list]) => (
-            <div key={kind} className="so-wp-group" role="group" aria-label={`${HEADING[kind]}: ${list.length}`}>
+            <div key={kind} className="so-wp-group" role="group" aria-label={t('warnings.group', { heading: heading(kind), count: list.length })}>
               <h3 className="so-wp-heading">
-                {HEADING[kind]} <span className="muted">{list.length}</span>
+                {heading(kind)} <span className="muted">{list.length}</span>
               </h3>
               <ul className="so-wp-list">
                 {list.map((w) => (
@@ -76,7 +64,7 @@ export function WarningsPanel() {
                       data-warning={w.kind}
                       data-hunk={w.hunk}
                       data-rule={w.rule}
-                      title={`Show it in the sign-off queue: ${w.path ?? w.taskTitle} ${w.place}`}
+                      title={t('warnings.showInQueue', { where: w.path ?? w.taskTitle, place: w.place })}
                       onClick={() => {
                         const id = target(w);
                         if (id !== null) select(id, true);
