@@ -4,6 +4,8 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { copyGrammars } from './scripts/grammars.mjs';
+import { buildIcon } from './scripts/icon.mjs';
+import { zodEnglishOnly } from './scripts/zodEnglishOnly.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -36,7 +38,10 @@ const builds = [
   {
     ...common,
     entryPoints: {
+      // Activation only: stand-ins for the commands, the panel's restorer, the Sessions view.
       extension: 'src/vscode/extension.ts',
+      // Everything a session needs (conductor, agents, staging, webview host, replay), loaded on first use.
+      session: 'src/vscode/session.ts',
       // The rehearsal agent: a separate Node program the extension spawns (demo default, test peer).
       rehearsal: 'src/rehearsal/main.ts',
       // The coherence engine and its parsers, loaded by the extension when a change is first checked.
@@ -49,7 +54,7 @@ const builds = [
     external: ['vscode'],
     // jsonc-parser's UMD build requires its parts at run time; its ES build bundles.
     mainFields: ['module', 'main'],
-    plugins: [reporter('extension')],
+    plugins: [zodEnglishOnly, reporter('extension')],
   },
   {
     // `podium check`: the coherence checker on the command line (package.json "bin").
@@ -62,7 +67,7 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
     // jsonc-parser's UMD build requires its parts at run time; its ES build bundles.
     mainFields: ['module', 'main'],
-    plugins: [reporter('cli')],
+    plugins: [zodEnglishOnly, reporter('cli')],
   },
   {
     ...common,
@@ -74,7 +79,7 @@ const builds = [
     jsx: 'automatic',
     loader: { '.ttf': 'file' },
     define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
-    plugins: [reporter('webview')],
+    plugins: [zodEnglishOnly, reporter('webview')],
   },
 ];
 
@@ -87,6 +92,8 @@ function copyAssets() {
   cpSync('src/rehearsal/scripts', 'dist/rehearsal-scripts', { recursive: true });
   // The Python and Go parsers (tree-sitter's wasm runtime and grammars), loaded on first use.
   copyGrammars('dist');
+  // The Marketplace icon, drawn from the activity bar's SVG (vsce reads it from media/).
+  buildIcon();
 }
 
 // A production build starts from nothing, so no development leftovers (source maps) can ship.

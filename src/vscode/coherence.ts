@@ -173,7 +173,7 @@ export function registerCoherence(conductor: () => Conductor, feed: ScoreFeed, l
     vscode.commands.registerCommand('podium.openRule', async (file?: unknown, line?: unknown) => {
       const uri = typeof file === 'string' ? insideWorkspace(file) : undefined;
       if (!uri) {
-        void vscode.window.showErrorMessage(`Podium opens architecture notes inside the workspace folder only${typeof file === 'string' ? ` (not ${file})` : ''}.`);
+        void vscode.window.showErrorMessage(typeof file === 'string' ? vscode.l10n.t('Podium opens architecture notes inside the workspace folder only (not {0}).', file) : vscode.l10n.t('Podium opens architecture notes inside the workspace folder only.'));
         return;
       }
       const at = typeof line === 'number' && Number.isInteger(line) && line > 0 ? line - 1 : 0;

@@ -66,7 +66,7 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
     const index = await loadSessionIndex(host.journalFolder());
     return index.sessions.filter((s) => s.task === task).sort((a, b) => a.firstTs - b.firstTs);
   };
-  const report = (what: string) => (err: unknown) => void vscode.window.showErrorMessage(`Podium could not ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  const report = (what: string) => (err: unknown) => void vscode.window.showErrorMessage(vscode.l10n.t('Podium could not {0}: {1}', what, err instanceof Error ? err.message : String(err)));
 
   const exportTask = async (task: string) => {
     const workspace = host.workspace();
@@ -76,7 +76,7 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
     const title = sessions.find((s) => s.title)?.title ?? task;
     const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'session';
     const target = await vscode.window.showSaveDialog({
-      title: `Export “${title}”`,
+      title: vscode.l10n.t('Export “{0}”', title),
       saveLabel: 'Export Session',
       defaultUri: vscode.Uri.file(path.join(workspace, `${slug}${EXPORT_EXTENSION}`)),
       filters: { 'Podium session': ['tgz'] },
@@ -87,7 +87,7 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
     const result = await exportSessions({ journals: host.journalFolder(), sessions: sessions.map((s) => s.sessionId), repo: workspace, out });
     const kb = Math.max(1, Math.round(result.bytes / 1024));
     const missing = result.missing ? ` (${result.missing} moment(s) no longer kept were left out)` : '';
-    void vscode.window.showInformationMessage(`Podium exported “${title}”: ${sessions.length} session(s), the files of ${result.moments} moment(s), ${kb} KB${missing}.`, 'Reveal').then((choice) => {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Podium exported “{0}”: {1} session(s), the files of {2} moment(s), {3} KB{4}.', title, sessions.length, result.moments, kb, missing), 'Reveal').then((choice) => {
       if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out));
     });
   };
@@ -96,7 +96,7 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
     const index = await loadSessionIndex(host.journalFolder());
     const picked = await vscode.window.showQuickPick(
       index.sessions.map((s) => ({ label: s.title ?? s.sessionId, description: [s.agent, s.outcome ?? s.status, new Date(s.firstTs).toLocaleString()].filter(Boolean).join(' · '), detail: summaryLine(s), s })),
-      { title: 'Podium: Sessions', placeHolder, matchOnDescription: true, matchOnDetail: true },
+      { title: vscode.l10n.t('Podium: Sessions'), placeHolder, matchOnDescription: true, matchOnDetail: true },
     );
     return picked?.s;
   };
@@ -121,18 +121,18 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand('podium.replay.newTaskFromHere', async (task: string, moment: string, ts: number) => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Podium does not start agents in an untrusted workspace.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Podium does not start agents in an untrusted workspace.'));
         return;
       }
       const origin = host.feed.state.tasks[task];
       if (!origin) return report('start a task from that moment')(new Error('That task is not in the workspace score.'));
       const when = new Date(ts).toLocaleTimeString();
-      const title = await vscode.window.showInputBox({ title: 'Podium: New Task from Here (1/3)', prompt: `A new task starting from the files of “${origin.spec.title}” at ${when}`, value: `${origin.spec.title} (from ${when})`, validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.') });
+      const title = await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: New Task from Here (1/3)'), prompt: vscode.l10n.t('A new task starting from the files of “{0}” at {1}', origin.spec.title, when), value: `${origin.spec.title} (from ${when})`, validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.') });
       if (!title) return;
-      const prompt = await vscode.window.showInputBox({ title: 'Podium: New Task from Here (2/3)', prompt: 'What should the agent do from there?', value: origin.spec.prompt, validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.') });
+      const prompt = await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: New Task from Here (2/3)'), prompt: vscode.l10n.t('What should the agent do from there?'), value: origin.spec.prompt, validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.') });
       if (!prompt) return;
       const profiles = agentSettings();
-      const agent = (await vscode.window.showQuickPick(profiles.profiles.map((p) => ({ label: p.label, description: p.id === origin.spec.agent ? `${p.kind} · played it before` : p.kind, id: p.id })), { title: 'Podium: New Task from Here (3/3)', placeHolder: 'Which agent plays it? The same or another.' }))?.id;
+      const agent = (await vscode.window.showQuickPick(profiles.profiles.map((p) => ({ label: p.label, description: p.id === origin.spec.agent ? `${p.kind} · played it before` : p.kind, id: p.id })), { title: vscode.l10n.t('Podium: New Task from Here (3/3)'), placeHolder: vscode.l10n.t('Which agent plays it? The same or another.') }))?.id;
       if (!agent) return;
       await host.conductor().createTask({ title, prompt, agent, from: { task, tree: moment, ts } }).catch(report('start the task'));
     }),
@@ -158,12 +158,12 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
       const task = s.task ? host.feed.state.tasks[s.task] : undefined;
       if (task && task.status !== 'closed') {
         // An open task's journals are what a reload takes it up from; its changes may still wait.
-        void vscode.window.showWarningMessage(`“${s.title ?? s.sessionId}” belongs to a task that is still open; close the task (Podium: Close Task…) before deleting its sessions.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('“{0}” belongs to a task that is still open; close the task (Podium: Close Task…) before deleting its sessions.', s.title ?? s.sessionId));
         return;
       }
       const others = s.task ? index.sessions.filter((x) => x.task === s.task && x.sessionId !== s.sessionId) : [];
       const detail = `Its journal${others.length === 0 && s.task ? ' and the files Podium kept for replaying its task' : ''} will be deleted. This cannot be undone.`;
-      const choice = await vscode.window.showWarningMessage(`Delete the session “${s.title ?? s.sessionId}” (${new Date(s.firstTs).toLocaleString()})?`, { modal: true, detail }, 'Delete');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the session “{0}” ({1})?', s.title ?? s.sessionId, new Date(s.firstTs).toLocaleString()), { modal: true, detail }, 'Delete');
       if (choice !== 'Delete') return;
       try {
         const file = journalPath(host.journalFolder(), s.sessionId);

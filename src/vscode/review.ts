@@ -77,12 +77,12 @@ class HunkLenses implements vscode.CodeLensProvider {
       const first = hunkWarnings(this.feed.state, h)[0];
       const warn = first ? ` ⚠ ${warningShort(first)}` : '';
       lenses.push(
-        new vscode.CodeLens(range, { title: `$(check) Approve${warn}`, command: 'podium.approveHunk', arguments: [h.hunk.id] }),
-        new vscode.CodeLens(range, { title: '$(close) Reject…', command: 'podium.rejectHunk', arguments: [h.hunk.id] }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('$(check) Approve{0}', warn), command: 'podium.approveHunk', arguments: [h.hunk.id] }),
+        new vscode.CodeLens(range, { title: vscode.l10n.t('$(close) Reject…'), command: 'podium.rejectHunk', arguments: [h.hunk.id] }),
       );
       // A broken rule is one click from the rejection that tells the agent so, in the notes' words.
       if (first?.rule && first.kind !== 'overlap' && first.kind !== 'stale' && first.kind !== 'conflict') {
-        lenses.push(new vscode.CodeLens(range, { title: `$(law) Reject: ${first.rule}`, tooltip: 'Reject this change and tell the agent the rule it breaks', command: 'podium.rejectHunk', arguments: [h.hunk.id, ruleReason(first)] }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('$(law) Reject: {0}', first.rule), tooltip: vscode.l10n.t('Reject this change and tell the agent the rule it breaks'), command: 'podium.rejectHunk', arguments: [h.hunk.id, ruleReason(first)] }));
       }
     }
     return lenses;
@@ -101,7 +101,7 @@ export function registerReview(
   const awaiting = () => hunksAwaitingSignOff(feed.state).filter(mine);
   const documents = new ReviewDocuments(conductor);
   const status = vscode.window.createStatusBarItem('podium.signOff', vscode.StatusBarAlignment.Left, 50);
-  status.name = 'Podium sign-off';
+  status.name = vscode.l10n.t('Podium sign-off');
   status.command = 'podium.openScore';
 
   const update = () => {
@@ -130,10 +130,12 @@ export function registerReview(
     if (!h) throw new Error('No such change.');
     return h;
   };
-  const report = (what: string) => (err: unknown) => void vscode.window.showErrorMessage(`Podium could not ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  const report = (what: string) => (err: unknown) => void vscode.window.showErrorMessage(vscode.l10n.t('Podium could not {0}: {1}', what, err instanceof Error ? err.message : String(err)));
 
   /** The change last opened for review: what "current change" commands act on. */
   let current: string | undefined;
+  /** The line the last opened change was shown at (0-based), so the cursor there means that change. */
+  let lastOpenedLine = -1;
   const openHunk = async (id: string) => {
     const h = find(id);
     current = id;
@@ -145,7 +147,26 @@ export function registerReview(
     const right = reviewUri(h.task, 'agent', h.hunk.path);
     const title = conflicted ? `${path.basename(h.hunk.path)}: yours ↔ ${taskTitle} (conflict)` : `${path.basename(h.hunk.path)} (${taskTitle}) ↔ base`;
     const line = Math.max(0, (newStartOf(h.hunk) ?? 1) - 1);
+    lastOpenedLine = line;
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, selection: new vscode.Range(line, 0, line, 0) });
+  };
+
+  /**
+   * The change the engineer is looking at: in a Podium diff editor, the awaiting hunk of that file
+   * at or above the cursor (so a change reached by scrolling, or from the multi-file review, counts);
+   * elsewhere, the change last opened.
+   */
+  const currentChange = (): string | undefined => {
+    const editor = vscode.window.activeTextEditor;
+    const parsed = editor ? parse(editor.document.uri) : undefined;
+    if (!editor || !parsed) return current;
+    const here = hunksAwaitingSignOff(feed.state).filter((h) => h.task === parsed.task && (h.hunk.path === parsed.relPath || h.hunk.oldPath === parsed.relPath));
+    if (here.length === 0) return current;
+    if (current && here.some((h) => h.hunk.id === current) && editor.selection.active.line === lastOpenedLine) return current;
+    const line = editor.selection.active.line + 1;
+    const above = here.filter((h) => (newStartOf(h.hunk) ?? 1) <= Math.max(line, 1));
+    const picked = (above.length ? above.reduce((a, b) => ((newStartOf(b.hunk) ?? 1) >= (newStartOf(a.hunk) ?? 1) ? b : a)) : here[0])!;
+    return picked.hunk.id;
   };
 
   return [
@@ -157,47 +178,49 @@ export function registerReview(
     vscode.commands.registerCommand('podium.approveHunk', async (id: string) => {
       try {
         const result = await conductor().approve(id);
-        if (result === 'conflict') void vscode.window.showWarningMessage(`Podium did not apply the change to ${find(id).hunk.path}: you changed the same lines. Both sides are on the score.`);
+        if (result === 'conflict') void vscode.window.showWarningMessage(vscode.l10n.t('Podium did not apply the change to {0}: you changed the same lines. Both sides are on the score.', find(id).hunk.path));
       } catch (err) {
         report('approve the change')(err);
       }
     }),
     vscode.commands.registerCommand('podium.rejectHunk', async (id: string, reason?: string) => {
-      const why = reason ?? (await vscode.window.showInputBox({ title: 'Podium: Reject change', prompt: 'Why? The agent is told (optional).', placeHolder: 'Reason for the agent' }));
+      const why = reason ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Reject change'), prompt: vscode.l10n.t('Why? The agent is told (optional).'), placeHolder: vscode.l10n.t('Reason for the agent') }));
       if (why === undefined) return;
       await conductor().reject(id, why).catch(report('reject the change'));
     }),
     vscode.commands.registerCommand('podium.nextChange', async () => {
       const waiting = awaiting();
       if (waiting.length === 0) {
-        void vscode.window.showInformationMessage('No change awaits your sign-off.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('No change awaits your sign-off.'));
         return;
       }
       const at = current ? waiting.findIndex((h) => h.hunk.id === current) : -1;
       await openHunk(waiting[(at + 1) % waiting.length]!.hunk.id).catch(report('open the next change'));
     }),
     vscode.commands.registerCommand('podium.approveCurrentChange', async () => {
-      const h = current ? feed.state.hunks[current] : undefined;
-      if (!current || !h || !isAwaiting(h)) {
-        void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
+      const id = currentChange();
+      const h = id ? feed.state.hunks[id] : undefined;
+      if (!id || !h || !isAwaiting(h)) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a change first (Podium: Open Next Change).'));
         return;
       }
-      await vscode.commands.executeCommand('podium.approveHunk', current);
+      await vscode.commands.executeCommand('podium.approveHunk', id);
     }),
     vscode.commands.registerCommand('podium.rejectCurrentChange', async () => {
-      if (!current || feed.state.hunks[current]?.status !== 'pending') {
-        void vscode.window.showInformationMessage('Open a change first (Podium: Open Next Change).');
+      const id = currentChange();
+      if (!id || feed.state.hunks[id]?.status !== 'pending') {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a change first (Podium: Open Next Change).'));
         return;
       }
-      await vscode.commands.executeCommand('podium.rejectHunk', current);
+      await vscode.commands.executeCommand('podium.rejectHunk', id);
     }),
     vscode.commands.registerCommand('podium.undoApproval', (id: string) => conductor().undoApproval(id).catch(report('undo the approval'))),
     vscode.commands.registerCommand('podium.reviewTask', async (taskId?: string) => {
       const waiting = awaiting();
       const tasks = [...new Set(waiting.map((h) => h.task))];
-      const task = taskId ?? (tasks.length <= 1 ? tasks[0] : (await vscode.window.showQuickPick(tasks.map((t) => ({ label: conductor().tasks().find((x) => x.id === t)?.title ?? t, id: t })), { title: 'Podium: Review which task?' }))?.id);
+      const task = taskId ?? (tasks.length <= 1 ? tasks[0] : (await vscode.window.showQuickPick(tasks.map((t) => ({ label: conductor().tasks().find((x) => x.id === t)?.title ?? t, id: t })), { title: vscode.l10n.t('Podium: Review which task?') }))?.id);
       if (!task) {
-        void vscode.window.showInformationMessage('No change awaits your sign-off.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('No change awaits your sign-off.'));
         return;
       }
       const paths = [...new Set(waiting.filter((h) => h.task === task).map((h) => h.hunk.path))];

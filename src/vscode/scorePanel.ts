@@ -152,7 +152,7 @@ export class ScorePanel implements vscode.Disposable {
         this.actions.intent(message).catch((err: unknown) => {
           const text = err instanceof Error ? err.message : String(err);
           void this.post({ type: 'error', message: text });
-          void vscode.window.showErrorMessage(`Podium: ${text}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Podium: {0}', text));
         });
     }
   }

@@ -103,7 +103,7 @@ export class SessionsView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     );
     item.iconPath = new vscode.ThemeIcon(live && (live.status === 'running' || live.status === 'starting' || live.status === 'waiting') ? STATUS_ICON[live.status] : (OUTCOME_ICON[s.outcome ?? ''] ?? STATUS_ICON[status ?? 'exited']));
     item.contextValue = 'podium.session';
-    item.command = { command: 'podium.replaySession', title: 'Replay', arguments: [s.sessionId] };
+    item.command = { command: 'podium.replaySession', title: vscode.l10n.t('Replay'), arguments: [s.sessionId] };
     return item;
   }
 

@@ -10,6 +10,7 @@ import type { Conductor } from '../conductor/conductor';
 import { readRehearsalPlan, REHEARSAL_PLAN, type PlannedTask } from '../conductor/rehearsalPlan';
 import type { TaskSpec } from '../score';
 import { agentSettings, worktreePreparation, worktreeSettings } from './settings';
+import { stepDone } from './walkthrough';
 
 export const SECRET_PREFIX = 'podium.secret.';
 
@@ -19,32 +20,32 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
   const pickTask = async (phases: Phase[], verb: string): Promise<string | undefined> => {
     const tasks = conductor().tasks().filter((t) => phases.includes(t.phase));
     if (tasks.length === 0) {
-      void vscode.window.showInformationMessage(`No task to ${verb}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('No task to {0}.', verb));
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
       tasks.map((t) => ({ label: t.title, description: t.outcome ? `${t.phase}, ${t.outcome}` : t.phase, id: t.id })),
-      { title: `Podium: ${verb} which task?`, placeHolder: 'Task' },
+      { title: vscode.l10n.t('Podium: {0} which task?', verb), placeHolder: vscode.l10n.t('Task') },
     );
     return picked?.id;
   };
 
   const attempt = (what: string, work: () => Promise<unknown>) =>
-    work().catch((err: unknown) => void vscode.window.showErrorMessage(`Podium could not ${what}: ${err instanceof Error ? err.message : String(err)}`));
+    work().catch((err: unknown) => void vscode.window.showErrorMessage(vscode.l10n.t('Podium could not {0}: {1}', what, err instanceof Error ? err.message : String(err))));
 
   return [
     vscode.commands.registerCommand('podium.newTask', async (preset?: { title?: string; prompt?: string; agent?: string; scope?: string[] }) => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Podium does not start agents in an untrusted workspace. Trust it first (Workspaces: Manage Workspace Trust).');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Podium does not start agents in an untrusted workspace. Trust it first (Workspaces: Manage Workspace Trust).'));
         return;
       }
       const title = preset?.title ?? (await vscode.window.showInputBox({
-        title: 'Podium: New Task (1/4)', prompt: 'A short title for the task', placeHolder: 'Add a word-count summary',
+        title: vscode.l10n.t('Podium: New Task (1/4)'), prompt: vscode.l10n.t('A short title for the task'), placeHolder: vscode.l10n.t('Add a word-count summary'),
         validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.'),
       }));
       if (!title) return;
       const prompt = preset?.prompt ?? (await vscode.window.showInputBox({
-        title: 'Podium: New Task (2/4)', prompt: 'What should the agent do?', value: title,
+        title: vscode.l10n.t('Podium: New Task (2/4)'), prompt: vscode.l10n.t('What should the agent do?'), value: title,
         validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.'),
       }));
       if (!prompt) return;
@@ -53,15 +54,20 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       if (!agent) {
         const items = settings.profiles.map((p) => ({ label: p.label, description: p.id === settings.defaultProfile ? `${p.kind} · default` : p.kind, id: p.id }));
         items.sort((a, b) => Number(b.id === settings.defaultProfile) - Number(a.id === settings.defaultProfile));
-        agent = (await vscode.window.showQuickPick(items, { title: 'Podium: New Task (3/4)', placeHolder: 'Which agent plays it?' }))?.id;
+        agent = (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Podium: New Task (3/4)'), placeHolder: vscode.l10n.t('Which agent plays it?') }))?.id;
       }
       if (!agent) return;
       const scopeText = preset ? (preset.scope ?? []).join(', ') : await vscode.window.showInputBox({
-        title: 'Podium: New Task (4/4)', prompt: 'Which paths is it meant to touch? Globs, separated by commas; a change elsewhere is flagged. Leave empty for anywhere.', placeHolder: 'src/core/**, test/**',
+        title: vscode.l10n.t('Podium: New Task (4/4)'), prompt: vscode.l10n.t('Which paths is it meant to touch? Globs, separated by commas; a change elsewhere is flagged. Leave empty for anywhere.'), placeHolder: 'src/core/**, test/**',
       });
       if (scopeText === undefined) return;
       const scope = scopeText.split(',').map((g) => g.trim()).filter(Boolean);
-      await attempt('start the task', () => conductor().createTask({ title, prompt, agent, scope }));
+      await attempt('start the task', async () => {
+        await conductor().createTask({ title, prompt, agent, scope });
+        stepDone('taskHandedOut');
+        // A task for a real agent (not a rehearsal) is the walkthrough's last step done.
+        if (agentSettings().profiles.find((p) => p.id === agent)?.kind !== 'rehearsal') stepDone('agentReady');
+      });
     }),
     vscode.commands.registerCommand('podium.stopTask', async (id?: string) => {
       const task = id ?? (await pickTask(['queued', 'starting', 'running', 'waiting'], 'stop'));
@@ -79,10 +85,10 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       if (setup === undefined && worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).prep.setup.length > 0) {
         const choice = await vscode.window.showQuickPick(
           [
-            { label: 'Restart', description: 'in the same worktree, as it is', setup: false },
-            { label: 'Restart and run the setup again', description: 'podium.worktrees.setup first', setup: true },
+            { label: 'Restart', description: vscode.l10n.t('in the same worktree, as it is'), setup: false },
+            { label: 'Restart and run the setup again', description: vscode.l10n.t('podium.worktrees.setup first'), setup: true },
           ],
-          { title: 'Podium: Restart Task', placeHolder: 'Run the worktree setup again?' },
+          { title: vscode.l10n.t('Podium: Restart Task'), placeHolder: vscode.l10n.t('Run the worktree setup again?') },
         );
         if (!choice) return;
         setup = choice.setup;
@@ -92,7 +98,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
     vscode.commands.registerCommand('podium.followUp', async (id?: string, text?: string) => {
       const task = id ?? (await pickTask(['waiting'], 'follow up on'));
       if (!task) return;
-      const message = text ?? (await vscode.window.showInputBox({ title: 'Podium: Follow up', prompt: 'What should the agent do next?' }));
+      const message = text ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Follow up'), prompt: vscode.l10n.t('What should the agent do next?') }));
       if (message) await attempt('send the follow-up', () => conductor().followUp(task, message));
     }),
     vscode.commands.registerCommand('podium.closeTask', async (id?: string) => {
@@ -104,33 +110,34 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       if (!task) return;
       const { paths, message } = conductor().approvedChanges(task);
       if (paths.length === 0) {
-        void vscode.window.showInformationMessage('No approved change of that task to commit.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('No approved change of that task to commit.'));
         return;
       }
       const [subject, ...rest] = message.split('\n');
-      const edited = await vscode.window.showInputBox({ title: 'Podium: Commit approved changes', prompt: `Commit message (the task's prompt follows as the body). Files: ${paths.join(', ')}`, value: subject });
+      const edited = await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Commit approved changes'), prompt: vscode.l10n.t('Commit message (the task\'s prompt follows as the body). Files: {0}', paths.join(', ')), value: subject });
       if (!edited) return;
       const confirm = await vscode.window.showWarningMessage(
-        `Commit ${paths.length} file(s) to your repository, including any other edits you made to them?`,
+        vscode.l10n.t('Commit {0} file(s) to your repository, including any other edits you made to them?', paths.length),
         { modal: true, detail: paths.join('\n') },
         'Commit',
       );
       if (confirm !== 'Commit') return;
       await attempt('commit', async () => {
         const sha = await conductor().commitApproved(paths, [edited, ...rest].join('\n'));
-        void vscode.window.showInformationMessage(`Podium committed ${paths.length} file(s) as ${sha}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Podium committed {0} file(s) as {1}.', paths.length, sha));
       });
     }),
     vscode.commands.registerCommand('podium.setSecret', async () => {
       const name = await vscode.window.showInputBox({
-        title: 'Podium: Set Agent Secret (1/2)', prompt: 'The secret\'s name, as profiles refer to it: ${secret:NAME}', placeHolder: 'anthropic',
+        title: vscode.l10n.t('Podium: Set Agent Secret (1/2)'), prompt: 'The secret\'s name, as profiles refer to it: ${secret:NAME}', placeHolder: 'anthropic',
         validateInput: (v) => (/^[A-Za-z0-9_.-]+$/.test(v) ? undefined : 'Use letters, digits, ".", "_" or "-".'),
       });
       if (!name) return;
-      const value = await vscode.window.showInputBox({ title: `Podium: Set Agent Secret (2/2)`, prompt: `The value of "${name}" (stored in VS Code's secret storage, never in settings)`, password: true });
+      const value = await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Set Agent Secret (2/2)'), prompt: vscode.l10n.t('The value of "{0}" (stored in VS Code\'s secret storage, never in settings)', name), password: true });
       if (value === undefined) return;
       await context.secrets.store(SECRET_PREFIX + name, value);
-      void vscode.window.showInformationMessage(`Podium stored the secret "${name}".`);
+      stepDone('agentReady');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Podium stored the secret "{0}".', name));
     }),
     vscode.commands.registerCommand('podium.startRehearsal', async () => {
       await attempt('start the rehearsal', () => startRehearsal(conductor()));

@@ -16,6 +16,20 @@ export const SIGN_OFF_KEYS: ReadonlyArray<[keys: string[], what: MessageKey]> = 
 ];
 
 /**
+ * The editor's keys (package.json "keybindings"), the same letters as the queue's where they do the
+ * same thing. Review keys act in a Podium diff editor (the agent's read-only side); the others anywhere.
+ * A unit test holds this list and the manifest to each other.
+ */
+export const EDITOR_KEYS: typeof SIGN_OFF_KEYS = [
+  [['J'], 'keys.editor.next'],
+  [['A'], 'keys.editor.approve'],
+  [['R'], 'keys.editor.reject'],
+  [['Ctrl+Alt+J'], 'keys.editor.nextAnywhere'],
+  [['Ctrl+Alt+U'], 'keys.editor.score'],
+  [['Ctrl+Alt+N'], 'keys.editor.newTask'],
+];
+
+/**
  * A small modal listing the keys. Focus moves into it and back to where it was on close; Escape,
  * `?`, the Close button or a click outside close it. It holds one control, so Tab stays on it.
  */
@@ -92,6 +106,19 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
           ))}
         </dl>
         <p className="so-help-foot muted">{t('keys.replayFoot')}</p>
+        <h3 className="so-help-sub">{t('keys.editorTitle')}</h3>
+        <dl className="so-help-keys" data-testid="editor-keys">
+          {EDITOR_KEYS.map(([keys, what]) => (
+            <div key={what} className="so-help-row">
+              <dt>
+                {keys.map((k) => (
+                  <kbd key={k}>{k}</kbd>
+                ))}
+              </dt>
+              <dd>{t(what)}</dd>
+            </div>
+          ))}
+        </dl>
       </div>
     </div>
   );

@@ -49,6 +49,13 @@ export const messages = {
   'keys.foot': 'The keys work while focus is in the sign-off queue. Tab reaches every button too.',
   'keys.replayTitle': 'Replay keys',
   'keys.replayFoot': 'The replay keys work while focus is on the scrubber (the playhead under the timeline’s header).',
+  'keys.editorTitle': 'Editor keys',
+  'keys.editor.next': 'In a Podium diff editor: open the next change awaiting sign-off',
+  'keys.editor.approve': 'In a Podium diff editor: approve the change',
+  'keys.editor.reject': 'In a Podium diff editor: reject the change, with an optional reason',
+  'keys.editor.nextAnywhere': 'Anywhere: open the next change in the diff editor (⌘⌥J on a Mac)',
+  'keys.editor.score': 'Anywhere: open the score (⌘⌥U on a Mac)',
+  'keys.editor.newTask': 'Anywhere: hand out a new task (⌘⌥N on a Mac)',
 
   // warnings/
   'problems.label': 'Problems',
