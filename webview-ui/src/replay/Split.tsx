@@ -13,8 +13,9 @@ export function Split() {
   const drag = useRef<{ id: number; y: number; height: number } | null>(null);
   const self = useRef<HTMLDivElement>(null);
   // Until the engineer moves the split, the timeline is as tall as its lanes (up to 45% of the view).
+  // Measured only when the split is moved: reading layout while rendering would force a layout on
+  // every frame of a replay.
   const measured = () => self.current?.parentElement?.querySelector<HTMLElement>('.timeline-body')?.clientHeight ?? DEFAULT_TIMELINE_HEIGHT();
-  const height = chosen ?? measured();
   return (
     <div
       ref={self}
@@ -22,7 +23,7 @@ export function Split() {
       role="separator"
       aria-orientation="horizontal"
       aria-label="Resize the timeline"
-      aria-valuenow={height}
+      aria-valuenow={chosen ?? undefined}
       aria-valuemin={40}
       aria-valuemax={4000}
       tabIndex={0}
