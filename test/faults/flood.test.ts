@@ -124,7 +124,10 @@ describe('faults: flood', function () {
   it('an ACP agent streaming 200 MB of message text: clipped with a note on the score, the host stays bounded', async () => {
     const { task, figures } = await flood(s, 'acp-message', ['finished:done', 'finished:failed', 'finished:stopped']);
     assert.match(entryTexts(s, task), /Output clipped: the agent sent more than 16 MB/, 'the score says the output was clipped');
-    assert.ok(figures.peakRssGrowthMb < FLOOD_MB / 2, `host memory grew ${figures.peakRssGrowthMb.toFixed(0)} MB`);
+    // 200 MB of JSON-RPC lines are parsed here, and V8 lets that garbage pile up before it collects:
+    // the peak ranged from +52 to +109 MB over runs. What the budget prevents is holding the flood,
+    // which showed as +317 MB before it; three quarters of the flood tells the two apart.
+    assert.ok(figures.peakRssGrowthMb < FLOOD_MB * 0.75, `host memory grew ${figures.peakRssGrowthMb.toFixed(0)} MB`);
     assert.ok(figures.journalMb < 20, `the journal holds ${figures.journalMb.toFixed(1)} MB`);
     assert.ok(figures.scoreTextMb < 20, `the score holds ${figures.scoreTextMb.toFixed(1)} MB`);
   });
