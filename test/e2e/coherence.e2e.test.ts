@@ -74,6 +74,9 @@ describe('end to end: coherence in the demo', function () {
     assert.match(await warning.getByRole('button', { name: /layer:core · ARCHITECTURE\.md:\d+/ }).innerText(), /ARCHITECTURE\.md/);
     // The task's row counts it.
     await frame.locator('[data-testid="task-warnings"]').first().waitFor({ state: 'visible' });
+    // The agent goes on after the import (it adds a helper that uses it): decide once its turn is over
+    // and its last staging is on the score, as an engineer reading a finished change would.
+    await frame.locator('.task-row', { hasText: 'Show the summary in the core' }).getByText('Done').waitFor({ timeout: 60_000 });
 
     // `podium check` on the task's change (its worktree against its base) reports the same finding.
     const worktree = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).find((d) => d !== workspace && !d.endsWith(path.basename(workspace!)))!;
@@ -102,12 +105,20 @@ describe('end to end: coherence in the demo', function () {
     // One action, from the problem itself: its quick fix rejects the hunk with the rule as the
     // reason. The agent hears the rule and answers.
     // (The agent's version is read-only, so the fixes are offered on the problem itself.)
-    await problem.click();
-    // The panel asks for the fixes when the problem is focused; its light bulb turns on once they are in.
-    await problem.locator('.markers-panel-action-quickfix:not(.disabled)').first().waitFor({ state: 'attached', timeout: 30_000 });
-    await p.keyboard.press('Control+.');
+    // The panel asks for the fixes when the problem is focused; its light bulb turns on once they are
+    // in. Clicking the problem also opens the file at it, and the editor can take the focus first:
+    // then Ctrl+. asks for the same fixes where the cursor stands, on the problem's line. Either way
+    // a user who sees no menu asks again.
     const fix = p.locator('.context-view .action-item, .action-widget .monaco-list-row', { hasText: 'Reject with this rule as the reason' }).first();
-    await fix.waitFor({ state: 'visible', timeout: 30_000 });
+    for (let attempt = 0; attempt < 4 && !(await fix.isVisible()); attempt++) {
+      await p.keyboard.press('Escape');
+      await problem.click();
+      const bulb = problem.locator('.markers-panel-action-quickfix:not(.disabled)').first();
+      if (await bulb.waitFor({ state: 'attached', timeout: 10_000 }).then(() => true, () => false)) await problem.click();
+      await p.keyboard.press('Control+.');
+      await fix.waitFor({ state: 'visible', timeout: 8_000 }).catch(() => undefined);
+    }
+    await fix.waitFor({ state: 'visible', timeout: 5_000 });
     await fix.click();
     // The panel below would hide the score's entries: put it away, as an engineer would.
     await runCommand(p, 'View: Toggle Panel Visibility');
