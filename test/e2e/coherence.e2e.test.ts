@@ -102,24 +102,26 @@ describe('end to end: coherence in the demo', function () {
     await p.screenshot({ path: shot });
     if (process.env.PODIUM_UPDATE_SCREENSHOTS) copyFileSync(shot, path.join(ROOT, 'media', 'screenshots', 'vscode-coherence.png'));
 
-    // One action, from the problem itself: its quick fix rejects the hunk with the rule as the
-    // reason. The agent hears the rule and answers.
-    // (The agent's version is read-only, so the fixes are offered on the problem itself.)
-    // The panel asks for the fixes when the problem is focused; its light bulb turns on once they are
-    // in. Clicking the problem also opens the file at it, and the editor can take the focus first:
-    // then Ctrl+. asks for the same fixes where the cursor stands, on the problem's line. Either way
-    // a user who sees no menu asks again.
+    // One action rejects the hunk with the rule as the reason, where the problem is: its quick fix,
+    // or (clicking the problem opens the agent's file at it) the "Reject: rule" CodeLens above the
+    // line. The Problems panel asks for its fixes only once the problem has the focus, and the editor
+    // the click opens can take the focus first; then the CodeLens is the one action in view.
+    // The agent hears the rule and answers.
     const fix = p.locator('.context-view .action-item, .action-widget .monaco-list-row', { hasText: 'Reject with this rule as the reason' }).first();
-    for (let attempt = 0; attempt < 4 && !(await fix.isVisible()); attempt++) {
-      await p.keyboard.press('Escape');
+    await problem.click();
+    const bulb = problem.locator('.markers-panel-action-quickfix:not(.disabled)').first();
+    if (await bulb.waitFor({ state: 'attached', timeout: 10_000 }).then(() => true, () => false)) {
       await problem.click();
-      const bulb = problem.locator('.markers-panel-action-quickfix:not(.disabled)').first();
-      if (await bulb.waitFor({ state: 'attached', timeout: 10_000 }).then(() => true, () => false)) await problem.click();
       await p.keyboard.press('Control+.');
-      await fix.waitFor({ state: 'visible', timeout: 8_000 }).catch(() => undefined);
     }
-    await fix.waitFor({ state: 'visible', timeout: 5_000 });
-    await fix.click();
+    if (await fix.waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false)) {
+      await fix.click();
+    } else {
+      await p.keyboard.press('Escape');
+      const lens = p.locator('.contentWidgets .codelens-decoration a, .view-zones .codelens-decoration a', { hasText: 'Reject: layer:core' }).first();
+      await lens.waitFor({ state: 'visible', timeout: 30_000 });
+      await lens.click();
+    }
     // The panel below would hide the score's entries: put it away, as an engineer would.
     await runCommand(p, 'View: Toggle Panel Visibility');
     await runCommand(p, 'Podium: Open Score');
