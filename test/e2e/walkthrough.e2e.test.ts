@@ -103,9 +103,9 @@ describe('end to end: the Getting Started walkthrough', function () {
     // (Welcome re-renders as steps complete and can take the focus, closing the question: ask again.)
     const input = p.locator('.quick-input-widget input');
     const second = p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' });
-    for (let i = 0; i < 5 && !(await second.isVisible()); i++) {
+    for (let i = 0; i < 8 && !(await second.isVisible()); i++) {
       await runCommand(p, 'Podium: New Task…');
-      await p.locator('.quick-input-widget .quick-input-title', { hasText: '1/4' }).waitFor();
+      if (!(await p.locator('.quick-input-widget .quick-input-title', { hasText: '1/4' }).waitFor({ timeout: 5000 }).then(() => true, () => false))) continue;
       await input.fill('Say hello in the summary');
       await p.keyboard.press('Enter');
       await second.waitFor({ timeout: 5000 }).catch(() => undefined);
