@@ -36,7 +36,7 @@ export interface ScanOptions {
   batchSize?: number;
   /** Longest line read (default MAX_RECORD_BYTES); a longer one is skipped and reported. */
   maxRecordBytes?: number;
-  /** Bytes read per chunk; a longer line grows the buffer. */
+  /** Bytes read per chunk; a longer line is read again, whole, once its end is found. */
   chunkBytes?: number;
 }
 
@@ -80,7 +80,10 @@ export async function loadJournal(file: string, options: ScanOptions = {}): Prom
  */
 export async function scanJournal(file: string, onEvents: (events: unknown[]) => void, options: ScanOptions = {}): Promise<JournalScan> {
   const batchSize = options.batchSize ?? 1;
-  let buf = Buffer.allocUnsafe(Math.max(1024, options.chunkBytes ?? DEFAULT_CHUNK));
+  // One chunk-sized buffer for the whole pass: a line longer than it is read again, whole, into a
+  // buffer of its own size once its end is known, so a hostile 300 MB line costs one chunk, and a
+  // legitimately large record costs its own size once (never a chain of doubled buffers).
+  const buf = Buffer.allocUnsafe(Math.max(1024, options.chunkBytes ?? DEFAULT_CHUNK));
   let filled = 0;
   /** File offset of buf[0]. */
   let base = 0;
@@ -97,25 +100,40 @@ export async function scanJournal(file: string, onEvents: (events: unknown[]) =>
     suspect = undefined;
   };
 
+  /** The line held in `from[start, nl)` (its newline at `nl`), which began at file offset `offset`. */
+  const takeLine = (from: Buffer, start: number, nl: number, offset: number): void => {
+    lineNo++;
+    const record = decodeRecord(from, start, nl);
+    settleSuspect();
+    if (record.ok) {
+      if (record.seq <= scan.lastSeq) {
+        scan.problems.push(makeProblem(file, lineNo, offset, 'seq-order', `seq ${record.seq} does not follow ${scan.lastSeq}`));
+      } else {
+        scan.lastSeq = record.seq;
+        scan.eventCount++;
+        batch.push(record.event);
+      }
+    } else if (record.defect === 'seq') {
+      // The crc checked out, so this is not a torn write even on the last line.
+      scan.problems.push(problemFromDefect(file, lineNo, offset, record.defect, record.detail));
+    } else {
+      suspect = { line: lineNo, offset, bytes: nl + 1 - start, defect: record.defect, detail: record.detail };
+    }
+  };
+
   const maxRecord = options.maxRecordBytes ?? MAX_RECORD_BYTES;
-  /** A line too long to hold: where it began; its bytes are dropped until its newline comes. */
-  let overlong: { line: number; offset: number } | undefined;
+  const tooLong = (bytes: number) => `it is ${bytes} bytes long, more than the ${maxRecord} a record may be`;
+  /** A line longer than the buffer: where it began. Its bytes are passed over until its newline comes. */
+  let long: { line: number; offset: number } | undefined;
 
   const fh = await open(file, 'r');
   try {
     for (;;) {
       if (filled === buf.length) {
-        if (buf.length >= maxRecord) {
-          // Drop what is held of this line and read on to its end without keeping it.
-          overlong ??= { line: lineNo + 1, offset: base };
-          settleSuspect();
-          base += filled;
-          filled = 0;
-        } else {
-          const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxRecord));
-          buf.copy(bigger, 0, 0, filled);
-          buf = bigger;
-        }
+        // The line under way fills the whole buffer: pass over it, keeping only where it began.
+        long ??= { line: lineNo + 1, offset: base };
+        base += filled;
+        filled = 0;
       }
       const { bytesRead } = await fh.read(buf, filled, buf.length - filled, base + filled);
       if (bytesRead === 0) break;
@@ -123,38 +141,33 @@ export async function scanJournal(file: string, onEvents: (events: unknown[]) =>
 
       const view = buf.subarray(0, filled);
       let pos = 0;
-      if (overlong) {
+      if (long) {
         const nl = view.indexOf(NEWLINE);
         if (nl === -1) {
           base += filled;
           filled = 0;
           continue;
         }
-        lineNo++;
-        const bytes = base + nl + 1 - overlong.offset;
-        suspect = { line: overlong.line, offset: overlong.offset, bytes, defect: 'layout', detail: `it is ${bytes} bytes long, more than the ${maxRecord} a record may be` };
-        overlong = undefined;
+        const bytes = base + nl + 1 - long.offset;
+        if (bytes <= maxRecord) {
+          // Its end is known and it may be a record: read it whole, once.
+          const whole = Buffer.allocUnsafe(bytes);
+          for (let got = 0; got < bytes; ) {
+            const r = await fh.read(whole, got, bytes - got, long.offset + got);
+            if (r.bytesRead === 0) throw new Error(`${file} changed while it was read (line ${long.line} ended early)`);
+            got += r.bytesRead;
+          }
+          takeLine(whole, 0, bytes - 1, long.offset);
+        } else {
+          lineNo++;
+          settleSuspect();
+          suspect = { line: long.line, offset: long.offset, bytes, defect: 'layout', detail: tooLong(bytes) };
+        }
+        long = undefined;
         pos = nl + 1;
       }
       for (let nl = view.indexOf(NEWLINE, pos); nl !== -1; nl = view.indexOf(NEWLINE, pos)) {
-        lineNo++;
-        const offset = base + pos;
-        const record = decodeRecord(buf, pos, nl);
-        settleSuspect();
-        if (record.ok) {
-          if (record.seq <= scan.lastSeq) {
-            scan.problems.push(makeProblem(file, lineNo, offset, 'seq-order', `seq ${record.seq} does not follow ${scan.lastSeq}`));
-          } else {
-            scan.lastSeq = record.seq;
-            scan.eventCount++;
-            batch.push(record.event);
-          }
-        } else if (record.defect === 'seq') {
-          // The crc checked out, so this is not a torn write even on the last line.
-          scan.problems.push(problemFromDefect(file, lineNo, offset, record.defect, record.detail));
-        } else {
-          suspect = { line: lineNo, offset, bytes: nl + 1 - pos, defect: record.defect, detail: record.detail };
-        }
+        takeLine(buf, pos, nl, base + pos);
         pos = nl + 1;
       }
       buf.copy(buf, 0, pos, filled);
@@ -169,11 +182,11 @@ export async function scanJournal(file: string, onEvents: (events: unknown[]) =>
     await fh.close();
   }
 
-  if (overlong) {
+  if (long) {
     settleSuspect();
-    const bytes = base + filled - overlong.offset;
-    scan.tornTail = makeTornTail(file, overlong.line, overlong.offset, bytes, `it has no trailing newline and is ${bytes} bytes long, more than the ${maxRecord} a record may be`);
-    scan.goodBytes = overlong.offset;
+    const bytes = base + filled - long.offset;
+    scan.tornTail = makeTornTail(file, long.line, long.offset, bytes, bytes > maxRecord ? `it has no trailing newline and ${tooLong(bytes).slice(3)}` : 'it has no trailing newline');
+    scan.goodBytes = long.offset;
   } else if (filled > 0) {
     settleSuspect();
     scan.tornTail = makeTornTail(file, lineNo + 1, base, filled, 'it has no trailing newline');

@@ -127,12 +127,12 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
       const origin = host.feed.state.tasks[task];
       if (!origin) return report('start a task from that moment')(new Error('That task is not in the workspace score.'));
       const when = new Date(ts).toLocaleTimeString();
-      const title = await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: New Task from Here (1/3)'), prompt: vscode.l10n.t('A new task starting from the files of “{0}” at {1}', origin.spec.title, when), value: `${origin.spec.title} (from ${when})`, validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.') });
+      const title = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (1/3)'), prompt: vscode.l10n.t('A new task starting from the files of “{0}” at {1}', origin.spec.title, when), value: `${origin.spec.title} (from ${when})`, validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.') });
       if (!title) return;
-      const prompt = await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: New Task from Here (2/3)'), prompt: vscode.l10n.t('What should the agent do from there?'), value: origin.spec.prompt, validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.') });
+      const prompt = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (2/3)'), prompt: vscode.l10n.t('What should the agent do from there?'), value: origin.spec.prompt, validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.') });
       if (!prompt) return;
       const profiles = agentSettings();
-      const agent = (await vscode.window.showQuickPick(profiles.profiles.map((p) => ({ label: p.label, description: p.id === origin.spec.agent ? `${p.kind} · played it before` : p.kind, id: p.id })), { title: vscode.l10n.t('Podium: New Task from Here (3/3)'), placeHolder: vscode.l10n.t('Which agent plays it? The same or another.') }))?.id;
+      const agent = (await vscode.window.showQuickPick(profiles.profiles.map((p) => ({ label: p.label, description: p.id === origin.spec.agent ? `${p.kind} · played it before` : p.kind, id: p.id })), { ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (3/3)'), placeHolder: vscode.l10n.t('Which agent plays it? The same or another.') }))?.id;
       if (!agent) return;
       await host.conductor().createTask({ title, prompt, agent, from: { task, tree: moment, ts } }).catch(report('start the task'));
     }),

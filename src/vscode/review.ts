@@ -184,7 +184,7 @@ export function registerReview(
       }
     }),
     vscode.commands.registerCommand('podium.rejectHunk', async (id: string, reason?: string) => {
-      const why = reason ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Reject change'), prompt: vscode.l10n.t('Why? The agent is told (optional).'), placeHolder: vscode.l10n.t('Reason for the agent') }));
+      const why = reason ?? (await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: Reject change'), prompt: vscode.l10n.t('Why? The agent is told (optional).'), placeHolder: vscode.l10n.t('Reason for the agent') }));
       if (why === undefined) return;
       await conductor().reject(id, why).catch(report('reject the change'));
     }),

@@ -40,12 +40,12 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
         return;
       }
       const title = preset?.title ?? (await vscode.window.showInputBox({
-        title: vscode.l10n.t('Podium: New Task (1/4)'), prompt: vscode.l10n.t('A short title for the task'), placeHolder: vscode.l10n.t('Add a word-count summary'),
+        ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task (1/4)'), prompt: vscode.l10n.t('A short title for the task'), placeHolder: vscode.l10n.t('Add a word-count summary'),
         validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.'),
       }));
       if (!title) return;
       const prompt = preset?.prompt ?? (await vscode.window.showInputBox({
-        title: vscode.l10n.t('Podium: New Task (2/4)'), prompt: vscode.l10n.t('What should the agent do?'), value: title,
+        ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task (2/4)'), prompt: vscode.l10n.t('What should the agent do?'), value: title,
         validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.'),
       }));
       if (!prompt) return;
@@ -54,11 +54,11 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       if (!agent) {
         const items = settings.profiles.map((p) => ({ label: p.label, description: p.id === settings.defaultProfile ? `${p.kind} · default` : p.kind, id: p.id }));
         items.sort((a, b) => Number(b.id === settings.defaultProfile) - Number(a.id === settings.defaultProfile));
-        agent = (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Podium: New Task (3/4)'), placeHolder: vscode.l10n.t('Which agent plays it?') }))?.id;
+        agent = (await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task (3/4)'), placeHolder: vscode.l10n.t('Which agent plays it?') }))?.id;
       }
       if (!agent) return;
       const scopeText = preset ? (preset.scope ?? []).join(', ') : await vscode.window.showInputBox({
-        title: vscode.l10n.t('Podium: New Task (4/4)'), prompt: vscode.l10n.t('Which paths is it meant to touch? Globs, separated by commas; a change elsewhere is flagged. Leave empty for anywhere.'), placeHolder: 'src/core/**, test/**',
+        ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task (4/4)'), prompt: vscode.l10n.t('Which paths is it meant to touch? Globs, separated by commas; a change elsewhere is flagged. Leave empty for anywhere.'), placeHolder: 'src/core/**, test/**',
       });
       if (scopeText === undefined) return;
       const scope = scopeText.split(',').map((g) => g.trim()).filter(Boolean);
@@ -98,7 +98,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
     vscode.commands.registerCommand('podium.followUp', async (id?: string, text?: string) => {
       const task = id ?? (await pickTask(['waiting'], 'follow up on'));
       if (!task) return;
-      const message = text ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Follow up'), prompt: vscode.l10n.t('What should the agent do next?') }));
+      const message = text ?? (await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: Follow up'), prompt: vscode.l10n.t('What should the agent do next?') }));
       if (message) await attempt('send the follow-up', () => conductor().followUp(task, message));
     }),
     vscode.commands.registerCommand('podium.closeTask', async (id?: string) => {
@@ -114,7 +114,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
         return;
       }
       const [subject, ...rest] = message.split('\n');
-      const edited = await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Commit approved changes'), prompt: vscode.l10n.t('Commit message (the task\'s prompt follows as the body). Files: {0}', paths.join(', ')), value: subject });
+      const edited = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: Commit approved changes'), prompt: vscode.l10n.t('Commit message (the task\'s prompt follows as the body). Files: {0}', paths.join(', ')), value: subject });
       if (!edited) return;
       const confirm = await vscode.window.showWarningMessage(
         vscode.l10n.t('Commit {0} file(s) to your repository, including any other edits you made to them?', paths.length),
@@ -129,11 +129,11 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
     }),
     vscode.commands.registerCommand('podium.setSecret', async () => {
       const name = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Podium: Set Agent Secret (1/2)'), prompt: 'The secret\'s name, as profiles refer to it: ${secret:NAME}', placeHolder: 'anthropic',
+        ignoreFocusOut: true, title: vscode.l10n.t('Podium: Set Agent Secret (1/2)'), prompt: 'The secret\'s name, as profiles refer to it: ${secret:NAME}', placeHolder: 'anthropic',
         validateInput: (v) => (/^[A-Za-z0-9_.-]+$/.test(v) ? undefined : 'Use letters, digits, ".", "_" or "-".'),
       });
       if (!name) return;
-      const value = await vscode.window.showInputBox({ title: vscode.l10n.t('Podium: Set Agent Secret (2/2)'), prompt: vscode.l10n.t('The value of "{0}" (stored in VS Code\'s secret storage, never in settings)', name), password: true });
+      const value = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: Set Agent Secret (2/2)'), prompt: vscode.l10n.t('The value of "{0}" (stored in VS Code\'s secret storage, never in settings)', name), password: true });
       if (value === undefined) return;
       await context.secrets.store(SECRET_PREFIX + name, value);
       stepDone('agentReady');

@@ -16,6 +16,7 @@ import {
   loadSessionIndex,
   readJournal,
   rebuildSessionIndex,
+  scanJournal,
 } from '../../src/journal';
 import { encodeRecord } from '../../src/journal/record';
 
@@ -153,6 +154,26 @@ describe('session journals', () => {
       assert.deepEqual(streamed.score, whole);
       assert.equal(streamed.eventCount, 308);
       assert.deepEqual([streamed.problems, streamed.tornTail], [[], undefined]);
+    });
+    it('reads a line longer than a chunk whole, skips one longer than a record may be, and keeps what follows', async () => {
+      const w = await writer();
+      w.append({ type: 'agent.output', stream: 'stdout', text: 'a'.repeat(3000) }, 1000);
+      w.append({ type: 'agent.output', stream: 'stdout', text: 'b'.repeat(6000) }, 1001);
+      w.append({ type: 'agent.output', stream: 'stdout', text: 'after' }, 1002);
+      await w.close();
+      // A last line, longer than a chunk, cut off before its newline.
+      await appendFile(w.file, encodeRecord(4, JSON.stringify({ type: 'agent.output', stream: 'stdout', text: 'c'.repeat(2500) })).slice(0, -40));
+      const events: unknown[] = [];
+      const scan = await scanJournal(w.file, (batch) => events.push(...batch), { chunkBytes: 1024, maxRecordBytes: 4096 });
+      assert.deepEqual(events.map((e) => (e as { text: string }).text.slice(0, 5)), ['aaaaa', 'after']);
+      assert.equal((events[0] as { text: string }).text.length, 3000, 'the long line is read whole');
+      assert.equal(scan.problems.length, 1);
+      assert.equal(scan.problems[0]!.line, 2);
+      assert.match(scan.problems[0]!.text, /more than the 4096 a record may be/);
+      assert.equal(scan.tornTail?.line, 4);
+      assert.match(scan.tornTail!.text, /it has no trailing newline\. It is a write cut off/);
+      assert.equal(scan.goodBytes, scan.tornTail!.offset);
+      assert.equal(scan.lastSeq, 3);
     });
   });
 
