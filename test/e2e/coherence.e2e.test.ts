@@ -115,7 +115,12 @@ describe('end to end: coherence in the demo', function () {
       await p.keyboard.press('Control+.');
     }
     if (await fix.waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false)) {
-      await fix.click();
+      // Chosen with the keyboard, as the menu offers it: a click on a row the menu has only just laid
+      // out can be dropped (seen here: the menu stayed open, the row highlighted, nothing ran).
+      const focused = p.locator('.action-widget .monaco-list-row.focused, .context-view .action-item.focused');
+      for (let i = 0; i < 6 && !/Reject with this rule as the reason \(layer:core\)/.test(await focused.first().innerText({ timeout: 1_000 }).catch(() => '')); i++) await p.keyboard.press('ArrowDown');
+      assert.match(await focused.first().innerText(), /Reject with this rule as the reason \(layer:core\)/);
+      await p.keyboard.press('Enter');
     } else {
       await p.keyboard.press('Escape');
       const lens = p.locator('.contentWidgets .codelens-decoration a, .view-zones .codelens-decoration a', { hasText: 'Reject: layer:core' }).first();
