@@ -110,6 +110,9 @@ export interface PhaseChange {
   ts: number;
   phase: Phase;
   outcome?: TaskOutcome;
+  /** The index of the entry that began it, and of the one its outcome came from (for going back in replay). */
+  at?: number;
+  outcomeAt?: number;
 }
 
 /**
@@ -187,7 +190,9 @@ export class LaneIndex {
    * changed, not the session's length.
    */
   update(entries: readonly Entry[], open: Readonly<Record<string, number>>, pending: Readonly<Record<string, number>>): void {
-    const mayChange = [this.open, this.pending];
+    // Entries open before could have changed since; going back in replay, entries open at the
+    // earlier moment are earlier versions of what is indexed: both are looked at again.
+    const mayChange = [this.open, this.pending, open, pending];
     this.open = open;
     this.pending = pending;
     if (entries === this.entries) return;
@@ -195,8 +200,9 @@ export class LaneIndex {
     const prev = this.entries;
     this.grow(entries.length);
     // The reducer replaces an entry only with a later version of itself (same id, same time); a
-    // shorter list or different first and last known entries mean a new source under this id.
-    let known = entries.length < this.length ? 0 : this.length;
+    // shorter list or different first and last known entries mean a new source under this id,
+    // unless it is the same session at an earlier moment (replay going back).
+    let known = entries.length < this.length ? this.goBack(entries, prev) : this.length;
     if (known > 0 && (!sameEntry(entries[0]!, prev[0]!) || !sameEntry(entries[known - 1]!, prev[known - 1]!))) known = 0;
     check: for (const map of mayChange) {
       for (const key in map) {
@@ -221,7 +227,7 @@ export class LaneIndex {
       this.set(i, e);
       this.ts[i] = i === 0 ? e.ts : Math.max(this.ts[i - 1]!, e.ts);
       const change = phaseOf(e);
-      if (change) this.addPhase(change);
+      if (change) this.addPhase(change, i);
     }
     this.entries = entries;
     this.length = entries.length;
@@ -241,15 +247,45 @@ export class LaneIndex {
     }
   }
 
-  private addPhase(change: PhaseChange): void {
+  private addPhase(change: PhaseChange, at: number): void {
     const last = this.phases.at(-1);
     if (last?.phase === 'ended' && change.phase === 'ended') {
       // "Task done" then "Exited (code 0)": the outcome is the news, the exit only confirms it.
-      if (!last.outcome && change.outcome) last.outcome = change.outcome;
+      if (!last.outcome && change.outcome) {
+        last.outcome = change.outcome;
+        last.outcomeAt = at;
+      }
       return;
     }
     if (last && last.phase === change.phase && last.outcome === change.outcome) return;
+    change.at = at;
+    if (change.outcome) change.outcomeAt = at;
     this.phases.push(change);
+  }
+
+  /**
+   * The same session at an earlier moment (the replay's playhead went back): `entries` is a prefix
+   * of the entries indexed, some of them in earlier versions (those still open then, which `update`
+   * looks at again). Forgets what the later entries added, so going back costs what it drops, not
+   * the session's length. Returns how many entries are kept: 0 when `entries` is not such a prefix.
+   */
+  private goBack(entries: readonly Entry[], prev: readonly Entry[]): number {
+    const n = entries.length;
+    if (n === 0 || !sameEntry(entries[0]!, prev[0]!) || !sameEntry(entries[n - 1]!, prev[n - 1]!)) return 0;
+    const phases = this.phases.length;
+    while (this.phases.length > 0 && (this.phases.at(-1)!.at ?? 0) >= n) this.phases.pop();
+    const last = this.phases.at(-1);
+    let phasesChanged = this.phases.length !== phases;
+    if (last?.outcomeAt !== undefined && last.outcomeAt >= n) {
+      delete last.outcome;
+      delete last.outcomeAt;
+      phasesChanged = true;
+    }
+    while (this.lasting.length > 0 && this.lasting.at(-1)! >= n) this.isLasting[this.lasting.pop()!] = 0;
+    this.length = n;
+    // A staff whose phases changed is drawn again whole; otherwise from the first entry dropped.
+    this.changedFrom = phasesChanged ? 0 : Math.min(this.changedFrom, n);
+    return n;
   }
 
   private grow(n: number): void {

@@ -141,6 +141,11 @@ export class TimelinePlot {
   private paletteVersion = 0;
   /** What each shared layer was last drawn from; a layer is redrawn only when its key changes. */
   private readonly layerKeys = { under: '', over: '', axis: '' };
+  /**
+   * Tick labels drawn once, as small bitmaps, and copied onto the axis: scrubbing moves the axis every
+   * frame, and drawing text on a canvas costs far more than copying its pixels.
+   */
+  private readonly labels = new Map<string, HTMLCanvasElement>();
   private occupied = new Int32Array(0);
   private tickStyle = new Int16Array(0);
   /** Scratch: the styles a lane's columns had before they were worked out again (see changedX). */
@@ -1035,20 +1040,42 @@ export class TimelinePlot {
     ctx.globalAlpha = 1;
   }
 
+  /** A tick label as the axis shows it, at the screen's pixel ratio, drawn the first time it is asked for. */
+  private label(text: string, dpr: number): HTMLCanvasElement {
+    const key = `${this.paletteVersion}|${dpr}|${text}`;
+    let c = this.labels.get(key);
+    if (c) return c;
+    // Labels of an old theme or zoom are let go; a few hundred cover any range scrubbed through.
+    if (this.labels.size >= 512) this.labels.clear();
+    c = document.createElement('canvas');
+    const ctx = c.getContext('2d')!;
+    const font = `11px ${this.palette.font}`;
+    ctx.font = font;
+    const w = Math.ceil(ctx.measureText(text).width) + 1;
+    c.width = Math.round(w * dpr);
+    c.height = Math.round(AXIS_HEIGHT * dpr);
+    // Sizing the canvas reset its context.
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.font = font;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    ctx.fillStyle = this.palette.ink.text;
+    ctx.fillText(text, 0, AXIS_HEIGHT / 2);
+    this.labels.set(key, c);
+    return c;
+  }
+
   private drawAxis(ctx: CanvasRenderingContext2D, dpr: number, width: number, r: Range, grid: { step: number; times: number[] }, nowX: number | null): void {
     const p = this.palette;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, AXIS_HEIGHT);
     const scale = width / span(r);
-    ctx.font = `11px ${p.font}`;
-    ctx.textBaseline = 'middle';
-    ctx.textAlign = 'left';
     for (const t of grid.times) {
       const x = Math.round((t - r.start) * scale);
       ctx.fillStyle = p.ink.grid;
       ctx.fillRect(x, AXIS_HEIGHT - 5, 1, 5);
-      ctx.fillStyle = p.ink.text;
-      ctx.fillText(tickLabel(t, grid.step), x + 4, AXIS_HEIGHT / 2);
+      const label = this.label(tickLabel(t, grid.step), dpr);
+      if (label.width > 0) ctx.drawImage(label, x + 4, 0, label.width / dpr, AXIS_HEIGHT);
     }
     ctx.fillStyle = p.ink.grid;
     ctx.fillRect(0, AXIS_HEIGHT - 1, width, 1);
