@@ -67,7 +67,7 @@ export function registerCoherence(conductor: () => Conductor, feed: ScoreFeed, l
       const target = ruleUri(w);
       if (w.rule) diagnostic.code = target ? { value: w.rule, target } : w.rule;
       else diagnostic.code = w.kind;
-      if (target) diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(target.with({ fragment: '' }), new vscode.Position(w.source!.line - 1, 0)), w.prose ? `The rule: ${firstSentence(w.prose)}` : 'The rule is written here.')];
+      if (target) diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(target.with({ fragment: '' }), new vscode.Position(w.source!.line - 1, 0)), w.prose ? vscode.l10n.t('The rule: {0}', firstSentence(w.prose)) : vscode.l10n.t('The rule is written here.'))];
       const key = uri.toString();
       let entry = byUri.get(key);
       if (!entry) byUri.set(key, (entry = { uri, items: [] }));
@@ -189,13 +189,13 @@ export function registerCoherence(conductor: () => Conductor, feed: ScoreFeed, l
           if (!hit) continue;
           const w = hit.warning;
           if (w.hunk !== undefined && w.rule !== undefined) {
-            const reject = new vscode.CodeAction(`Reject with this rule as the reason (${w.rule})`, vscode.CodeActionKind.QuickFix);
+            const reject = new vscode.CodeAction(vscode.l10n.t('Reject with this rule as the reason ({0})', w.rule), vscode.CodeActionKind.QuickFix);
             reject.diagnostics = [d];
             reject.command = { title: reject.title, command: 'podium.rejectHunk', arguments: [w.hunk, ruleReason(w)] };
             actions.push(reject);
           }
           if (w.source) {
-            const open = new vscode.CodeAction(`Open the rule (${w.source.file}:${w.source.line})`, vscode.CodeActionKind.Empty);
+            const open = new vscode.CodeAction(vscode.l10n.t('Open the rule ({0}:{1})', w.source.file, String(w.source.line)), vscode.CodeActionKind.Empty);
             open.diagnostics = [d];
             open.command = { title: open.title, command: 'podium.openRule', arguments: [w.source.file, w.source.line] };
             actions.push(open);

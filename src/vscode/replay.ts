@@ -70,24 +70,24 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
 
   const exportTask = async (task: string) => {
     const workspace = host.workspace();
-    if (!workspace) throw new Error('Open the workspace whose session it is first.');
+    if (!workspace) throw new Error(vscode.l10n.t('Open the workspace whose session it is first.'));
     const sessions = await sessionsOf(task);
-    if (sessions.length === 0) throw new Error('That task has no session in the workspace journals.');
+    if (sessions.length === 0) throw new Error(vscode.l10n.t('That task has no session in the workspace journals.'));
     const title = sessions.find((s) => s.title)?.title ?? task;
     const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'session';
     const target = await vscode.window.showSaveDialog({
       title: vscode.l10n.t('Export “{0}”', title),
-      saveLabel: 'Export Session',
+      saveLabel: vscode.l10n.t('Export Session'),
       defaultUri: vscode.Uri.file(path.join(workspace, `${slug}${EXPORT_EXTENSION}`)),
-      filters: { 'Podium session': ['tgz'] },
+      filters: { [vscode.l10n.t('Podium session')]: ['tgz'] },
     });
     if (!target) return;
     const out = target.fsPath.endsWith(EXPORT_EXTENSION) ? target.fsPath : `${target.fsPath.replace(/\.tgz$/, '')}${EXPORT_EXTENSION}`;
     await host.conductor().flush();
     const result = await exportSessions({ journals: host.journalFolder(), sessions: sessions.map((s) => s.sessionId), repo: workspace, out });
     const kb = Math.max(1, Math.round(result.bytes / 1024));
-    const missing = result.missing ? ` (${result.missing} moment(s) no longer kept were left out)` : '';
-    void vscode.window.showInformationMessage(vscode.l10n.t('Podium exported “{0}”: {1} session(s), the files of {2} moment(s), {3} KB{4}.', title, sessions.length, result.moments, kb, missing), 'Reveal').then((choice) => {
+    const missing = result.missing ? vscode.l10n.t(' ({0} moment(s) no longer kept were left out)', result.missing) : '';
+    void vscode.window.showInformationMessage(vscode.l10n.t('Podium exported “{0}”: {1} session(s), the files of {2} moment(s), {3} KB{4}.', title, sessions.length, result.moments, kb, missing), vscode.l10n.t('Reveal')).then((choice) => {
       if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out));
     });
   };
@@ -117,7 +117,7 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
       await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     }),
     vscode.commands.registerCommand('podium.replay.diff', async (file: string, left: { moment: string; label: string }, right: { moment: string; label: string }) => {
-      await vscode.commands.executeCommand('vscode.diff', momentUri(left.moment, file, left.label), momentUri(right.moment, file, right.label), `${path.posix.basename(file)} (${left.label} ↔ ${right.label})`, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      await vscode.commands.executeCommand('vscode.diff', momentUri(left.moment, file, left.label), momentUri(right.moment, file, right.label), vscode.l10n.t('{0} ({1} ↔ {2})', path.posix.basename(file), left.label, right.label), { preview: true, viewColumn: vscode.ViewColumn.Beside });
     }),
     vscode.commands.registerCommand('podium.replay.newTaskFromHere', async (task: string, moment: string, ts: number) => {
       if (!vscode.workspace.isTrusted) {
@@ -125,21 +125,21 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
         return;
       }
       const origin = host.feed.state.tasks[task];
-      if (!origin) return report('start a task from that moment')(new Error('That task is not in the workspace score.'));
+      if (!origin) return report(vscode.l10n.t('start a task from that moment'))(new Error(vscode.l10n.t('That task is not in the workspace score.')));
       const when = new Date(ts).toLocaleTimeString();
-      const title = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (1/3)'), prompt: vscode.l10n.t('A new task starting from the files of “{0}” at {1}', origin.spec.title, when), value: `${origin.spec.title} (from ${when})`, validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.') });
+      const title = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (1/3)'), prompt: vscode.l10n.t('A new task starting from the files of “{0}” at {1}', origin.spec.title, when), value: vscode.l10n.t('{0} (from {1})', origin.spec.title, when), validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A task needs a title.')) });
       if (!title) return;
-      const prompt = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (2/3)'), prompt: vscode.l10n.t('What should the agent do from there?'), value: origin.spec.prompt, validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.') });
+      const prompt = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (2/3)'), prompt: vscode.l10n.t('What should the agent do from there?'), value: origin.spec.prompt, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A task needs a prompt.')) });
       if (!prompt) return;
       const profiles = agentSettings();
-      const agent = (await vscode.window.showQuickPick(profiles.profiles.map((p) => ({ label: p.label, description: p.id === origin.spec.agent ? `${p.kind} · played it before` : p.kind, id: p.id })), { ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (3/3)'), placeHolder: vscode.l10n.t('Which agent plays it? The same or another.') }))?.id;
+      const agent = (await vscode.window.showQuickPick(profiles.profiles.map((p) => ({ label: p.label, description: p.id === origin.spec.agent ? vscode.l10n.t('{0} · played it before', p.kind) : p.kind, id: p.id })), { ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task from Here (3/3)'), placeHolder: vscode.l10n.t('Which agent plays it? The same or another.') }))?.id;
       if (!agent) return;
-      await host.conductor().createTask({ title, prompt, agent, from: { task, tree: moment, ts } }).catch(report('start the task'));
+      await host.conductor().createTask({ title, prompt, agent, from: { task, tree: moment, ts } }).catch(report(vscode.l10n.t('start the task')));
     }),
     vscode.commands.registerCommand('podium.exportSession', async (task?: unknown) => {
       let id = taskArg(task);
-      if (!id) id = (await pickSession('Which session? Its task’s sessions are exported together.'))?.task;
-      if (id) await exportTask(id).catch(report('export the session'));
+      if (!id) id = (await pickSession(vscode.l10n.t('Which session? Its task’s sessions are exported together.')))?.task;
+      if (id) await exportTask(id).catch(report(vscode.l10n.t('export the session')));
     }),
     vscode.commands.registerCommand('podium.replaySession', async (session?: unknown) => {
       let at: number | undefined;
@@ -147,13 +147,13 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
       if (id) {
         at = host.feed.state.sessions[id]?.startedTs;
         if (at === undefined) at = (await loadSessionIndex(host.journalFolder())).sessions.find((s) => s.sessionId === id)?.firstTs;
-      } else at = (await pickSession('Which session to replay?'))?.firstTs;
+      } else at = (await pickSession(vscode.l10n.t('Which session to replay?')))?.firstTs;
       if (at !== undefined) host.replayAt(at);
     }),
     vscode.commands.registerCommand('podium.deleteSession', async (session?: unknown) => {
       const index = await loadSessionIndex(host.journalFolder());
       const id = sessionArg(session);
-      const s = id ? index.sessions.find((x) => x.sessionId === id) : await pickSession('Which session to delete?');
+      const s = id ? index.sessions.find((x) => x.sessionId === id) : await pickSession(vscode.l10n.t('Which session to delete?'));
       if (!s) return;
       const task = s.task ? host.feed.state.tasks[s.task] : undefined;
       if (task && task.status !== 'closed') {
@@ -162,9 +162,13 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
         return;
       }
       const others = s.task ? index.sessions.filter((x) => x.task === s.task && x.sessionId !== s.sessionId) : [];
-      const detail = `Its journal${others.length === 0 && s.task ? ' and the files Podium kept for replaying its task' : ''} will be deleted. This cannot be undone.`;
-      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the session “{0}” ({1})?', s.title ?? s.sessionId, new Date(s.firstTs).toLocaleString()), { modal: true, detail }, 'Delete');
-      if (choice !== 'Delete') return;
+      const detail =
+        others.length === 0 && s.task
+          ? vscode.l10n.t('Its journal and the files Podium kept for replaying its task will be deleted. This cannot be undone.')
+          : vscode.l10n.t('Its journal will be deleted. This cannot be undone.');
+      const remove = vscode.l10n.t('Delete');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the session “{0}” ({1})?', s.title ?? s.sessionId, new Date(s.firstTs).toLocaleString()), { modal: true, detail }, remove);
+      if (choice !== remove) return;
       try {
         const file = journalPath(host.journalFolder(), s.sessionId);
         await unlink(file);
@@ -173,7 +177,7 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
         await loadSessionIndex(host.journalFolder());
         await host.reload();
       } catch (err) {
-        report('delete the session')(err instanceof JournalLockedError ? new Error('another window is writing it') : err);
+        report(vscode.l10n.t('delete the session'))(err instanceof JournalLockedError ? new Error(vscode.l10n.t('another window is writing it')) : err);
       }
     }),
   ];
@@ -182,11 +186,12 @@ export function registerReplay(host: ReplayHost): vscode.Disposable[] {
 /** One line a person reads about a session: when, how long, what it cost, what was decided. */
 export function summaryLine(s: SessionSummary): string {
   const minutes = Math.max(0, s.lastTs - s.firstTs) / 60_000;
-  const duration = minutes < 1 ? `${Math.round(minutes * 60)} s` : minutes < 90 ? `${Math.round(minutes)} min` : `${(minutes / 60).toFixed(1)} h`;
+  const duration =
+    minutes < 1 ? vscode.l10n.t('{0} s', Math.round(minutes * 60)) : minutes < 90 ? vscode.l10n.t('{0} min', Math.round(minutes)) : vscode.l10n.t('{0} h', (minutes / 60).toFixed(1));
   const tokens = s.inputTokens + s.outputTokens;
-  const parts = [duration, `${tokens.toLocaleString('en-US')} tokens`];
+  const parts = [duration, vscode.l10n.t('{0} tokens', tokens.toLocaleString('en-US'))];
   if (s.costUsd > 0) parts.push(`$${s.costUsd.toFixed(2)}`);
-  if (s.approved || s.rejected) parts.push(`${s.approved} approved, ${s.rejected} rejected`);
-  if (s.tornTail || s.problems) parts.push('damaged: replays up to the damage');
+  if (s.approved || s.rejected) parts.push(vscode.l10n.t('{0} approved, {1} rejected', s.approved, s.rejected));
+  if (s.tornTail || s.problems) parts.push(vscode.l10n.t('damaged: replays up to the damage'));
   return parts.join(' · ');
 }

@@ -108,7 +108,7 @@ export function registerReview(
     const waiting = awaiting();
     const n = waiting.length;
     status.text = `$(git-pull-request-draft) ${n}`;
-    status.tooltip = n === 1 ? '1 change awaits your sign-off' : `${n} changes await your sign-off`;
+    status.tooltip = n === 1 ? vscode.l10n.t('1 change awaits your sign-off') : vscode.l10n.t('{0} changes await your sign-off', n);
     if (n > 0) status.show();
     else status.hide();
     sessionsView.badge = n > 0 ? { value: n, tooltip: status.tooltip } : undefined;
@@ -127,7 +127,7 @@ export function registerReview(
 
   const find = (id: string): HunkState => {
     const h = feed.state.hunks[id];
-    if (!h) throw new Error('No such change.');
+    if (!h) throw new Error(vscode.l10n.t('No such change.'));
     return h;
   };
   const report = (what: string) => (err: unknown) => void vscode.window.showErrorMessage(vscode.l10n.t('Podium could not {0}: {1}', what, err instanceof Error ? err.message : String(err)));
@@ -174,19 +174,19 @@ export function registerReview(
     { dispose: () => { if (pending) clearTimeout(pending); subscription.dispose(); owners.dispose(); } },
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     vscode.languages.registerCodeLensProvider({ scheme: SCHEME }, new HunkLenses(feed, mine, ownershipChanged)),
-    vscode.commands.registerCommand('podium.openHunk', (id: string) => openHunk(id).catch(report('open the change'))),
+    vscode.commands.registerCommand('podium.openHunk', (id: string) => openHunk(id).catch(report(vscode.l10n.t('open the change')))),
     vscode.commands.registerCommand('podium.approveHunk', async (id: string) => {
       try {
         const result = await conductor().approve(id);
         if (result === 'conflict') void vscode.window.showWarningMessage(vscode.l10n.t('Podium did not apply the change to {0}: you changed the same lines. Both sides are on the score.', find(id).hunk.path));
       } catch (err) {
-        report('approve the change')(err);
+        report(vscode.l10n.t('approve the change'))(err);
       }
     }),
     vscode.commands.registerCommand('podium.rejectHunk', async (id: string, reason?: string) => {
       const why = reason ?? (await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: Reject change'), prompt: vscode.l10n.t('Why? The agent is told (optional).'), placeHolder: vscode.l10n.t('Reason for the agent') }));
       if (why === undefined) return;
-      await conductor().reject(id, why).catch(report('reject the change'));
+      await conductor().reject(id, why).catch(report(vscode.l10n.t('reject the change')));
     }),
     vscode.commands.registerCommand('podium.nextChange', async () => {
       const waiting = awaiting();
@@ -195,7 +195,7 @@ export function registerReview(
         return;
       }
       const at = current ? waiting.findIndex((h) => h.hunk.id === current) : -1;
-      await openHunk(waiting[(at + 1) % waiting.length]!.hunk.id).catch(report('open the next change'));
+      await openHunk(waiting[(at + 1) % waiting.length]!.hunk.id).catch(report(vscode.l10n.t('open the next change')));
     }),
     vscode.commands.registerCommand('podium.approveCurrentChange', async () => {
       const id = currentChange();
@@ -214,7 +214,7 @@ export function registerReview(
       }
       await vscode.commands.executeCommand('podium.rejectHunk', id);
     }),
-    vscode.commands.registerCommand('podium.undoApproval', (id: string) => conductor().undoApproval(id).catch(report('undo the approval'))),
+    vscode.commands.registerCommand('podium.undoApproval', (id: string) => conductor().undoApproval(id).catch(report(vscode.l10n.t('undo the approval')))),
     vscode.commands.registerCommand('podium.reviewTask', async (taskId?: string) => {
       const waiting = awaiting();
       const tasks = [...new Set(waiting.map((h) => h.task))];
@@ -224,7 +224,7 @@ export function registerReview(
         return;
       }
       const paths = [...new Set(waiting.filter((h) => h.task === task).map((h) => h.hunk.path))];
-      const title = `Podium: ${conductor().tasks().find((t) => t.id === task)?.title ?? task}`;
+      const title = vscode.l10n.t('Podium: {0}', conductor().tasks().find((t) => t.id === task)?.title ?? task);
       await vscode.commands.executeCommand('vscode.changes', title, paths.map((p) => [vscode.Uri.file(p), reviewUri(task, 'base', p), reviewUri(task, 'agent', p)]));
     }),
   ];

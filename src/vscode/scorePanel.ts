@@ -126,7 +126,7 @@ export class ScorePanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         if (message.protocol !== PROTOCOL_VERSION) {
-          const text = `The score page speaks protocol ${message.protocol}, the host ${PROTOCOL_VERSION}: reload the window.`;
+          const text = vscode.l10n.t('The score page speaks protocol {0}, the host {1}: reload the window.', String(message.protocol), String(PROTOCOL_VERSION));
           this.actions.log(text);
           void this.post({ type: 'error', message: text });
           return;

@@ -65,7 +65,7 @@ export interface Session {
 
 export function startSession(context: vscode.ExtensionContext, shell: SessionShell): Session {
   const log = vscode.window.createOutputChannel('Podium', { log: true });
-  const feed = new ScoreFeed({ folder: '', label: 'Workspace journals', readOnly: true });
+  const feed = new ScoreFeed({ folder: '', label: vscode.l10n.t('Workspace journals'), readOnly: true });
   let loading: Promise<void> = Promise.resolve();
   /** Where the score shown now comes from (the live workspace until the engineer opens other journals). */
   let source: ScoreSource | undefined;
@@ -140,7 +140,7 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
         await theConductor.checkTakeOver(message.task);
         await loadWorkspace();
         await refreshHolders();
-        if (!theConductor.owns(message.task)) throw new Error(`Podium could not take over "${title}": ${(holders[message.task]?.why ?? 'another window took it first')}.`);
+        if (!theConductor.owns(message.task)) throw new Error(vscode.l10n.t('Podium could not take over "{0}": {1}.', title, holders[message.task]?.why ?? vscode.l10n.t('another window took it first')));
         void vscode.window.showInformationMessage(vscode.l10n.t('This window now holds "{0}": its changes can be decided here.', title));
         return;
       }
@@ -208,7 +208,7 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
       await adoptOpenTasks();
       await keepMomentsAsSet();
     })().catch((err: unknown) => {
-      const message = `Podium could not read the journal folder: ${errorText(err)}`;
+      const message = vscode.l10n.t('Podium could not read the journal folder: {0}', errorText(err));
       log.error(message);
       feed.report([message]);
     }));
@@ -247,7 +247,7 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
       canSelectFiles: true,
       canSelectFolders: true,
       canSelectMany: false,
-      filters: { 'Podium journals and exported sessions': ['jsonl', 'tgz'] },
+      filters: { [vscode.l10n.t('Podium journals and exported sessions')]: ['jsonl', 'tgz'] },
       defaultUri: vscode.Uri.file(journalSettings(context.globalStorageUri).folder),
     });
     const uri = picked?.[0];
@@ -294,8 +294,9 @@ export function startSession(context: vscode.ExtensionContext, shell: SessionShe
     } catch {
       // Remote windows have no OS file manager; the path below is enough to find it.
     }
-    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Podium journals: {0}', folder), 'Copy Path');
-    if (choice === 'Copy Path') await vscode.env.clipboard.writeText(folder);
+    const copy = vscode.l10n.t('Copy Path');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Podium journals: {0}', folder), copy);
+    if (choice === copy) await vscode.env.clipboard.writeText(folder);
   };
 
   const actions: ScorePanelActions = {
@@ -422,7 +423,7 @@ async function maybeStartRehearsal(conductor: Conductor, showPanel: () => void, 
       log.info(outcome.kind === 'played' ? 'The demo rehearsal was already played here (its tasks are in the journals); not handing it out again.' : 'Another window is handing out the demo rehearsal.');
     }
   } catch (err) {
-    const message = `Podium could not start the demo rehearsal: ${errorText(err)}`;
+    const message = vscode.l10n.t('Podium could not start the demo rehearsal: {0}', errorText(err));
     log.error(message);
     void vscode.window.showErrorMessage(message);
   }

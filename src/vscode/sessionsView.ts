@@ -76,7 +76,7 @@ export class SessionsView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     }
     // Newest first: tasks by their latest session, sessions within a task newest first.
     return [...groups]
-      .map(([key, sessions]) => ({ kind: 'task' as const, key, title: key === UNTASKED ? 'Sessions without a task' : (sessions.find((x) => x.title)?.title ?? key), sessions: sessions.sort((a, b) => b.firstTs - a.firstTs) }))
+      .map(([key, sessions]) => ({ kind: 'task' as const, key, title: key === UNTASKED ? vscode.l10n.t('Sessions without a task') : (sessions.find((x) => x.title)?.title ?? key), sessions: sessions.sort((a, b) => b.firstTs - a.firstTs) }))
       .sort((a, b) => b.sessions[0]!.lastTs - a.sessions[0]!.lastTs);
   }
 
@@ -94,12 +94,19 @@ export class SessionsView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const s = node.s;
     const live = this.feed.state.sessions[s.sessionId];
     const status = live?.status ?? s.status;
-    const label = `${s.agent ?? 'Recorded session'} · ${s.outcome ?? status ?? 'recorded'}`;
+    const outcome = s.outcome ?? status ?? vscode.l10n.t('recorded');
+    const label = vscode.l10n.t('{0} · {1}', s.agent ?? vscode.l10n.t('Recorded session'), outcome);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `session:${s.sessionId}`;
     item.description = `${new Date(s.firstTs).toLocaleTimeString()} · ${summaryLine(s)}`;
     item.tooltip = new vscode.MarkdownString(
-      [`**${s.title ?? s.sessionId}**`, `${s.agent ?? 'unknown agent'}, ${s.outcome ?? status ?? 'recorded'}`, `started ${new Date(s.firstTs).toLocaleString()}`, summaryLine(s), `${s.eventCount.toLocaleString('en-US')} events · session \`${s.sessionId}\``].join('\n\n'),
+      [
+        `**${s.title ?? s.sessionId}**`,
+        vscode.l10n.t('{0}, {1}', s.agent ?? vscode.l10n.t('unknown agent'), outcome),
+        vscode.l10n.t('started {0}', new Date(s.firstTs).toLocaleString()),
+        summaryLine(s),
+        vscode.l10n.t('{0} events · session `{1}`', s.eventCount.toLocaleString('en-US'), s.sessionId),
+      ].join('\n\n'),
     );
     item.iconPath = new vscode.ThemeIcon(live && (live.status === 'running' || live.status === 'starting' || live.status === 'waiting') ? STATUS_ICON[live.status] : (OUTCOME_ICON[s.outcome ?? ''] ?? STATUS_ICON[status ?? 'exited']));
     item.contextValue = 'podium.session';

@@ -99,7 +99,7 @@ export function worktreePreparation(folder: vscode.Uri | undefined): { prep: Wor
     if (typeof item === 'string') carry.push({ glob: item });
     else if (item && typeof item === 'object' && typeof (item as CarryRule).glob === 'string') {
       carry.push({ glob: (item as CarryRule).glob, readOnly: (item as CarryRule).readOnly === true });
-    } else problems.push(`podium.worktrees.carry: ${JSON.stringify(item)} is neither a glob nor { "glob": …, "readOnly": … }; it is ignored.`);
+    } else problems.push(vscode.l10n.t('{0}: {1} is neither a glob nor {2}; it is ignored.', 'podium.worktrees.carry', JSON.stringify(item), '{ "glob": …, "readOnly": … }'));
   }
   problems.push(...carryRuleProblems(carry));
   const timeout = config.get<number>('worktrees.setupTimeoutSec', DEFAULT_SETUP_TIMEOUT_SEC);

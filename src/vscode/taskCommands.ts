@@ -41,18 +41,18 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       }
       const title = preset?.title ?? (await vscode.window.showInputBox({
         ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task (1/4)'), prompt: vscode.l10n.t('A short title for the task'), placeHolder: vscode.l10n.t('Add a word-count summary'),
-        validateInput: (v) => (v.trim() ? undefined : 'A task needs a title.'),
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A task needs a title.')),
       }));
       if (!title) return;
       const prompt = preset?.prompt ?? (await vscode.window.showInputBox({
         ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task (2/4)'), prompt: vscode.l10n.t('What should the agent do?'), value: title,
-        validateInput: (v) => (v.trim() ? undefined : 'A task needs a prompt.'),
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A task needs a prompt.')),
       }));
       if (!prompt) return;
       const settings = agentSettings();
       let agent = preset?.agent;
       if (!agent) {
-        const items = settings.profiles.map((p) => ({ label: p.label, description: p.id === settings.defaultProfile ? `${p.kind} · default` : p.kind, id: p.id }));
+        const items = settings.profiles.map((p) => ({ label: p.label, description: p.id === settings.defaultProfile ? vscode.l10n.t('{0} · default', p.kind) : p.kind, id: p.id }));
         items.sort((a, b) => Number(b.id === settings.defaultProfile) - Number(a.id === settings.defaultProfile));
         agent = (await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: vscode.l10n.t('Podium: New Task (3/4)'), placeHolder: vscode.l10n.t('Which agent plays it?') }))?.id;
       }
@@ -62,7 +62,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       });
       if (scopeText === undefined) return;
       const scope = scopeText.split(',').map((g) => g.trim()).filter(Boolean);
-      await attempt('start the task', async () => {
+      await attempt(vscode.l10n.t('start the task'), async () => {
         await conductor().createTask({ title, prompt, agent, scope });
         stepDone('taskHandedOut');
         // A task for a real agent (not a rehearsal) is the walkthrough's last step done.
@@ -70,43 +70,43 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       });
     }),
     vscode.commands.registerCommand('podium.stopTask', async (id?: string) => {
-      const task = id ?? (await pickTask(['queued', 'starting', 'running', 'waiting'], 'stop'));
-      if (task) await attempt('stop the task', () => conductor().stop(task));
+      const task = id ?? (await pickTask(['queued', 'starting', 'running', 'waiting'], vscode.l10n.t('stop')));
+      if (task) await attempt(vscode.l10n.t('stop the task'), () => conductor().stop(task));
     }),
     vscode.commands.registerCommand('podium.cancelTask', async (id?: string) => {
-      const task = id ?? (await pickTask(['queued', 'running'], 'cancel'));
-      if (task) await attempt('cancel the task', () => conductor().cancel(task));
+      const task = id ?? (await pickTask(['queued', 'running'], vscode.l10n.t('cancel')));
+      if (task) await attempt(vscode.l10n.t('cancel the task'), () => conductor().cancel(task));
     }),
     vscode.commands.registerCommand('podium.restartTask', async (id?: string, options?: { setup?: boolean }) => {
-      const task = id ?? (await pickTask(['finished'], 'restart'));
+      const task = id ?? (await pickTask(['finished'], vscode.l10n.t('restart')));
       if (!task) return;
       let setup = options?.setup;
       // The worktree's setup ran when it was made; running it again is the engineer's call.
       if (setup === undefined && worktreePreparation(vscode.workspace.workspaceFolders?.[0]?.uri).prep.setup.length > 0) {
         const choice = await vscode.window.showQuickPick(
           [
-            { label: 'Restart', description: vscode.l10n.t('in the same worktree, as it is'), setup: false },
-            { label: 'Restart and run the setup again', description: vscode.l10n.t('podium.worktrees.setup first'), setup: true },
+            { label: vscode.l10n.t('Restart'), description: vscode.l10n.t('in the same worktree, as it is'), setup: false },
+            { label: vscode.l10n.t('Restart and run the setup again'), description: vscode.l10n.t('podium.worktrees.setup first'), setup: true },
           ],
           { title: vscode.l10n.t('Podium: Restart Task'), placeHolder: vscode.l10n.t('Run the worktree setup again?') },
         );
         if (!choice) return;
         setup = choice.setup;
       }
-      await attempt('restart the task', () => conductor().restart(task, { setup }));
+      await attempt(vscode.l10n.t('restart the task'), () => conductor().restart(task, { setup }));
     }),
     vscode.commands.registerCommand('podium.followUp', async (id?: string, text?: string) => {
-      const task = id ?? (await pickTask(['waiting'], 'follow up on'));
+      const task = id ?? (await pickTask(['waiting'], vscode.l10n.t('follow up on')));
       if (!task) return;
       const message = text ?? (await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: Follow up'), prompt: vscode.l10n.t('What should the agent do next?') }));
-      if (message) await attempt('send the follow-up', () => conductor().followUp(task, message));
+      if (message) await attempt(vscode.l10n.t('send the follow-up'), () => conductor().followUp(task, message));
     }),
     vscode.commands.registerCommand('podium.closeTask', async (id?: string) => {
-      const task = id ?? (await pickTask(['queued', 'waiting', 'finished'], 'close'));
-      if (task) await attempt('close the task', () => conductor().close(task, { deleteBranch: worktreeSettings().deleteBranchOnClose }));
+      const task = id ?? (await pickTask(['queued', 'waiting', 'finished'], vscode.l10n.t('close')));
+      if (task) await attempt(vscode.l10n.t('close the task'), () => conductor().close(task, { deleteBranch: worktreeSettings().deleteBranchOnClose }));
     }),
     vscode.commands.registerCommand('podium.commitApproved', async (id?: string) => {
-      const task = id ?? (await pickTask(['waiting', 'finished', 'closed'], 'commit the approved changes of'));
+      const task = id ?? (await pickTask(['waiting', 'finished', 'closed'], vscode.l10n.t('commit the approved changes of')));
       if (!task) return;
       const { paths, message } = conductor().approvedChanges(task);
       if (paths.length === 0) {
@@ -130,7 +130,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
     vscode.commands.registerCommand('podium.setSecret', async () => {
       const name = await vscode.window.showInputBox({
         ignoreFocusOut: true, title: vscode.l10n.t('Podium: Set Agent Secret (1/2)'), prompt: 'The secret\'s name, as profiles refer to it: ${secret:NAME}', placeHolder: 'anthropic',
-        validateInput: (v) => (/^[A-Za-z0-9_.-]+$/.test(v) ? undefined : 'Use letters, digits, ".", "_" or "-".'),
+        validateInput: (v) => (/^[A-Za-z0-9_.-]+$/.test(v) ? undefined : vscode.l10n.t('Use letters, digits, ".", "_" or "-".')),
       });
       if (!name) return;
       const value = await vscode.window.showInputBox({ ignoreFocusOut: true, title: vscode.l10n.t('Podium: Set Agent Secret (2/2)'), prompt: vscode.l10n.t('The value of "{0}" (stored in VS Code\'s secret storage, never in settings)', name), password: true });
@@ -140,7 +140,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
       void vscode.window.showInformationMessage(vscode.l10n.t('Podium stored the secret "{0}".', name));
     }),
     vscode.commands.registerCommand('podium.startRehearsal', async () => {
-      await attempt('start the rehearsal', () => startRehearsal(conductor()));
+      await attempt(vscode.l10n.t('start the rehearsal'), () => startRehearsal(conductor()));
     }),
   ];
 }
@@ -148,7 +148,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, conductor
 /** Hands out the tasks of the workspace's `.podium/rehearsal.json`, in order. */
 export async function startRehearsal(conductor: Conductor): Promise<string[]> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (!folder) throw new Error('Open a folder first.');
+  if (!folder) throw new Error(vscode.l10n.t('Open a folder first.'));
   return handOutPlan(conductor, await readRehearsalPlan(path.join(folder, REHEARSAL_PLAN), agentSettings().profiles));
 }
 
@@ -165,7 +165,7 @@ export async function handOutPlan(conductor: Conductor, plan: PlannedTask[]): Pr
 /** A notification for a permission question, answerable there as well as on the score. */
 export function notifyPermission(conductor: () => Conductor, task: TaskSpec, session: string, ask: PermissionAsk): void {
   const labels = ask.options.map((o) => o.name);
-  void vscode.window.showInformationMessage(`${task.title}: ${ask.title}`, ...labels).then((chosen) => {
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1}', task.title, ask.title), ...labels).then((chosen) => {
     const option = ask.options.find((o) => o.name === chosen);
     if (!option) return;
     conductor().answerPermission(session, ask.request, option.id).catch((err: unknown) => {

@@ -9,7 +9,7 @@ import type { FileContent } from '../stage/apply';
 
 function uriOf(relPath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new Error('No workspace folder is open.');
+  if (!folder) throw new Error(vscode.l10n.t('No workspace folder is open.'));
   return vscode.Uri.joinPath(folder.uri, ...relPath.split('/'));
 }
 
@@ -35,7 +35,7 @@ export async function writeWorkspaceFile(relPath: string, content: FileContent):
   const edit = new vscode.WorkspaceEdit();
   if (content === null) {
     edit.deleteFile(uri, { ignoreIfNotExists: true, recursive: false });
-    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to delete ${relPath}.`);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(vscode.l10n.t('VS Code refused to delete {0}.', relPath));
     return;
   }
   if (Buffer.isBuffer(content)) {
@@ -51,13 +51,13 @@ export async function writeWorkspaceFile(relPath: string, content: FileContent):
   }
   if (!exists) {
     edit.createFile(uri, { ignoreIfExists: false, contents: Buffer.from(content, 'utf8') });
-    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to create ${relPath}.`);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(vscode.l10n.t('VS Code refused to create {0}.', relPath));
     return;
   }
   const doc = await vscode.workspace.openTextDocument(uri);
   const wasDirty = doc.isDirty;
   const whole = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
   edit.replace(uri, whole, content);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to edit ${relPath}.`);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(vscode.l10n.t('VS Code refused to edit {0}.', relPath));
   if (!wasDirty) await doc.save();
 }

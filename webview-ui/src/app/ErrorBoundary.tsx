@@ -1,5 +1,6 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import type { FromWebview } from '../../../src/protocol';
+import { t } from '../shared/l10n';
 
 interface Props {
   report: (message: FromWebview) => void;
@@ -27,14 +28,17 @@ export class ErrorBoundary extends Component<Props, { error: Error | null }> {
 
   render() {
     if (!this.state.error) return this.props.children;
+    // The command's name is set in bold: the sentence is translated around it.
+    const [before = '', after = ''] = t('error.recover').split('{command}');
     return (
       <div className="empty" role="alert">
         <span className="codicon codicon-error empty-icon tone-red" aria-hidden="true" />
-        <h2>The score view hit an error</h2>
+        <h2>{t('error.title')}</h2>
         <p className="muted">{this.state.error.message}</p>
         <p>
-          The sessions themselves are safe in their journals. Run <strong>Developer: Reload Webviews</strong> to reopen the view; the error
-          was reported to the extension.
+          {before}
+          <strong>{t('error.reloadCommand')}</strong>
+          {after}
         </p>
       </div>
     );

@@ -101,7 +101,7 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
                   </span>
                 ))}
               </dt>
-              <dd>{k.what}</dd>
+              <dd>{t(k.what)}</dd>
             </div>
           ))}
         </dl>

@@ -5,7 +5,8 @@ import VscodeSingleSelect from '@vscode-elements/react-elements/dist/components/
 import VscodeTextfield from '@vscode-elements/react-elements/dist/components/VscodeTextfield.js';
 import { useShallow } from 'zustand/react/shallow';
 import { ENTRY_KINDS, type EntryKind } from '../../../src/score';
-import { KIND_LOOK } from '../entries/kinds';
+import { kindLabel } from '../entries/kinds';
+import { t } from '../shared/l10n';
 import { usePodium } from './usePodium';
 import { agentLabels } from '../entries/visible';
 import { Codicon } from '../shared/Codicon';
@@ -41,28 +42,28 @@ export function Toolbar() {
 
   const filtering = kind !== 'all' || search !== '' || agent !== 'all';
   return (
-    <div className="toolbar" role="search" aria-label="Filter entries">
+    <div className="toolbar" role="search" aria-label={t('toolbar.label')}>
       <VscodeSingleSelect
         className="kind-filter"
-        label="Filter entries by kind"
+        label={t('toolbar.kind')}
         value={kind}
         onChange={(e) => setKind((e.target as HTMLElement & { value: string }).value as EntryKind | 'all')}
       >
-        <VscodeOption value="all">All kinds</VscodeOption>
+        <VscodeOption value="all">{t('toolbar.allKinds')}</VscodeOption>
         {ENTRY_KINDS.map((k) => (
           <VscodeOption key={k} value={k}>
-            {KIND_LOOK[k].label}
+            {kindLabel(k)}
           </VscodeOption>
         ))}
       </VscodeSingleSelect>
       {(agents.length > 1 || agent !== 'all') && (
         <VscodeSingleSelect
           className="agent-filter"
-          label="Filter sessions by agent"
+          label={t('toolbar.agent')}
           value={agent}
           onChange={(e) => setAgent((e.target as HTMLElement & { value: string }).value)}
         >
-          <VscodeOption value="all">All agents</VscodeOption>
+          <VscodeOption value="all">{t('toolbar.allAgents')}</VscodeOption>
           {/* A filter restored for an agent not in these journals stays visible, so it can be cleared. */}
           {[...agents, ...(agent !== 'all' && !agents.includes(agent) ? [agent] : [])].map((a) => (
             <VscodeOption key={a} value={a}>
@@ -74,9 +75,9 @@ export function Toolbar() {
       <VscodeTextfield
         className="search"
         type="search"
-        placeholder="Search titles and text"
-        label="Search entries"
-        aria-label="Search entries"
+        placeholder={t('toolbar.searchPlaceholder')}
+        label={t('toolbar.search')}
+        aria-label={t('toolbar.search')}
         value={typed}
         onInput={(e) => onType((e.target as HTMLElement & { value: string }).value)}
         onKeyDown={(e) => {
@@ -91,7 +92,7 @@ export function Toolbar() {
       {filtering && (
         <button type="button" className="text-button" onClick={clearFilters}>
           <Codicon name="clear-all" />
-          <span>Clear filters</span>
+          <span>{t('toolbar.clear')}</span>
         </button>
       )}
     </div>

@@ -27,6 +27,7 @@ import { createSignOffUi, type SignOffUiState } from '../sign-off/signOffUi';
 import { allowedInReplay, Recording, type ReplayActions, type ReplayFields } from '../replay/slice';
 import type { Replay } from '../../../src/score';
 import type { HostApi } from '../shared/vscodeApi';
+import { t } from '../shared/l10n';
 
 export interface Selection {
   session: string;
@@ -209,7 +210,7 @@ export function createPodiumStore(host: HostApi): PodiumStore {
         // A replay shows the past and changes nothing: the views disable what would act, and this
         // refuses it should one slip through.
         if (get().playhead !== null && !allowedInReplay(message)) {
-          get().announce('This is a replay: it changes nothing. Press Escape or Back to live to act on the score.');
+          get().announce(t('replay.refused'));
           return;
         }
         host.postMessage(message);
@@ -373,7 +374,7 @@ function applyHostMessages(
     switch (m.type) {
       case 'reset': {
         pending = [];
-        const source: SourceInfo = { ...m.source, label: m.source.label || 'Sessions' };
+        const source: SourceInfo = { ...m.source, label: m.source.label || t('sessions.label') };
         Object.assign(next, recording.reset());
         baseline = next.live;
         next.source = source;
@@ -411,7 +412,7 @@ function applyHostMessages(
         break;
       case 'error':
         reducePending();
-        next.hostError = m.message || 'The extension reported an error without a message.';
+        next.hostError = m.message || t('app.hostErrorEmpty');
         // The host refused something we sent; an answer or a decision still marked as on its way
         // may have been it, so its buttons come back rather than staying stuck.
         next.answering = {};
@@ -467,12 +468,12 @@ function announcePermissions(before: ScoreState, after: ScoreState): string | nu
     if (then && then.pendingPermissions === now.pendingPermissions) continue;
     for (const [request, index] of Object.entries(now.pendingPermissions)) {
       if (then && request in then.pendingPermissions) continue;
-      fresh.push(`${sessionLabel(after, now)} asks permission: ${now.entries[index]?.title ?? request}`);
+      fresh.push(t('app.asksPermission', { session: sessionLabel(after, now), title: now.entries[index]?.title ?? request }));
     }
   }
   if (fresh.length === 0) return null;
   if (fresh.length === 1) return fresh[0]!;
-  return `${fresh.length} permission requests are waiting for an answer. ${fresh.join('. ')}`;
+  return t('app.permissionsWaiting', { count: fresh.length, requests: fresh.join(t('list.sentences')) });
 }
 
 function restoreUi(saved: unknown): UiState {

@@ -1,9 +1,9 @@
 import './entries.css';
 import { useId, useMemo, type ReactNode } from 'react';
-import { REPLAY_READ_ONLY } from '../replay/slice';
 import { sessionLabel, type Entry, type PlanItem } from '../../../src/score';
 import { fullTime } from '../shared/format';
-import { entryIcon, entryStatus, entryTone, KIND_LOOK } from './kinds';
+import { entryIcon, entryStatus, entryTone, kindLabel } from './kinds';
+import { t, type MessageKey } from '../shared/l10n';
 import { indexOfEntry } from './selection';
 import { usePodium } from '../app/usePodium';
 import { Codicon } from '../shared/Codicon';
@@ -63,12 +63,12 @@ export function EntryDetail() {
         {entry ? (
           <span className={`detail-kind tone-${entryTone(entry)}`}>
             <Codicon name={entryIcon(entry)} />
-            <span>{KIND_LOOK[entry.kind].label}</span>
+            <span>{kindLabel(entry.kind)}</span>
           </span>
         ) : (
           <span />
         )}
-        <button type="button" className="icon-button" aria-label="Close detail" title="Close (Escape)" onClick={close}>
+        <button type="button" className="icon-button" aria-label={t('detail.close')} title={t('detail.closeHint')} onClick={close}>
           <Codicon name="close" />
         </button>
       </div>
@@ -79,16 +79,16 @@ export function EntryDetail() {
           headingId={headingId}
           answer={
             request !== undefined && selection
-              ? { session: selection.session, request, disabledReason: replaying ? REPLAY_READ_ONLY : readOnly ? 'Another VS Code window runs this agent; answer there.' : null }
+              ? { session: selection.session, request, disabledReason: replaying ? t('replay.readOnly') : readOnly ? t('detail.readOnly') : null }
               : undefined
           }
         />
       ) : (
         <div className="detail-body">
           <h2 id={headingId} className="detail-title">
-            Entry not in this score
+            {t('detail.missing')}
           </h2>
-          <p className="muted">The selected entry is not among the events loaded so far. It may arrive with the next batch, or belong to another journal.</p>
+          <p className="muted">{t('detail.missingHint')}</p>
         </div>
       )}
     </aside>
@@ -107,28 +107,28 @@ function EntryBody({ entry, sessionLabel, headingId, answer }: { entry: Entry; s
   return (
     <div className="detail-body">
       <h2 id={headingId} className="detail-title">
-        {entry.title || '(untitled)'}
+        {entry.title || t('detail.untitled')}
       </h2>
       <dl className="facts">
-        <Fact name="Session">{sessionLabel}</Fact>
-        <Fact name="Time">
+        <Fact name={t('detail.session')}>{sessionLabel}</Fact>
+        <Fact name={t('detail.time')}>
           {fullTime(entry.ts)}
-          {entry.updatedTs !== entry.ts && <span className="muted"> · updated {fullTime(entry.updatedTs)}</span>}
+          {entry.updatedTs !== entry.ts && <span className="muted">{t('detail.updated', { time: fullTime(entry.updatedTs) })}</span>}
         </Fact>
-        <Fact name="Sequence">#{entry.seq}</Fact>
+        <Fact name={t('detail.sequence')}>{t('detail.seq', { seq: String(entry.seq) })}</Fact>
         {status && (
-          <Fact name="Status">
+          <Fact name={t('detail.status')}>
             <StatusPill look={status} />
           </Fact>
         )}
-        {entry.status && !status && <Fact name="Status">{entry.status}</Fact>}
-        {entry.toolKind && <Fact name="Tool kind">{entry.toolKind}</Fact>}
-        {entry.level && entry.kind !== 'error' && <Fact name="Level">{entry.level}</Fact>}
-        {entry.exitCode !== undefined && <Fact name="Exit code">{entry.exitCode === null ? 'none (killed by a signal)' : entry.exitCode}</Fact>}
+        {entry.status && !status && <Fact name={t('detail.status')}>{entry.status}</Fact>}
+        {entry.toolKind && <Fact name={t('detail.toolKind')}>{entry.toolKind}</Fact>}
+        {entry.level && entry.kind !== 'error' && <Fact name={t('detail.level')}>{entry.level}</Fact>}
+        {entry.exitCode !== undefined && <Fact name={t('detail.exitCode')}>{entry.exitCode === null ? t('detail.killed') : entry.exitCode}</Fact>}
       </dl>
 
       {entry.command && (
-        <Section title="Command">
+        <Section title={t('detail.command')}>
           <pre className="code">
             <span className="muted">$ </span>
             {entry.command.join(' ')}
@@ -137,13 +137,13 @@ function EntryBody({ entry, sessionLabel, headingId, answer }: { entry: Entry; s
       )}
 
       {entry.plan && (
-        <Section title="Plan">
+        <Section title={t('detail.plan')}>
           <PlanList items={entry.plan} />
         </Section>
       )}
 
       {entry.options && entry.options.length > 0 && answer && (
-        <Section title="Answer">
+        <Section title={t('detail.answer')}>
           <PermissionOptions
             session={answer.session}
             request={answer.request}
@@ -155,7 +155,7 @@ function EntryBody({ entry, sessionLabel, headingId, answer }: { entry: Entry; s
       )}
 
       {entry.options && entry.options.length > 0 && !answer && (
-        <Section title="Options">
+        <Section title={t('detail.options')}>
           <ul className="options">
             {entry.options.map((o) => (
               <li key={o.id}>
@@ -166,13 +166,13 @@ function EntryBody({ entry, sessionLabel, headingId, answer }: { entry: Entry; s
             ))}
           </ul>
           <p className="muted answer">
-            {entry.status === 'pending' ? 'Waiting for an answer from the engineer.' : `Answer: ${entry.text}`}
+            {entry.status === 'pending' ? t('detail.waitingAnswer') : t('detail.answered', { answer: entry.text })}
           </p>
         </Section>
       )}
 
       {entry.locations && entry.locations.length > 0 && (
-        <Section title={entry.locations.length === 1 ? 'Location' : 'Locations'}>
+        <Section title={t('detail.locations', { count: entry.locations.length })}>
           <ul className="locations">
             {entry.locations.map((l, i) => (
               <li key={i}>
@@ -188,7 +188,7 @@ function EntryBody({ entry, sessionLabel, headingId, answer }: { entry: Entry; s
       )}
 
       {entry.diffs && entry.diffs.length > 0 && (
-        <Section title={entry.diffs.length === 1 ? 'Change' : `Changes (${entry.diffs.length} files)`}>
+        <Section title={t('detail.changes', { count: entry.diffs.length })}>
           {entry.diffs.map((d, i) => (
             <DiffView key={`${d.path}:${i}`} diff={d} />
           ))}
@@ -200,22 +200,22 @@ function EntryBody({ entry, sessionLabel, headingId, answer }: { entry: Entry; s
           // The diff above already shows what the input says; keep the raw input one click away.
           <details className="detail-section">
             <summary>
-              <h3>Input</h3>
+              <h3>{t('detail.input')}</h3>
             </summary>
             <ToolInput input={entry.input} />
           </details>
         ) : (
-          <Section title="Input">
+          <Section title={t('detail.input')}>
             <ToolInput input={entry.input} />
           </Section>
         ))}
 
       {showText && entry.kind !== 'permission' && (
-        <Section title={textHeading(entry)}>
+        <Section title={t(textHeading(entry))}>
           <pre className={MONO_TEXT.has(entry.kind) ? 'code' : 'prose'} data-testid="entry-text">
             {entry.text}
           </pre>
-          {entry.truncated && <p className="muted">The text is cut at 64 KB here; the journal keeps all of it.</p>}
+          {entry.truncated && <p className="muted">{t('detail.truncated')}</p>}
         </Section>
       )}
     </div>
@@ -247,7 +247,7 @@ function PlanList({ items }: { items: PlanItem[] }) {
         <li key={i} className={`plan-item plan-${item.status}`}>
           <Codicon name={item.status === 'completed' ? 'pass-filled' : item.status === 'in_progress' ? 'circle-large-filled' : 'circle-large-outline'} />
           <span className="plan-content">{item.content}</span>
-          <span className="sr-only">({item.status.replace('_', ' ')})</span>
+          <span className="sr-only">{t('detail.planStatus', { status: item.status.replace('_', ' ') })}</span>
           {item.priority && <span className={`pill tone-${item.priority === 'high' ? 'red' : 'muted'}`}>{item.priority}</span>}
         </li>
       ))}
@@ -255,22 +255,22 @@ function PlanList({ items }: { items: PlanItem[] }) {
   );
 }
 
-function textHeading(entry: Entry): string {
+function textHeading(entry: Entry): MessageKey {
   switch (entry.kind) {
     case 'message':
-      return 'Message';
+      return 'entries.kind.message';
     case 'thought':
-      return 'Thought';
+      return 'entries.kind.thought';
     case 'prompt':
-      return 'Prompt';
+      return 'entries.kind.prompt';
     case 'tool':
     case 'command':
     case 'output':
-      return 'Output';
+      return 'entries.kind.output';
     case 'error':
     case 'unreadable':
-      return 'Details';
+      return 'detail.details';
     default:
-      return 'Text';
+      return 'detail.text';
   }
 }

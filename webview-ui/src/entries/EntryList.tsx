@@ -6,6 +6,7 @@ import { indexOfEntry, positionOf } from './selection';
 import type { RevealRequest } from '../app/store';
 import { usePodium } from '../app/usePodium';
 import { EntryRow } from './EntryRow';
+import { t } from '../shared/l10n';
 
 /** Every entry row has this height, so the virtualizer never has to measure. */
 export const ROW_HEIGHT = 22;
@@ -242,7 +243,7 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
       ref={scrollRef}
       className="lane-entries"
       role="listbox"
-      aria-label={`Entries of ${label}`}
+      aria-label={t('entries.of', { label })}
       // When the tab-stop row is scrolled out of the DOM, the list itself takes the tab stop and hands
       // focus to the row once it is back.
       tabIndex={activeRendered ? -1 : 0}

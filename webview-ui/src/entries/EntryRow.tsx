@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import type { Entry } from '../../../src/score';
 import { clockTime, fullTime } from '../shared/format';
-import { entryExcerpt, entryIcon, entryStatus, entryTone, KIND_LOOK } from './kinds';
+import { entryExcerpt, entryIcon, entryStatus, entryTone, kindLabel } from './kinds';
+import { t } from '../shared/l10n';
 import { Codicon } from '../shared/Codicon';
 import { StatusPill } from '../tasks/StatusPill';
 
@@ -20,7 +21,6 @@ interface Props {
  * aria-setsize is set by the list (EntryList), which changes it without re-rendering the row.
  */
 export const EntryRow = memo(function EntryRow({ entry, pos, start, selected, tabbable, onOpen }: Props) {
-  const look = KIND_LOOK[entry.kind];
   const status = entryStatus(entry);
   const excerpt = entryExcerpt(entry);
   return (
@@ -41,10 +41,10 @@ export const EntryRow = memo(function EntryRow({ entry, pos, start, selected, ta
       </span>
       <span className="entry-kind">
         <Codicon name={entryIcon(entry)} className={`tone-${entryTone(entry)}`} />
-        <span className="entry-kind-label">{look.label}</span>
+        <span className="entry-kind-label">{kindLabel(entry.kind)}</span>
       </span>
       <span className="entry-main">
-        <span className="entry-title">{entry.title || '(empty)'}</span>
+        <span className="entry-title">{entry.title || t('entries.empty')}</span>
         {excerpt && <span className="entry-excerpt">{excerpt}</span>}
       </span>
       {status && <StatusPill look={status} className="entry-status" />}

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { t } from '../shared/l10n';
 
 /** Strings longer than this, or with a line break, get a block of their own. */
 const INLINE_MAX = 80;
@@ -13,7 +14,7 @@ export function ToolInput({ input }: { input: unknown }) {
     return <pre className="code">{stringify(input)}</pre>;
   }
   const fields = Object.entries(input as Record<string, unknown>);
-  if (fields.length === 0) return <p className="muted">No input.</p>;
+  if (fields.length === 0) return <p className="muted">{t('detail.noInput')}</p>;
   return (
     <dl className="input-fields">
       {fields.map(([key, value]) => {

@@ -1,6 +1,5 @@
 import './permissions.css';
 import { useMemo } from 'react';
-import { REPLAY_READ_ONLY } from '../replay/slice';
 import { sessionLabel, type Entry, type ScoreState } from '../../../src/score';
 import { clockTime, fullTime } from '../shared/format';
 import { usePodium } from '../app/usePodium';
@@ -39,7 +38,7 @@ export function PermissionStrip() {
   const reveal = usePodium((s) => s.reveal);
   const pending = useMemo(() => pendingPermissions(score), [score]);
   if (pending.length === 0) return null;
-  const reason = replaying ? REPLAY_READ_ONLY : readOnly ? t('permissions.readOnly') : null;
+  const reason = replaying ? t('replay.readOnly') : readOnly ? t('permissions.readOnly') : null;
 
   return (
     <section className="permissions" aria-label={t('permissions.label')} data-testid="permission-strip">

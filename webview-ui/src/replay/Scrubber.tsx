@@ -6,14 +6,15 @@ import './replay.css';
  * stagings happened, so the engineer can see where to go before going there.
  */
 import { useEffect, useId, useLayoutEffect, useRef } from 'react';
-import { clockTime, count, fullTime } from '../shared/format';
+import { clockTime, fullTime } from '../shared/format';
 import { usePodium } from '../app/usePodium';
 import { Codicon } from '../shared/Codicon';
 import { handleReplayKey, REPLAY_KEYS } from './keys';
 import { Markers, type MarkKind } from './markers';
 import { SPEEDS } from './slice';
+import { t } from '../shared/l10n';
 
-const KEYS_TEXT = REPLAY_KEYS.map((k) => `${k.keys}: ${k.what}`).join('; ');
+const keysText = () => REPLAY_KEYS.map((k) => t('replay.keyText', { keys: k.keys, what: t(k.what) })).join(t('list.semicolon'));
 
 export function Scrubber() {
   const playhead = usePodium((s) => s.playhead);
@@ -87,7 +88,7 @@ export function Scrubber() {
     return firstTs + ((clientX - box.left) / Math.max(1, box.width)) * span;
   };
 
-  const label = playhead === null ? 'Live' : `${clockTime(at.ts)} · event ${count(at.count)} of ${count(length)}`;
+  const label = playhead === null ? t('replay.live') : t('replay.position', { time: clockTime(at.ts), index: at.count, total: length });
 
   return (
     <div
@@ -106,28 +107,28 @@ export function Scrubber() {
         <button
           type="button"
           className="icon-button"
-          aria-label={playing ? 'Pause' : 'Play'}
-          title={playing ? 'Pause (Space)' : 'Play from the playhead (Space)'}
+          aria-label={playing ? t('replay.pause') : t('replay.play')}
+          title={playing ? t('replay.pauseHint') : t('replay.playHint')}
           disabled={length === 0}
           onClick={() => actions.togglePlay()}
           data-testid="replay-play"
         >
           <Codicon name={playing ? 'debug-pause' : 'play'} />
         </button>
-        <span className="scrubber-speeds" role="group" aria-label="Speed">
+        <span className="scrubber-speeds" role="group" aria-label={t('replay.speed')}>
           {SPEEDS.map((s, i) => (
-            <button key={s} type="button" aria-pressed={speed === s} title={`${s}× (${i + 1})`} onClick={() => actions.setSpeed(s)}>
-              {s}×
+            <button key={s} type="button" aria-pressed={speed === s} title={t('replay.speedHint', { speed: String(s), key: String(i + 1) })} onClick={() => actions.setSpeed(s)}>
+              {t('replay.speedLabel', { speed: String(s) })}
             </button>
           ))}
         </span>
-        <button type="button" className="icon-button" aria-label="Previous entry" title="Previous entry (←)" disabled={length === 0} onClick={() => (playhead === null && actions.enterReplay(), actions.step('entry', -1))}>
+        <button type="button" className="icon-button" aria-label={t('replay.previous')} title={t('replay.previousHint')} disabled={length === 0} onClick={() => (playhead === null && actions.enterReplay(), actions.step('entry', -1))}>
           <Codicon name="chevron-left" />
         </button>
-        <button type="button" className="icon-button" aria-label="Next entry" title="Next entry (→)" disabled={playhead === null} onClick={() => actions.step('entry', 1)}>
+        <button type="button" className="icon-button" aria-label={t('replay.next')} title={t('replay.nextHint')} disabled={playhead === null} onClick={() => actions.step('entry', 1)}>
           <Codicon name="chevron-right" />
         </button>
-        <span className="scrubber-time" data-testid="replay-time" title={playhead === null ? 'The score as it stands now' : fullTime(at.ts)}>
+        <span className="scrubber-time" data-testid="replay-time" title={playhead === null ? t('replay.liveHint') : fullTime(at.ts)}>
           {label}
         </span>
       </div>
@@ -136,12 +137,12 @@ export function Scrubber() {
         className="scrubber-track"
         role="slider"
         tabIndex={0}
-        aria-label="Playhead"
+        aria-label={t('replay.playhead')}
         aria-describedby={helpId}
         aria-valuemin={0}
         aria-valuemax={length}
         aria-valuenow={at.count}
-        aria-valuetext={playhead === null ? `Live, ${count(length)} events` : `${fullTime(at.ts)}, event ${count(at.count)} of ${count(length)}`}
+        aria-valuetext={playhead === null ? t('replay.liveValue', { count: length }) : t('replay.value', { time: fullTime(at.ts), index: at.count, total: length })}
         data-testid="replay-track"
         onPointerDown={(e) => {
           if (e.button !== 0 || length === 0) return;
@@ -166,15 +167,15 @@ export function Scrubber() {
       >
         <canvas ref={canvas} className="scrubber-marks" aria-hidden="true" />
         <div className="scrubber-played" style={{ width: `${fraction * 100}%` }} aria-hidden="true" />
-        {markFraction !== null && <div className="scrubber-mark" style={{ left: `${markFraction * 100}%` }} title={`Marked: ${fullTime(mark!.ts)}`} aria-hidden="true" />}
+        {markFraction !== null && <div className="scrubber-mark" style={{ left: `${markFraction * 100}%` }} title={t('replay.marked', { time: fullTime(mark!.ts) })} aria-hidden="true" />}
         <div className="scrubber-playhead" style={{ left: `${fraction * 100}%` }} aria-hidden="true" />
       </div>
       <div className="scrubber-transport">
         <button
           type="button"
           className="icon-button"
-          aria-label={mark && playhead && mark.count === playhead.count ? 'Clear the mark' : 'Mark this moment'}
-          title="Mark this moment to compare files with (M)"
+          aria-label={mark && playhead && mark.count === playhead.count ? t('replay.clearMark') : t('replay.mark')}
+          title={t('replay.markHint')}
           aria-pressed={mark !== null}
           disabled={length === 0}
           onClick={() => (playhead === null && actions.enterReplay(), actions.toggleMark())}
@@ -183,17 +184,17 @@ export function Scrubber() {
           <Codicon name="pin" />
         </button>
         {playhead === null ? (
-          <button type="button" className="text-button" onClick={() => actions.enterReplay(firstTs)} disabled={length === 0} title="Put the playhead at the start of the recording" data-testid="replay-enter">
-            <Codicon name="history" /> Replay
+          <button type="button" className="text-button" onClick={() => actions.enterReplay(firstTs)} disabled={length === 0} title={t('replay.enterHint')} data-testid="replay-enter">
+            <Codicon name="history" /> {t('replay.enter')}
           </button>
         ) : (
-          <button type="button" className="text-button" onClick={() => actions.goLive()} title="Back to the score as it stands now (Escape)" data-testid="replay-live">
-            <Codicon name="radio-tower" /> Back to live
+          <button type="button" className="text-button" onClick={() => actions.goLive()} title={t('replay.goLiveHint')} data-testid="replay-live">
+            <Codicon name="radio-tower" /> {t('replay.goLive')}
           </button>
         )}
       </div>
       <span id={helpId} className="sr-only">
-        Drag or use the keys. {KEYS_TEXT}.
+        {t('replay.help', { keys: keysText() })}
       </span>
     </div>
   );

@@ -4,6 +4,7 @@
  */
 import { useRef } from 'react';
 import { usePodium } from '../app/usePodium';
+import { t } from '../shared/l10n';
 
 export const DEFAULT_TIMELINE_HEIGHT = () => Math.round(window.innerHeight * 0.45);
 
@@ -22,12 +23,12 @@ export function Split() {
       className="replay-split"
       role="separator"
       aria-orientation="horizontal"
-      aria-label="Resize the timeline"
+      aria-label={t('replay.split')}
       aria-valuenow={chosen ?? undefined}
       aria-valuemin={40}
       aria-valuemax={4000}
       tabIndex={0}
-      title="Drag to give the timeline more or less room (↑ / ↓)"
+      title={t('replay.splitHint')}
       data-testid="replay-split"
       onKeyDown={(e) => {
         const step = e.shiftKey ? 120 : 24;

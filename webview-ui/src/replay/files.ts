@@ -4,6 +4,7 @@
  * and the moments the files can be opened at (the task's last staging before the playhead, its base).
  * Pure: the panel and the tests call it with a score.
  */
+import { t } from '../shared/l10n';
 import type { HunkStatus, ScoreState } from '../../../src/score';
 
 export interface FileAtMoment {
@@ -65,9 +66,9 @@ export function tasksAtMoment(score: ScoreState): TaskAtMoment[] {
 /** A short word for a file's hunks at the moment: "2 waiting · 1 approved". */
 export function hunkSummary(f: FileAtMoment): string {
   const parts: string[] = [];
-  if (f.waiting) parts.push(`${f.waiting} waiting`);
-  if (f.approved) parts.push(`${f.approved} approved`);
-  if (f.rejected) parts.push(`${f.rejected} rejected`);
-  if (f.superseded) parts.push(`${f.superseded} rewritten`);
-  return parts.join(' · ') || 'no hunks';
+  if (f.waiting) parts.push(t('files.waiting', { count: f.waiting }));
+  if (f.approved) parts.push(t('files.approved', { count: f.approved }));
+  if (f.rejected) parts.push(t('files.rejected', { count: f.rejected }));
+  if (f.superseded) parts.push(t('files.rewritten', { count: f.superseded }));
+  return parts.join(t('list.separator')) || t('files.noHunks');
 }

@@ -3,24 +3,26 @@
  * all read it, so what is documented is what runs.
  */
 import type { StepKind } from '../../../src/score';
+import type { MessageKey } from '../shared/l10n';
 import type { ReplayActions, Speed } from './slice';
 
 export interface ReplayKey {
-  /** As the help shows it. */
+  /** As the help shows it (key names, not words). */
   keys: string;
-  what: string;
+  /** What the keys do, as a key of the message table. */
+  what: MessageKey;
 }
 
 export const REPLAY_KEYS: readonly ReplayKey[] = [
-  { keys: 'Space', what: 'play or pause' },
-  { keys: '1 / 2 / 3', what: 'speed 1×, 10× or 100× (quiet stretches are skipped)' },
-  { keys: '← / →', what: 'previous or next entry' },
-  { keys: 'D / Shift+D', what: 'next or previous decision' },
-  { keys: 'W / Shift+W', what: 'next or previous warning' },
-  { keys: 'S / Shift+S', what: 'next or previous staging' },
-  { keys: 'Home / End', what: 'start or end of the recording' },
-  { keys: 'M', what: 'mark this moment to compare files with' },
-  { keys: 'Escape', what: 'back to live' },
+  { keys: 'Space', what: 'replay.key.play' },
+  { keys: '1 / 2 / 3', what: 'replay.key.speed' },
+  { keys: '← / →', what: 'replay.key.entry' },
+  { keys: 'D / Shift+D', what: 'replay.key.decision' },
+  { keys: 'W / Shift+W', what: 'replay.key.warning' },
+  { keys: 'S / Shift+S', what: 'replay.key.staging' },
+  { keys: 'Home / End', what: 'replay.key.edges' },
+  { keys: 'M', what: 'replay.key.mark' },
+  { keys: 'Escape', what: 'replay.key.live' },
 ];
 
 const STEP_KEYS: Record<string, StepKind> = { d: 'decision', w: 'warning', s: 'staging' };

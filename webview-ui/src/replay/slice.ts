@@ -15,7 +15,6 @@ import { playForward, Replay, type ScoreState, type StepKind } from '../../../sr
 import type { FromWebview } from '../../../src/protocol';
 
 /** Why an action is off while replaying (the tooltip of every disabled action). */
-export const REPLAY_READ_ONLY = 'This is a replay of the score as it stood at the playhead: it changes nothing. Press Escape or Back to live to act.';
 
 export type Speed = 1 | 10 | 100;
 export const SPEEDS: readonly Speed[] = [1, 10, 100];

@@ -1,4 +1,5 @@
 /** Formatting shared by the header, rows and detail. Times are shown in the viewer's local zone. */
+import { t } from './l10n';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -17,12 +18,12 @@ export function fullTime(ts: number): string {
 /** A span like "4m 12s", "1h 03m" or "3d 04h", for how long a session ran. */
 export function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
+  if (s < 60) return t('time.short.s', { s: String(s) });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${pad(s % 60)}s`;
+  if (m < 60) return t('time.short.mS', { m: String(m), s: pad(s % 60) });
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${pad(m % 60)}m`;
-  return `${Math.floor(h / 24)}d ${pad(h % 24)}h`;
+  if (h < 48) return t('time.short.hM', { h: String(h), m: pad(m % 60) });
+  return t('time.short.dH', { d: String(Math.floor(h / 24)), h: pad(h % 24) });
 }
 
 const integer = new Intl.NumberFormat();
@@ -34,8 +35,4 @@ export function count(n: number): string {
 /** Costs are small (fractions of a dollar per session), so cents alone would hide them. */
 export function usd(n: number): string {
   return `$${n < 10 ? n.toFixed(4) : n.toFixed(2)}`;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
 }

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { InlineDiff } from '../../../src/score';
 import { lineDiff, withContext } from './lineDiff';
-import { plural } from '../shared/format';
+import { t } from '../shared/l10n';
 import { Codicon } from '../shared/Codicon';
 
 /** Lines shown per file before the rest is left to the host's diff editor. */
@@ -18,16 +18,16 @@ export function DiffView({ diff }: { diff: InlineDiff }) {
       <figcaption className="diff-header">
         <Codicon name={diff.oldText === null ? 'new-file' : 'diff'} />
         <span className="diff-path">{diff.path}</span>
-        {diff.oldText === null && <span className="pill tone-green">New file</span>}
+        {diff.oldText === null && <span className="pill tone-green">{t('diff.newFile')}</span>}
         <span className="diff-stat">
-          <span className="tone-green">+{added}</span> <span className="tone-red">−{removed}</span>
+          <span className="tone-green">{t('diff.added', { count: added })}</span> <span className="tone-red">{t('diff.removed', { count: removed })}</span>
         </span>
       </figcaption>
-      <pre className="diff-body" aria-label={`Changes to ${diff.path}: ${added} added, ${removed} removed`}>
+      <pre className="diff-body" aria-label={t('diff.label', { path: diff.path, added, removed })}>
         {shown.map((line, i) =>
           line.op === 'gap' ? (
             <div key={i} className="diff-line diff-gap">
-              ⋯ {plural(line.hidden, 'unchanged line')}
+              {t('diff.unchanged', { count: line.hidden })}
             </div>
           ) : (
             <div key={i} className={`diff-line ${line.op === '+' ? 'diff-add' : line.op === '-' ? 'diff-del' : ''}`}>
@@ -38,7 +38,7 @@ export function DiffView({ diff }: { diff: InlineDiff }) {
             </div>
           ),
         )}
-        {lines.length > shown.length && <div className="diff-line diff-gap">⋯ {plural(lines.length - shown.length, 'more line')} not shown</div>}
+        {lines.length > shown.length && <div className="diff-line diff-gap">{t('diff.notShown', { count: lines.length - shown.length })}</div>}
       </pre>
     </figure>
   );

@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import type { Hunk } from '../../../src/score';
-import { plural } from '../shared/format';
+import { t } from '../shared/l10n';
 import { describeHunk, diffRows } from './signOff';
 import { Codicon } from '../shared/Codicon';
 
@@ -28,7 +28,7 @@ export const HunkDiff = memo(function HunkDiff({ hunk }: { hunk: Hunk }) {
   const added = rows.filter((r) => r.op === '+').length;
   const shown = rows.length > MAX_ROWS ? rows.slice(0, MAX_ROWS) : rows;
   return (
-    <div className="so-diff" role="group" aria-label={`${plural(removed, 'line')} removed, ${plural(added, 'line')} added`}>
+    <div className="so-diff" role="group" aria-label={t('hunkDiff.label', { removed: t('hunkDiff.removed', { count: removed }), added: t('hunkDiff.added', { count: added }) })}>
       {shown.map((r, i) => (
         <div key={i} className={`so-line${r.op === '-' ? ' so-del' : r.op === '+' ? ' so-add' : ''}`}>
           <span className="so-no" aria-hidden="true">
@@ -47,7 +47,7 @@ export const HunkDiff = memo(function HunkDiff({ hunk }: { hunk: Hunk }) {
       ))}
       {shown.length < rows.length && (
         <div className="so-line so-more">
-          ⋯ {plural(rows.length - shown.length, 'more line')}: open it in the diff editor to see them all
+          {t('hunkDiff.more', { count: rows.length - shown.length })}
         </div>
       )}
     </div>

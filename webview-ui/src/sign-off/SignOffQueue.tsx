@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { REPLAY_READ_ONLY } from '../replay/slice';
 import type { HunkState } from '../../../src/score';
 import './signOff.css';
-import { plural } from '../shared/format';
+import { t } from '../shared/l10n';
 import { lastApplied, replacementHunk, signOffQueue, stepHunk, type FileGroup, type TaskGroup } from './signOff';
 import { isSending, useSignOffUi, useSignOffUiNow } from './signOffUi';
 import { useSignOffScore } from './useSignOff';
@@ -16,8 +15,6 @@ import { HunkCard, type HunkActions } from './HunkCard';
 import { KeyboardHelp } from '../app/KeyboardHelp';
 import { HeldBy, heldText } from '../tasks/HeldBy';
 import type { TaskHolderInfo } from '../../../src/protocol';
-
-const READ_ONLY = 'Another VS Code window runs these agents; decide there.';
 
 /**
  * The queue as one flat list of rows, what the virtualizer windows: each task's header, each
@@ -76,7 +73,7 @@ export function SignOffQueue() {
   const score = useSignOffScore();
   const post = usePodium((s) => s.post);
   const announce = usePodium((s) => s.announce);
-  const blocked = usePodium((s) => (s.playhead !== null ? REPLAY_READ_ONLY : s.source?.readOnly ? READ_ONLY : null));
+  const blocked = usePodium((s) => (s.playhead !== null ? t('replay.readOnly') : s.source?.readOnly ? t('signOff.readOnly') : null));
 
   const selected = useSignOffUi((s) => s.selected);
   const select = useSignOffUi((s) => s.select);
@@ -225,7 +222,7 @@ export function SignOffQueue() {
         if (take.length === 0 || latest.current.blocked !== null) return;
         latest.current.post(reason ? { type: 'task/rejectAll', task: group.task, reason } : { type: 'task/rejectAll', task: group.task });
         ui().markSending(take);
-        latest.current.announce(`Rejecting ${plural(take.length, 'hunk')} of “${group.title}”.`);
+        latest.current.announce(t('signOff.rejecting', { count: take.length, title: group.title }));
       },
       approveClean(group) {
         const take = group.bulkSafe.filter(usable);
@@ -233,9 +230,8 @@ export function SignOffQueue() {
         latest.current.post({ type: 'task/approveClean', task: group.task });
         ui().markSending(take);
         const left = group.warned.length;
-        latest.current.announce(
-          `Approving ${plural(take.length, 'hunk')} of “${group.title}” without warnings` + (left ? `; ${plural(left, 'hunk')} with warnings left for you to decide.` : '.'),
-        );
+        const approving = t('signOff.approving', { count: take.length, title: group.title });
+        latest.current.announce(left ? t('signOff.approvingLeft', { approving, count: left }) : t('signOff.approvingAll', { approving }));
       },
     };
     return a;
@@ -280,7 +276,7 @@ export function SignOffQueue() {
       case 'u': {
         const h = undoTarget(target, queue.tasks, current);
         if (h) actions.undo(h);
-        else announce('No approval to undo.');
+        else announce(t('signOff.nothingToUndo'));
         break;
       }
       default:
@@ -307,14 +303,14 @@ export function SignOffQueue() {
       }}
     >
       <div className="section-header">
-        <button type="button" className="section-toggle" aria-expanded={open} onClick={toggleOpen} title={open ? 'Hide the sign-off queue' : 'Show the sign-off queue'}>
+        <button type="button" className="section-toggle" aria-expanded={open} onClick={toggleOpen} title={open ? t('signOff.hide') : t('signOff.show')}>
           <Codicon name={open ? 'chevron-down' : 'chevron-right'} />
-          <h2 id={headingId}>Sign-off</h2>
+          <h2 id={headingId}>{t('signOff.heading')}</h2>
         </button>
-        <span className="badge" title={`${plural(total, 'hunk')} awaiting a decision`} data-testid="signoff-count">
+        <span className="badge" title={t('signOff.countHint', { count: total })} data-testid="signoff-count">
           {total}
         </span>
-        <span className="section-summary">{total === 0 ? 'nothing awaits a decision' : warned > 0 ? `${plural(warned, 'hunk')} with warnings` : 'no warnings'}</span>
+        <span className="section-summary">{total === 0 ? t('signOff.nothing') : warned > 0 ? t('signOff.warned', { count: warned }) : t('signOff.noWarnings')}</span>
         <span className="section-spacer" />
         {blocked && (
           <span className="gate-reason" title={blocked}>
@@ -322,13 +318,13 @@ export function SignOffQueue() {
             <span>{blocked}</span>
           </span>
         )}
-        <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" aria-haspopup="dialog" onClick={() => setHelpOpen(true)}>
+        <button type="button" className="icon-button" aria-label={t('signOff.keys')} title={t('signOff.keysHint')} aria-haspopup="dialog" onClick={() => setHelpOpen(true)}>
           <Codicon name="keyboard" />
         </button>
       </div>
       {open && (
         <div className="section-body so-body" ref={bodyRef}>
-          {total === 0 && <p className="section-empty">Nothing awaits your sign-off. New changes appear here as the agents make them.</p>}
+          {total === 0 && <p className="section-empty">{t('signOff.empty')}</p>}
           <QueueWindow
             rows={rows}
             items={virtualizer.getVirtualItems()}
@@ -375,9 +371,9 @@ interface BlockProps {
 }
 
 function bulkLabel(ready: number, awaiting: number, underway: boolean): string {
-  if (ready === 0 && underway) return 'Approving…';
-  if (ready === 0 || ready === awaiting) return 'Approve all without warnings';
-  return `Approve ${ready} without warnings`;
+  if (ready === 0 && underway) return t('signOff.bulk.underway');
+  if (ready === 0 || ready === awaiting) return t('signOff.bulk.all');
+  return t('signOff.bulk.some', { count: String(ready) });
 }
 
 /** One task's hunks by file, its bulk approval, and its recent decisions. */
@@ -449,7 +445,7 @@ function QueueWindow({
       <div aria-hidden="true" style={{ height: Math.max(0, firstItem.start - headSize) }} />
       {blocks.map((block) => {
         const holder = holders[block.group.task];
-        const blocked = blockProps.blocked ?? (holder ? `${heldText(holder)}; take it over to decide here.` : null);
+        const blocked = blockProps.blocked ?? (holder ? t('signOff.held', { held: heldText(holder) }) : null);
         return (
         <TaskBlock key={block.group.task} group={block.group} head={block.head} decided={block.decided} measure={measure} {...blockProps} blocked={blocked} holder={holder}>
           {block.files.map(({ file, head, cards }) => (
@@ -503,7 +499,7 @@ function TaskBlock({
             {group.title}
           </h3>
           <span className="so-task-count" data-testid="task-count">
-            {n === 0 ? 'all decided' : `${plural(n, 'hunk')} in ${plural(group.files.length, 'file')}`}
+            {n === 0 ? t('signOff.allDecided') : t('signOff.taskCount', { hunks: t('signOff.hunks', { count: n }), files: t('signOff.files', { count: group.files.length }) })}
           </span>
           <span className="so-spacer" />
           {holder && <HeldBy task={group.task} title={group.title} holder={holder} />}
@@ -513,15 +509,15 @@ function TaskBlock({
                 {group.warned.length === n ? (
                   <>
                     <Codicon name="shield" />
-                    Every hunk here has a warning: decide each one
+                    {t('signOff.bulk.allWarned')}
                   </>
                 ) : group.warned.length > 0 ? (
                   <>
                     <Codicon name="shield" />
-                    Never includes the {plural(group.warned.length, 'hunk')} with warnings
+                    {t('signOff.bulk.never', { count: group.warned.length })}
                   </>
                 ) : (
-                  'No hunk here has a warning'
+                  t('signOff.bulk.noneWarned')
                 )}
               </span>
               <Button
@@ -531,7 +527,7 @@ function TaskBlock({
                 aria-describedby={noteId}
                 title={
                   blocked ??
-                  'Approves every hunk of this task that has no warning. A conflict, an overlap with another task or a region you edited always leaves a hunk out, for you to decide.'
+                  t('signOff.bulk.hint')
                 }
                 data-testid="approve-clean"
                 onClick={() => actions.approveClean(group)}
@@ -539,10 +535,10 @@ function TaskBlock({
                 {bulkLabel(safe.length, n, group.bulkSafe.length > safe.length)}
               </Button>
               <BulkReject
-                label="Reject all…"
-                scope={`every hunk of “${group.title}”`}
+                label={t('signOff.rejectAll')}
+                scope={t('signOff.rejectAllScope', { title: group.title })}
                 disabled={blocked !== null || !group.awaiting.some((h) => h.status === 'pending')}
-                title={blocked ?? 'Reject every undecided hunk of this task with one reason; the agent is told once.'}
+                title={blocked ?? t('signOff.rejectAllHint')}
                 onReject={(reason) => actions.rejectAll(group, reason)}
                 testId="reject-all"
               />
@@ -579,30 +575,30 @@ function FileBlock({
 }) {
   const slash = file.path.lastIndexOf('/');
   return (
-    <div className="so-file" role="group" aria-label={`${file.path}, ${plural(file.hunks.length, 'hunk')}`} data-path={file.path}>
+    <div className="so-file" role="group" aria-label={t('signOff.fileLabel', { path: file.path, hunks: t('signOff.hunks', { count: file.hunks.length }) })} data-path={file.path}>
       {head !== null && (
         <div className="so-file-head" data-index={head} ref={measure}>
           <Codicon name="file" />
           <span className="so-file-name">{file.path.slice(slash + 1)}</span>
           {slash > 0 && <span className="so-file-dir">{file.path.slice(0, slash)}</span>}
           <span className="so-spacer" />
-          <span className="so-file-count">{plural(file.hunks.length, 'hunk')}</span>
+          <span className="so-file-count">{t('signOff.hunks', { count: file.hunks.length })}</span>
           <Button
             small
             secondary
             icon="check-all"
             disabled={blocked !== null || !group.bulkSafe.some((h) => h.hunk.path === file.path)}
-            title={blocked ?? 'Approve every hunk of this file that has no warning (hunks with warnings wait for you).'}
+            title={blocked ?? t('signOff.approveFileHint')}
             data-testid="approve-file"
             onClick={() => actions.approveFile(group, file.path)}
           >
-            Approve file
+            {t('signOff.approveFile')}
           </Button>
           <BulkReject
-            label="Reject file…"
+            label={t('signOff.rejectFile')}
             scope={file.path}
             disabled={blocked !== null || !file.hunks.some((h) => h.status === 'pending')}
-            title={blocked ?? 'Reject every undecided hunk of this file with one reason.'}
+            title={blocked ?? t('signOff.rejectFileHint')}
             onReject={(reason) => actions.rejectFile(group, file.path, reason)}
             testId="reject-file"
           />

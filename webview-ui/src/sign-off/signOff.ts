@@ -19,6 +19,7 @@ import {
   type WarningState,
 } from '../../../src/score';
 import { lineDiff } from './lineDiff';
+import { t, type MessageKey } from '../shared/l10n';
 
 // ── warnings ────────────────────────────────────────────────────────────────────────────────────
 // Which hunks wait, which a bulk approval may take and a hunk's warnings in order are the score's
@@ -163,7 +164,7 @@ export function allWarnings(score: SignOffScore): ListedWarning[] {
   return visibleWarnings(score)
     .map((w) => {
       const h = w.hunk !== undefined ? score.hunks[w.hunk] : undefined;
-      const place = h ? hunkRange(h.hunk) : w.path !== undefined ? 'whole file' : 'the task';
+      const place = h ? hunkRange(h.hunk) : w.path !== undefined ? t('hunk.place.file') : t('hunk.place.task');
       return { ...w, taskTitle: score.tasks[w.task]?.spec.title ?? w.task, place };
     })
     .sort((a, b) => compareWarnings(a, b) || at(a) - at(b));
@@ -173,40 +174,41 @@ export function allWarnings(score: SignOffScore): ListedWarning[] {
 
 /** Where the hunk lands, in words: "lines 14–18", "line 3", "old lines 7–9 removed", "whole file". */
 export function hunkRange(h: Hunk): string {
-  if (h.kind === 'rename') return 'rename';
-  if (h.kind === 'mode') return 'file mode';
-  if (h.kind === 'file') return 'whole file';
-  const span = (start: number, count: number) => (count === 1 ? `line ${start}` : `lines ${start}–${start + count - 1}`);
+  if (h.kind === 'rename') return t('hunk.place.rename');
+  if (h.kind === 'mode') return t('hunk.place.mode');
+  if (h.kind === 'file') return t('hunk.place.file');
+  // Line numbers are not quantities: written as they are, never grouped ("1200", not "1,200").
+  const span = (start: number, count: number) => (count === 1 ? t('hunk.place.line', { line: String(start) }) : t('hunk.place.lines', { from: String(start), to: String(start + count - 1) }));
   if (h.newCount > 0) return span(h.newStart, h.newCount);
-  if (h.oldCount > 0) return `${span(h.oldStart, h.oldCount)} removed`;
-  return h.status === 'deleted' ? 'empty file deleted' : 'empty file';
+  if (h.oldCount > 0) return t('hunk.place.removed', { lines: span(h.oldStart, h.oldCount) });
+  return h.status === 'deleted' ? t('hunk.place.emptyDeleted') : t('hunk.place.empty');
 }
 
 /** The screen reader's name for a hunk card: "Hunk 2 of 5, src/core/tally.js lines 14–18, overlaps “Regex words”". */
 export function hunkLabel(score: SignOffScore, h: HunkState, index: number, total: number): string {
   const warnings = hunkWarnings(score, h).map(warningShort);
-  return [`Hunk ${index + 1} of ${total}`, `${h.hunk.path} ${hunkRange(h.hunk)}`, ...warnings].join(', ');
+  return [t('hunk.position', { index: String(index + 1), total: String(total) }), t('hunk.where', { path: h.hunk.path, place: hunkRange(h.hunk) }), ...warnings].join(t('list.comma'));
 }
 
-const FILE_REASONS: Record<string, string> = {
-  binary: 'a binary file',
-  'too-large': 'too large to diff here',
-  'too-many-lines': 'too many changed lines to sign off line by line',
-  'too-many-hunks': 'too many separate changes to sign off one by one',
-  timeout: 'git took too long to diff it',
-  'not-utf8': 'not UTF-8 text',
-  symlink: 'a symbolic link',
-  submodule: 'a submodule',
-  'type-change': 'a file that became a link (or the reverse)',
-  unreadable: 'a change git could not describe',
+const FILE_REASONS: Record<string, MessageKey> = {
+  binary: 'hunk.file.binary',
+  'too-large': 'hunk.file.tooLarge',
+  'too-many-lines': 'hunk.file.tooManyLines',
+  'too-many-hunks': 'hunk.file.tooManyHunks',
+  timeout: 'hunk.file.timeout',
+  'not-utf8': 'hunk.file.notUtf8',
+  symlink: 'hunk.file.symlink',
+  submodule: 'hunk.file.submodule',
+  'type-change': 'hunk.file.typeChange',
+  unreadable: 'hunk.file.unreadable',
 };
 
-const STATUS_VERB: Record<string, string> = {
-  added: 'Adds',
-  deleted: 'Deletes',
-  modified: 'Changes',
-  renamed: 'Changes',
-  'type-changed': 'Changes',
+const STATUS_VERB: Record<string, MessageKey> = {
+  added: 'hunk.verb.adds',
+  deleted: 'hunk.verb.deletes',
+  modified: 'hunk.verb.changes',
+  renamed: 'hunk.verb.changes',
+  'type-changed': 'hunk.verb.changes',
 };
 
 /**
@@ -216,39 +218,43 @@ const STATUS_VERB: Record<string, string> = {
 export function describeHunk(h: Hunk): string | null {
   switch (h.kind) {
     case 'rename':
-      return `Renames ${h.oldPath ?? 'the file'} to ${h.path}${h.similarity !== undefined ? ` (${h.similarity}% similar)` : ''}. Content changes, if any, are separate hunks.`;
+      return h.similarity !== undefined
+        ? t('hunk.describe.renameSimilar', { from: h.oldPath ?? t('hunk.describe.theFile'), to: h.path, similarity: String(h.similarity) })
+        : t('hunk.describe.rename', { from: h.oldPath ?? t('hunk.describe.theFile'), to: h.path });
     case 'mode':
-      return `Changes the file mode from ${h.oldMode ?? '?'} to ${h.newMode ?? '?'}${modeMeaning(h.oldMode, h.newMode)}.`;
+      return t(modeMeaning(h.oldMode, h.newMode), { from: h.oldMode ?? '?', to: h.newMode ?? '?' });
     case 'file': {
-      const what = FILE_REASONS[h.reason ?? ''] ?? 'a file that cannot be shown line by line';
-      const sizes = h.oldSize !== undefined || h.newSize !== undefined ? ` (${sizeChange(h.oldSize, h.newSize)})` : '';
-      return `${STATUS_VERB[h.status] ?? 'Changes'} ${what}, as one decision${sizes}. Open it in the diff editor to review.`;
+      const what = t(FILE_REASONS[h.reason ?? ''] ?? 'hunk.file.other');
+      const verb = t(STATUS_VERB[h.status] ?? 'hunk.verb.changes');
+      return h.oldSize !== undefined || h.newSize !== undefined
+        ? t('hunk.describe.fileSized', { verb, what, sizes: sizeChange(h.oldSize, h.newSize) })
+        : t('hunk.describe.file', { verb, what });
     }
     case 'lines':
       if (h.oldLines.length === 0 && h.newLines.length === 0) {
-        return h.status === 'deleted' ? 'Deletes an empty file.' : 'Adds an empty file.';
+        return h.status === 'deleted' ? t('hunk.describe.deletesEmpty') : t('hunk.describe.addsEmpty');
       }
       return null;
   }
 }
 
-function modeMeaning(from?: string, to?: string): string {
+function modeMeaning(from?: string, to?: string): MessageKey {
   const exec = (m?: string) => m === '100755';
-  if (!exec(from) && exec(to)) return ': the file becomes executable';
-  if (exec(from) && !exec(to)) return ': the file is no longer executable';
-  return '';
+  if (!exec(from) && exec(to)) return 'hunk.describe.modeExecutable';
+  if (exec(from) && !exec(to)) return 'hunk.describe.modeNotExecutable';
+  return 'hunk.describe.mode';
 }
 
 function sizeChange(from?: number, to?: number): string {
-  if (from === undefined) return `${bytes(to!)}`;
-  if (to === undefined) return `was ${bytes(from)}`;
-  return `${bytes(from)} → ${bytes(to)}`;
+  if (from === undefined) return bytes(to!);
+  if (to === undefined) return t('hunk.size.was', { size: bytes(from) });
+  return t('hunk.size.change', { from: bytes(from), to: bytes(to) });
 }
 
 function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n < 1024) return t('hunk.size.b', { n: String(n) });
+  if (n < 1024 * 1024) return t('hunk.size.kb', { n: (n / 1024).toFixed(1) });
+  return t('hunk.size.mb', { n: (n / 1024 / 1024).toFixed(1) });
 }
 
 // ── the diff rows ───────────────────────────────────────────────────────────────────────────────

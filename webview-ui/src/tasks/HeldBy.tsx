@@ -3,12 +3,12 @@ import './tasks.css';
 import { usePodium } from '../app/usePodium';
 import { Codicon } from '../shared/Codicon';
 import { fullTime } from '../shared/format';
+import { t } from '../shared/l10n';
 
 /** What a task another window holds says instead of its actions (and why its buttons are off). */
 export function heldText(holder: TaskHolderInfo): string {
   const since = Date.parse(holder.since);
-  const when = Number.isFinite(since) ? ` since ${fullTime(since)}` : '';
-  return `Held by another window${when}`;
+  return Number.isFinite(since) ? t('held.since', { since: fullTime(since) }) : t('held.text');
 }
 
 /**
@@ -17,20 +17,20 @@ export function heldText(holder: TaskHolderInfo): string {
  */
 export function HeldBy({ task, title, holder }: { task: string; title: string; holder: TaskHolderInfo }) {
   const post = usePodium((s) => s.post);
-  const who = holder.pid ? `process ${holder.pid} on ${holder.hostname}` : 'no window any more';
+  const who = holder.pid ? t('held.process', { pid: String(holder.pid), host: holder.hostname }) : t('held.gone');
   return (
     <span className="held-by" data-testid="held-by" data-task={task}>
       <Codicon name="lock" />
-      <span title={`${who}: ${holder.why}`}>{heldText(holder)}</span>
+      <span title={t('held.who', { who, why: holder.why })}>{heldText(holder)}</span>
       <button
         type="button"
         className="button small"
         data-testid="take-over"
         disabled={!holder.stale}
-        title={holder.stale ? `That window is gone or not responding (${holder.why}): make this window the one that runs “${title}” and decides its changes` : `That window still responds (${holder.why}); Take Over is enabled once it is gone`}
+        title={holder.stale ? t('held.takeOverHint', { why: holder.why, title }) : t('held.takeOverOff', { why: holder.why })}
         onClick={() => post({ type: 'task/takeOver', task })}
       >
-        Take Over
+        {t('held.takeOver')}
       </button>
     </span>
   );

@@ -5,7 +5,6 @@ import VscodeSingleSelect from '@vscode-elements/react-elements/dist/components/
 import VscodeTextarea from '@vscode-elements/react-elements/dist/components/VscodeTextarea.js';
 import VscodeTextfield from '@vscode-elements/react-elements/dist/components/VscodeTextfield.js';
 import type { HostConfig } from '../../../src/protocol';
-import { plural } from '../shared/format';
 import { taskLook, type TaskRow } from './tasks';
 import { buildCreateTask, type FieldErrors, type TaskFields } from './taskForm';
 import { usePodium } from '../app/usePodium';
@@ -14,6 +13,8 @@ import { Button } from '../shared/Button';
 
 type ValueTarget = HTMLElement & { value: string };
 const valueOf = (e: { target: EventTarget | null }) => (e.target as ValueTarget).value;
+/** Example globs: paths, the same in every language. */
+const SCOPE_EXAMPLE = 'src/core/**, test/**';
 
 /**
  * Hands out a new task: title, prompt, agent profile, optionally the tasks it waits for and its
@@ -89,38 +90,38 @@ export function NewTaskForm({ config, rows, onClose }: { config: HostConfig; row
       }}
     >
       <h3 id={ids.heading} className="task-form-heading">
-        New task
+        {t('taskForm.heading')}
       </h3>
-      <Field label="Title" htmlFor={ids.title} error={errors.title}>
+      <Field label={t('taskForm.title')} htmlFor={ids.title} error={errors.title}>
         <VscodeTextfield
           id={ids.title}
           ref={titleRef as never}
           name="title"
           data-field="title"
-          label="Title"
-          placeholder="What the task is, in a few words"
+          label={t('taskForm.title')}
+          placeholder={t('taskForm.titlePlaceholder')}
           maxLength={200}
           invalid={Boolean(errors.title)}
           value={fields.title}
           onInput={(e) => update({ title: valueOf(e) })}
         />
       </Field>
-      <Field label="Prompt" htmlFor={ids.prompt} error={errors.prompt}>
+      <Field label={t('taskForm.prompt')} htmlFor={ids.prompt} error={errors.prompt}>
         <VscodeTextarea
           id={ids.prompt}
           name="prompt"
           data-field="prompt"
-          label="Prompt"
+          label={t('taskForm.prompt')}
           rows={4}
           resize="vertical"
-          placeholder="What the agent should do, and how you will judge it done"
+          placeholder={t('taskForm.promptPlaceholder')}
           invalid={Boolean(errors.prompt)}
           value={fields.prompt}
           onInput={(e) => update({ prompt: valueOf(e) })}
         />
       </Field>
-      <Field label="Agent" htmlFor={ids.agent} error={errors.agent}>
-        <VscodeSingleSelect id={ids.agent} name="agent" data-field="agent" label="Agent profile" value={fields.agent} onChange={(e) => update({ agent: valueOf(e) })}>
+      <Field label={t('taskForm.agent')} htmlFor={ids.agent} error={errors.agent}>
+        <VscodeSingleSelect id={ids.agent} name="agent" data-field="agent" label={t('taskForm.agentProfile')} value={fields.agent} onChange={(e) => update({ agent: valueOf(e) })}>
           {config.profiles.map((p) => (
             <VscodeOption key={p.id} value={p.id} description={p.kind}>
               {p.label}
@@ -128,22 +129,22 @@ export function NewTaskForm({ config, rows, onClose }: { config: HostConfig; row
           ))}
         </VscodeSingleSelect>
       </Field>
-      <Field label="Scope" htmlFor={ids.scope} error={errors.scope}>
+      <Field label={t('taskForm.scope')} htmlFor={ids.scope} error={errors.scope}>
         <VscodeTextfield
           id={ids.scope}
           name="scope"
           data-field="scope"
-          label="Scope"
-          placeholder="src/core/**, test/**"
+          label={t('taskForm.scope')}
+          placeholder={SCOPE_EXAMPLE}
           invalid={Boolean(errors.scope)}
           value={fields.scope}
           onInput={(e) => update({ scope: valueOf(e) })}
         />
-        <p className="task-form-hint">Optional. The paths the task is meant to touch (globs); a change elsewhere is flagged.</p>
+        <p className="task-form-hint">{t('taskForm.scopeHint')}</p>
       </Field>
       {waitable.length > 0 && (
         <fieldset className="task-form-row task-form-waits">
-          <legend className="task-form-label">Waits for</legend>
+          <legend className="task-form-label">{t('taskForm.waitsFor')}</legend>
           <div className="task-form-field">
             <div className="waits-list">
               {waitable.map((row) => (
@@ -159,35 +160,35 @@ export function NewTaskForm({ config, rows, onClose }: { config: HostConfig; row
                   }}
                 >
                   {row.task.spec.title}
-                  <span className="muted"> · {taskLook(row).text.toLowerCase()}</span>
+                  <span className="muted">{t('taskForm.waitsForState', { state: taskLook(row).text.toLowerCase() })}</span>
                 </VscodeCheckbox>
               ))}
             </div>
-            <p className="task-form-hint">Optional. The task is queued until every task ticked here has finished.</p>
+            <p className="task-form-hint">{t('taskForm.waitsForHint')}</p>
             {errors.waitsFor && <p className="task-form-error">{errors.waitsFor}</p>}
           </div>
         </fieldset>
       )}
       <details className="task-form-budgets" open={Boolean(budgetErrors) || undefined}>
         <summary>
-          <span>Budgets</span> <span className="muted">optional; the task is stopped when one runs out</span>
+          <span>{t('taskForm.budgets')}</span> <span className="muted">{t('taskForm.budgetsHint')}</span>
         </summary>
         <div className="budget-grid">
-          <Budget label="Wall clock" unit="minutes" name="wallClockMin" value={fields.wallClockMin} error={errors.wallClockMin} onInput={(v) => update({ wallClockMin: v })} />
-          <Budget label="Tokens" unit="tokens" name="tokens" value={fields.tokens} error={errors.tokens} onInput={(v) => update({ tokens: v })} />
-          <Budget label="Cost" unit="USD" name="costUsd" value={fields.costUsd} error={errors.costUsd} onInput={(v) => update({ costUsd: v })} />
-          <Budget label="Idle" unit="minutes" name="idleMin" value={fields.idleMin} error={errors.idleMin} onInput={(v) => update({ idleMin: v })} />
+          <Budget label={t('taskForm.wallClock')} unit={t('taskForm.minutes')} name="wallClockMin" value={fields.wallClockMin} error={errors.wallClockMin} onInput={(v) => update({ wallClockMin: v })} />
+          <Budget label={t('taskForm.tokens')} unit={t('taskForm.tokensUnit')} name="tokens" value={fields.tokens} error={errors.tokens} onInput={(v) => update({ tokens: v })} />
+          <Budget label={t('taskForm.cost')} unit={t('taskForm.usd')} name="costUsd" value={fields.costUsd} error={errors.costUsd} onInput={(v) => update({ costUsd: v })} />
+          <Budget label={t('taskForm.idle')} unit={t('taskForm.minutes')} name="idleMin" value={fields.idleMin} error={errors.idleMin} onInput={(v) => update({ idleMin: v })} />
         </div>
       </details>
       <div className="task-form-actions">
         <Button type="submit" icon="play">
-          Start Task
+          {t('taskForm.start')}
         </Button>
         <Button secondary onClick={onClose}>
           {t('button.cancel')}
         </Button>
         <span className="task-form-hint">
-          Runs in its own worktree; up to {plural(config.maxConcurrentAgents, 'agent')} at once, the rest wait in the queue. Ctrl+Enter starts it.
+          {t('taskForm.runsHint', { count: config.maxConcurrentAgents })}
         </span>
       </div>
     </form>
@@ -217,9 +218,9 @@ function Budget(props: { label: string; unit: string; name: string; value: strin
         id={id}
         name={props.name}
         data-field={props.name}
-        label={`${props.label} budget in ${props.unit}`}
+        label={t('taskForm.budgetLabel', { label: props.label, unit: props.unit })}
         inputMode="decimal"
-        placeholder="No limit"
+        placeholder={t('taskForm.noLimit')}
         invalid={Boolean(props.error)}
         value={props.value}
         onInput={(e) => props.onInput(valueOf(e))}

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { usePodium } from '../app/usePodium';
 import { forgetSessionsExcept, visibleSessionIds } from '../entries/visible';
 import { SessionRow } from './SessionRow';
+import { t } from '../shared/l10n';
 
 /** The score itself: one row per session, in the order the sessions first appeared. */
 export function SessionList() {
@@ -15,13 +16,13 @@ export function SessionList() {
   useEffect(() => forgetSessionsExcept(order), [order]);
 
   return (
-    <div className="sessions" role="list" aria-label="Sessions">
+    <div className="sessions" role="list" aria-label={t('sessions.label')}>
       {shown.map((id) => (
         <SessionRow key={id} id={id} />
       ))}
       {shown.length === 0 && (
         <p className="sessions-empty" role="listitem">
-          No session of {agent} in these journals.
+          {t('sessions.noneOfAgent', { agent })}
         </p>
       )}
     </div>

@@ -1,7 +1,8 @@
 import { useEffect, useId, useMemo, useRef } from 'react';
 import { isLive, sessionLabel } from '../../../src/score';
 import { isFilterActive } from '../entries/entryFilter';
-import { count, duration, plural, usd } from '../shared/format';
+import { duration, usd } from '../shared/format';
+import { t } from '../shared/l10n';
 import { runNumber, sessionLook } from './tasks';
 import { usePodium } from '../app/usePodium';
 import { sessionFilter } from '../entries/visible';
@@ -83,7 +84,7 @@ export function SessionRow({ id }: { id: string }) {
           type="button"
           className="icon-button lane-toggle"
           aria-expanded={!collapsed}
-          aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${label}`}
+          aria-label={collapsed ? t('session.expand', { label }) : t('session.collapse', { label })}
           onClick={() => toggleCollapsed(id)}
         >
           <Codicon name={collapsed ? 'chevron-right' : 'chevron-down'} />
@@ -92,8 +93,8 @@ export function SessionRow({ id }: { id: string }) {
           {label}
         </h2>
         {run !== null && (
-          <span className="lane-run" title="This task was restarted: each run is a session of its own">
-            run {run}
+          <span className="lane-run" title={t('session.runHint')}>
+            {t('session.run', { run: String(run) })}
           </span>
         )}
         <StatusPill look={status} className="lane-status" />
@@ -106,24 +107,24 @@ export function SessionRow({ id }: { id: string }) {
         {pending > 0 && (
           <span className="pill tone-yellow">
             <Codicon name="bell" />
-            <span>{plural(pending, 'request')} waiting</span>
+            <span>{t('session.requestsWaiting', { count: pending })}</span>
           </span>
         )}
         <span className="lane-meta">
           <span className="lane-count" data-testid="lane-count">
-            {isFilterActive({ kind, search }) ? `${count(shown)} of ${plural(total, 'entry', 'entries')}` : plural(total, 'entry', 'entries')}
+            {isFilterActive({ kind, search }) ? t('session.entriesShown', { shown, count: total }) : t('session.entries', { count: total })}
           </span>
           {tokens > 0 && (
-            <span title={`${count(usage.inputTokens)} input, ${count(usage.outputTokens)} output tokens`}>
-              {count(tokens)} tokens · {usd(usage.costUsd)}
+            <span title={t('session.tokensHint', { input: usage.inputTokens, output: usage.outputTokens })}>
+              {t('session.usage', { count: tokens, cost: usd(usage.costUsd) })}
             </span>
           )}
-          <span title="Time from the first to the last event">{duration(session.lastTs - session.startedTs)}</span>
+          <span title={t('session.durationHint')}>{duration(session.lastTs - session.startedTs)}</span>
         </span>
       </div>
       {!collapsed &&
         (shown === 0 ? (
-          <p className="lane-empty">{total === 0 ? 'No entries yet.' : 'No entries match the filter.'}</p>
+          <p className="lane-empty">{total === 0 ? t('session.noEntries') : t('session.noMatch')}</p>
         ) : (
           <EntryList
             sessionId={id}

@@ -4,7 +4,8 @@ import VscodeTextfield from '@vscode-elements/react-elements/dist/components/Vsc
 import type { HostConfig } from '../../../src/protocol';
 import { hunkWarnings, hunksAwaitingSignOff, visibleWarnings, type ScoreState, type WarningSeverity } from '../../../src/score';
 import { useSignOffUi } from '../sign-off/signOffUi';
-import { count, plural, usd } from '../shared/format';
+import { count, usd } from '../shared/format';
+import { t } from '../shared/l10n';
 import { gate, ledger, taskActions, taskLook, tokens, type Action, type Gate, type TaskRow } from './tasks';
 import { usePodium } from '../app/usePodium';
 import { COMPACT, TINY, useMedia } from '../shared/useMedia';
@@ -65,10 +66,10 @@ export function TasksBar() {
           className="section-toggle"
           aria-expanded={open}
           onClick={() => toggleSection('tasks')}
-          title={open ? 'Hide the tasks' : 'Show the tasks'}
+          title={open ? t('tasks.hide') : t('tasks.show')}
         >
           <Codicon name={open ? 'chevron-down' : 'chevron-right'} />
-          <h2 id={headingId}>Tasks</h2>
+          <h2 id={headingId}>{t('tasks.heading')}</h2>
         </button>
         {book.rows.length > 0 && <span className="badge">{count(book.rows.length)}</span>}
         {summary && <span className="section-summary">{summary}</span>}
@@ -80,8 +81,8 @@ export function TasksBar() {
           </span>
         )}
         {config && g.run && (
-          <span className="section-summary" title="Tasks beyond this wait in the queue">
-            up to {plural(config.maxConcurrentAgents, 'agent')} at once
+          <span className="section-summary" title={t('tasks.concurrencyHint')}>
+            {t('tasks.concurrency', { count: config.maxConcurrentAgents })}
           </span>
         )}
         <Button
@@ -95,14 +96,14 @@ export function TasksBar() {
             setFormOpen(true);
           }}
         >
-          New Task
+          {t('tasks.new')}
         </Button>
       </div>
       {open && (
         <div className="section-body tasks-body">
           {formOpen && g.run && config && <NewTaskForm config={config} rows={book.rows} onClose={closeForm} />}
           {book.rows.length === 0 && book.untaskedSessions === 0 ? (
-            !formOpen && <p className="section-empty">No tasks yet. Hand one to an agent with New Task; it runs in its own copy of the repository.</p>
+            !formOpen && <p className="section-empty">{t('tasks.empty')}</p>
           ) : (
             <TaskTable rows={book.rows} book={book} g={g} config={config} warnings={warnings} />
           )}
@@ -120,10 +121,10 @@ function summarise(rows: TaskRow[]): string {
     else counts.queued++;
   }
   const parts: string[] = [];
-  if (counts.running) parts.push(`${count(counts.running)} running`);
-  if (counts.queued) parts.push(`${count(counts.queued)} queued`);
-  if (counts.finished) parts.push(`${count(counts.finished)} finished`);
-  return parts.join(' · ');
+  if (counts.running) parts.push(t('tasks.summary.running', { count: counts.running }));
+  if (counts.queued) parts.push(t('tasks.summary.queued', { count: counts.queued }));
+  if (counts.finished) parts.push(t('tasks.summary.finished', { count: counts.finished }));
+  return parts.join(t('list.separator'));
 }
 
 /** Per task: its visible warnings by severity, and the first waiting hunk that carries one (what a click shows). */
@@ -154,32 +155,32 @@ function TaskTable({ rows, book, g, config, warnings }: { rows: TaskRow[]; book:
   const wide = !useMedia(COMPACT);
   const tiny = useMedia(TINY);
   return (
-    <table className="tasks-table" aria-label="Tasks and what they cost">
+    <table className="tasks-table" aria-label={t('tasks.table')}>
       <thead>
         <tr>
-          <th scope="col">Task</th>
+          <th scope="col">{t('tasks.col.task')}</th>
           <th scope="col" className="col-state">
-            State
+            {t('tasks.col.state')}
           </th>
           {wide && (
             <th scope="col" className="col-agent">
-              Agent
+              {t('tasks.col.agent')}
             </th>
           )}
           <th scope="col" className="num col-tokens">
-            Tokens
+            {t('tasks.col.tokens')}
           </th>
           {wide && (
             <th scope="col" className="num col-cost">
-              Cost
+              {t('tasks.col.cost')}
             </th>
           )}
           <th scope="col" className="col-actions">
-            <span className="sr-only">Actions</span>
+            <span className="sr-only">{t('tasks.col.actions')}</span>
           </th>
           {!tiny && (
             <th scope="col" className="col-followup">
-              Follow-up
+              {t('tasks.col.followUp')}
             </th>
           )}
         </tr>
@@ -191,7 +192,7 @@ function TaskTable({ rows, book, g, config, warnings }: { rows: TaskRow[]; book:
         {book.untaskedSessions > 0 && (
           <tr className="task-row untasked">
             <th scope="row" className="task-title muted">
-              {plural(book.untaskedSessions, 'session')} without a task
+              {t('tasks.untasked', { count: book.untaskedSessions })}
             </th>
             <td />
             {wide && <td />}
@@ -206,9 +207,9 @@ function TaskTable({ rows, book, g, config, warnings }: { rows: TaskRow[]; book:
       </tbody>
       <tfoot>
         <tr data-testid="ledger-total">
-          <th scope="row">Total</th>
+          <th scope="row">{t('tasks.total')}</th>
           <td colSpan={wide ? 2 : 1} />
-          <td className="num" title={`${count(book.total.inputTokens)} input, ${count(book.total.outputTokens)} output; ${usd(book.total.costUsd)}`}>
+          <td className="num" title={t('tasks.totalHint', { input: book.total.inputTokens, output: book.total.outputTokens, cost: usd(book.total.costUsd) })}>
             {count(tokens(book.total))}
           </td>
           {wide && <td className="num">{usd(book.total.costUsd)}</td>}
@@ -216,12 +217,12 @@ function TaskTable({ rows, book, g, config, warnings }: { rows: TaskRow[]; book:
           <td
             colSpan={tiny ? 1 : 2}
             className="ledger-kinds"
-            title={book.byKind.map((k) => `${k.label}: ${count(tokens(k.usage))} tokens, ${usd(k.usage.costUsd)}`).join('\n')}
+            title={book.byKind.map((k) => t('tasks.kindHint', { agent: k.label, tokens: tokens(k.usage), cost: usd(k.usage.costUsd) })).join('\n')}
           >
             {book.byKind.length > 1 &&
               book.byKind.map((k) => (
                 <span key={k.kind}>
-                  {k.label} {usd(k.usage.costUsd)}
+                  {t('tasks.kindCost', { agent: k.label, cost: usd(k.usage.costUsd) })}
                 </span>
               ))}
           </td>
@@ -243,20 +244,20 @@ function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: Ta
   const used = tokens(row.usage);
   const budgets = spec.budgets;
   const waitsFor = (spec.waitsFor ?? []).map((id) => titles.get(id) ?? id);
-  const stateHint = [task.reason, task.status !== 'finished' && waitsFor.length ? `Waits for ${waitsFor.join(', ')}` : ''].filter(Boolean).join('. ');
+  const stateHint = [task.reason, task.status !== 'finished' && waitsFor.length ? t('tasks.waitsFor', { tasks: waitsFor.join(t('list.comma')) }) : ''].filter(Boolean).join(t('list.sentences'));
 
   const main = (
     <tr className={`task-row status-${task.status}`} data-task={row.id}>
       <th scope="row" className="task-title">
         {row.current ? (
-          <button type="button" className="link-button" title={`${spec.prompt}\n\nShow its session below`} onClick={() => revealSession(row.current!.id)}>
+          <button type="button" className="link-button" title={t('tasks.showSession', { prompt: spec.prompt })} onClick={() => revealSession(row.current!.id)}>
             {spec.title}
           </button>
         ) : (
           <span title={spec.prompt}>{spec.title}</span>
         )}
         {warnings && <WarningBadge title={spec.title} warnings={warnings} />}
-        {task.status !== 'finished' && waitsFor.length > 0 && <span className="task-after muted">after {waitsFor.join(', ')}</span>}
+        {task.status !== 'finished' && waitsFor.length > 0 && <span className="task-after muted">{t('tasks.after', { tasks: waitsFor.join(t('list.comma')) })}</span>}
       </th>
       <td title={stateHint || undefined}>
         <StatusPill look={look} className="task-state" />
@@ -271,7 +272,11 @@ function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: Ta
       )}
       <td
         className="num"
-        title={`${agent}: ${count(row.usage.inputTokens)} input, ${count(row.usage.outputTokens)} output tokens, ${usd(row.usage.costUsd)}${budgets?.tokens !== undefined ? `; budget ${count(budgets.tokens)} tokens` : ''}${budgets?.costUsd !== undefined ? `, ${usd(budgets.costUsd)}` : ''}`}
+        title={
+          t('tasks.usageHint', { agent, input: row.usage.inputTokens, output: row.usage.outputTokens, cost: usd(row.usage.costUsd) }) +
+          (budgets?.tokens !== undefined ? t('tasks.budgetTokens', { count: budgets.tokens }) : '') +
+          (budgets?.costUsd !== undefined ? t('tasks.budgetCost', { cost: usd(budgets.costUsd) }) : '')
+        }
       >
         <span className={budgets?.tokens && used >= budgets.tokens ? 'tone-orange' : undefined}>{count(used)}</span>
         {budgets?.tokens !== undefined && <span className="muted budget-of"> / {count(budgets.tokens)}</span>}
@@ -288,9 +293,9 @@ function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: Ta
           <HeldBy task={row.id} title={spec.title} holder={holder} />
         ) : (
           <>
-            <ActionButton icon="debug-stop" label={`Stop ${spec.title}`} action={actions.stop} onClick={() => post({ type: 'task/stop', task: row.id })} />
-            <ActionButton icon="circle-slash" label={`Cancel ${spec.title}`} action={actions.cancel} onClick={() => post({ type: 'task/cancel', task: row.id })} />
-            <ActionButton icon="debug-restart" label={`Restart ${spec.title}`} action={actions.restart} onClick={() => post({ type: 'task/restart', task: row.id })} />
+            <ActionButton icon="debug-stop" verb={t('tasks.stop')} label={t('tasks.stopLabel', { title: spec.title })} action={actions.stop} onClick={() => post({ type: 'task/stop', task: row.id })} />
+            <ActionButton icon="circle-slash" verb={t('tasks.cancel')} label={t('tasks.cancelLabel', { title: spec.title })} action={actions.cancel} onClick={() => post({ type: 'task/cancel', task: row.id })} />
+            <ActionButton icon="debug-restart" verb={t('tasks.restart')} label={t('tasks.restartLabel', { title: spec.title })} action={actions.restart} onClick={() => post({ type: 'task/restart', task: row.id })} />
           </>
         )}
       </td>
@@ -314,10 +319,9 @@ function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: Ta
   );
 }
 
-function ActionButton({ icon, label, action, onClick }: { icon: string; label: string; action: Action; onClick: () => void }) {
-  const verb = label.split(' ')[0];
+function ActionButton({ icon, verb, label, action, onClick }: { icon: string; verb: string; label: string; action: Action; onClick: () => void }) {
   return (
-    <button type="button" className="icon-button" aria-label={label} title={`${verb}: ${action.hint}`} disabled={!action.enabled} onClick={onClick}>
+    <button type="button" className="icon-button" aria-label={label} title={t('tasks.actionHint', { verb, hint: action.hint })} disabled={!action.enabled} onClick={onClick}>
       <Codicon name={icon} />
     </button>
   );
@@ -338,9 +342,9 @@ function FollowUp({ task, title, action }: { task: string; title: string; action
     <form className="followup" onSubmit={send}>
       <VscodeTextfield
         className="followup-input"
-        label={`Follow-up for ${title}`}
-        aria-label={`Follow-up for ${title}`}
-        placeholder={action.enabled ? 'Tell the agent what next…' : 'Not waiting for input'}
+        label={t('tasks.followUpFor', { title })}
+        aria-label={t('tasks.followUpFor', { title })}
+        placeholder={action.enabled ? t('tasks.followUpPlaceholder') : t('tasks.followUpOff')}
         title={action.hint}
         disabled={!action.enabled}
         value={text}
@@ -354,7 +358,7 @@ function FollowUp({ task, title, action }: { task: string; title: string; action
           }
         }}
       />
-      <button type="submit" className="icon-button" aria-label={`Send follow-up to ${title}`} title="Send (Enter)" disabled={!action.enabled || text.trim() === ''}>
+      <button type="submit" className="icon-button" aria-label={t('tasks.sendTo', { title })} title={t('tasks.sendHint')} disabled={!action.enabled || text.trim() === ''}>
         <Codicon name="send" />
       </button>
     </form>
@@ -367,14 +371,14 @@ function WarningBadge({ title, warnings }: { title: string; warnings: TaskWarnin
   const { error, warning, info } = warnings.counts;
   const total = error + warning + info;
   const tone = error > 0 ? 'tone-red' : warning > 0 ? 'tone-yellow' : 'tone-blue';
-  const words = [error && plural(error, 'error'), warning && plural(warning, 'warning'), info && plural(info, 'note')].filter(Boolean).join(', ');
+  const words = [error && t('tasks.warnings.errors', { count: error }), warning && t('tasks.warnings.warnings', { count: warning }), info && t('tasks.warnings.notes', { count: info })].filter(Boolean).join(t('list.comma'));
   return (
     <button
       type="button"
       className={`pill task-warnings ${tone}`}
       data-testid="task-warnings"
-      title={`${words} on the changes of “${title}”${warnings.first ? ': show the first in the sign-off queue' : ''}`}
-      aria-label={`${words} on “${title}”`}
+      title={warnings.first ? t('tasks.warnings.hintShow', { words, title }) : t('tasks.warnings.hint', { words, title })}
+      aria-label={t('tasks.warnings.label', { words, title })}
       disabled={warnings.first === undefined}
       onClick={() => warnings.first && select(warnings.first, true)}
     >

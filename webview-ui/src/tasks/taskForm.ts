@@ -4,6 +4,7 @@
  * refuse anything outside them, so the form says so before sending rather than after.
  */
 import type { FromWebview } from '../../../src/protocol';
+import { t } from '../shared/l10n';
 
 export interface TaskFields {
   title: string;
@@ -38,21 +39,21 @@ export function buildCreateTask(f: TaskFields, profiles: ReadonlySet<string>): {
   const errors: FieldErrors = {};
   const title = f.title.trim();
   const prompt = f.prompt.trim();
-  if (title === '') errors.title = 'Give the task a title: it names the task’s row and branch.';
-  else if (title.length > TITLE_MAX) errors.title = `At most ${TITLE_MAX} characters.`;
-  if (prompt === '') errors.prompt = 'Tell the agent what to do.';
-  else if (prompt.length > PROMPT_MAX) errors.prompt = `At most ${PROMPT_MAX.toLocaleString('en-US')} characters.`;
-  if (!profiles.has(f.agent)) errors.agent = 'Choose an agent profile.';
-  if (f.waitsFor.length > WAITS_MAX) errors.waitsFor = `A task can wait for at most ${WAITS_MAX} others.`;
+  if (title === '') errors.title = t('taskForm.error.title');
+  else if (title.length > TITLE_MAX) errors.title = t('taskForm.error.maxChars', { count: TITLE_MAX });
+  if (prompt === '') errors.prompt = t('taskForm.error.prompt');
+  else if (prompt.length > PROMPT_MAX) errors.prompt = t('taskForm.error.maxChars', { count: PROMPT_MAX });
+  if (!profiles.has(f.agent)) errors.agent = t('taskForm.error.agent');
+  if (f.waitsFor.length > WAITS_MAX) errors.waitsFor = t('taskForm.error.waits', { count: WAITS_MAX });
   const scope = scopeGlobs(f.scope);
-  if (scope.length > SCOPE_MAX) errors.scope = `At most ${SCOPE_MAX} paths.`;
-  else if (scope.some((g) => g.length > 1000)) errors.scope = 'A path of at most 1,000 characters.';
-  else if (scope.some((g) => g.startsWith('/') || g.split('/').includes('..'))) errors.scope = 'Paths relative to the repository, without “..”.';
+  if (scope.length > SCOPE_MAX) errors.scope = t('taskForm.error.maxPaths', { count: SCOPE_MAX });
+  else if (scope.some((g) => g.length > 1000)) errors.scope = t('taskForm.error.pathLength', { count: 1000 });
+  else if (scope.some((g) => g.startsWith('/') || g.split('/').includes('..'))) errors.scope = t('taskForm.error.relative');
 
-  const wallClockMin = budget(f.wallClockMin, 'wallClockMin', errors, { max: 7 * 24 * 60, maxText: '7 days (10,080 minutes)' });
+  const wallClockMin = budget(f.wallClockMin, 'wallClockMin', errors, { max: 7 * 24 * 60, maxText: () => t('taskForm.error.maxWallClock', { days: 7, minutes: 7 * 24 * 60 }) });
   const tokens = budget(f.tokens, 'tokens', errors, { integer: true });
-  const costUsd = budget(f.costUsd, 'costUsd', errors, { max: 10_000, maxText: '$10,000' });
-  const idleMin = budget(f.idleMin, 'idleMin', errors, { max: 24 * 60, maxText: '24 hours (1,440 minutes)' });
+  const costUsd = budget(f.costUsd, 'costUsd', errors, { max: 10_000, maxText: () => t('taskForm.error.maxCost', { usd: 10_000 }) });
+  const idleMin = budget(f.idleMin, 'idleMin', errors, { max: 24 * 60, maxText: () => t('taskForm.error.maxIdle', { hours: 24, minutes: 24 * 60 }) });
   if (Object.keys(errors).length > 0) return { errors };
 
   const budgets: NonNullable<CreateTask['budgets']> = {};
@@ -72,21 +73,21 @@ function budget(
   raw: string,
   field: keyof TaskFields,
   errors: FieldErrors,
-  limits: { max?: number; maxText?: string; integer?: boolean },
+  limits: { max?: number; maxText?: () => string; integer?: boolean },
 ): number | undefined {
   const text = raw.trim().replace(/[,_\s]/g, '').replace(/^\$/, '');
   if (text === '') return undefined;
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) {
-    errors[field] = 'A positive number, or leave it empty for no limit.';
+    errors[field] = t('taskForm.error.positive');
     return undefined;
   }
   if (limits.integer && !Number.isInteger(n)) {
-    errors[field] = 'A whole number of tokens.';
+    errors[field] = t('taskForm.error.wholeTokens');
     return undefined;
   }
   if (limits.max !== undefined && n > limits.max) {
-    errors[field] = `At most ${limits.maxText ?? limits.max}.`;
+    errors[field] = t('taskForm.error.atMost', { max: limits.maxText?.() ?? limits.max });
     return undefined;
   }
   return n;

@@ -4,9 +4,9 @@
  * score and the host's config, so the components only render.
  */
 import type { HostConfig, SourceInfo } from '../../../src/protocol';
-import { REPLAY_READ_ONLY } from '../replay/slice';
 import type { ScoreState, SessionState, TaskState, Usage } from '../../../src/score';
-import { OUTCOME_LOOK, sessionStatus, type StatusLook } from '../entries/kinds';
+import { outcomeLook, sessionStatus, type StatusLook } from '../entries/kinds';
+import { t } from '../shared/l10n';
 
 export interface TaskRow {
   id: string;
@@ -61,7 +61,7 @@ export function ledger(score: ScoreState): Ledger {
     add(total, session.usage);
     const kind = session.agent?.kind ?? 'unknown';
     let k = kinds.get(kind);
-    if (!k) kinds.set(kind, (k = { kind, label: session.agent?.label ?? 'Unknown agent', usage: zero() }));
+    if (!k) kinds.set(kind, (k = { kind, label: session.agent?.label ?? t('tasks.unknownAgent'), usage: zero() }));
     add(k.usage, session.usage);
     const owners = new Set<string>();
     if (session.task !== undefined && score.tasks[session.task]) owners.add(session.task);
@@ -96,16 +96,16 @@ export interface Gate {
 }
 
 export function gate(config: HostConfig | null, source: SourceInfo | null, replaying = false): Gate {
-  if (replaying) return { control: false, run: false, reason: REPLAY_READ_ONLY };
+  if (replaying) return { control: false, run: false, reason: t('replay.readOnly') };
   if (source?.readOnly) {
-    return { control: false, run: false, reason: 'Another VS Code window runs these tasks and holds their journals; use that window to start or stop agents.' };
+    return { control: false, run: false, reason: t('tasks.gate.readOnly') };
   }
-  if (!config) return { control: false, run: false, reason: 'Waiting for the extension to send the agent settings…' };
+  if (!config) return { control: false, run: false, reason: t('tasks.gate.waiting') };
   if (!config.trusted) {
-    return { control: true, run: false, reason: 'This workspace is not trusted, so Podium starts no agents here. Trust the workspace to hand out tasks.' };
+    return { control: true, run: false, reason: t('tasks.gate.untrusted') };
   }
   if (config.profiles.length === 0) {
-    return { control: true, run: false, reason: 'No agent profiles are configured. Add one in the podium.agents setting.' };
+    return { control: true, run: false, reason: t('tasks.gate.noProfiles') };
   }
   return { control: true, run: true, reason: null };
 }
@@ -128,24 +128,24 @@ export function taskActions(row: TaskRow, g: Gate, heldElsewhere?: unknown): Tas
   const { task, current } = row;
   if (heldElsewhere) {
     // Another window runs the task: no action of this window could reach its agent.
-    const held: Action = { enabled: false, hint: 'Another window holds this task; take it over to act on it here' };
+    const held: Action = { enabled: false, hint: t('tasks.hint.held') };
     return { stop: held, cancel: held, restart: held, followUp: held };
   }
   const status = task.status;
   const waiting = current?.status === 'waiting';
   const off = (hint: string): Action => ({ enabled: false, hint });
   const on = (hint: string): Action => ({ enabled: true, hint });
-  const gated = (allowed: boolean, action: Action): Action => (allowed || !action.enabled ? action : off(g.reason ?? 'Not available here.'));
+  const gated = (allowed: boolean, action: Action): Action => (allowed || !action.enabled ? action : off(g.reason ?? t('tasks.hint.unavailable')));
 
-  const stop = status === 'running' ? on('Stop the agent; the task ends as stopped') : off('Only a running task can be stopped');
+  const stop = status === 'running' ? on(t('tasks.hint.stop')) : off(t('tasks.hint.stopOff'));
   let cancel: Action;
-  if (status === 'queued' || status === 'created') cancel = on('Take the task out of the queue');
-  else if (status === 'running' && !waiting) cancel = on('Cancel the agent’s current turn; the task then waits for a follow-up');
-  else if (status === 'running') cancel = off('The agent is waiting for input: there is no turn to cancel');
-  else cancel = off('The task has finished');
+  if (status === 'queued' || status === 'created') cancel = on(t('tasks.hint.dequeue'));
+  else if (status === 'running' && !waiting) cancel = on(t('tasks.hint.cancel'));
+  else if (status === 'running') cancel = off(t('tasks.hint.cancelWaiting'));
+  else cancel = off(t('tasks.hint.finished'));
   const restart =
-    status === 'finished' ? on('Start a new session for this task in the same worktree') : off('Only a finished task can be restarted');
-  const followUp = waiting ? on('Send a follow-up prompt') : off(status === 'finished' ? 'The task has finished' : 'Available when the agent waits for input');
+    status === 'finished' ? on(t('tasks.hint.restart')) : off(t('tasks.hint.restartOff'));
+  const followUp = waiting ? on(t('tasks.hint.followUp')) : off(status === 'finished' ? t('tasks.hint.finished') : t('tasks.hint.followUpOff'));
   return {
     stop: gated(g.control, stop),
     cancel: gated(g.control, cancel),
@@ -159,16 +159,16 @@ export function taskLook(row: TaskRow): StatusLook {
   const { task, current } = row;
   switch (task.status) {
     case 'created':
-      return { text: 'Created', tone: 'muted', icon: 'circle-large-outline' };
+      return { text: t('status.created'), tone: 'muted', icon: 'circle-large-outline' };
     case 'queued':
-      return { text: 'Queued', tone: 'muted', icon: 'clock' };
+      return { text: t('status.queued'), tone: 'muted', icon: 'clock' };
     case 'running':
-      if (current && Object.keys(current.pendingPermissions).length > 0) return { text: 'Needs permission', tone: 'yellow', icon: 'shield' };
-      if (current?.status === 'waiting') return { text: 'Waiting for input', tone: 'yellow', icon: 'bell' };
-      if (current?.status === 'starting') return { text: 'Starting', tone: 'blue', icon: 'loading' };
-      return { text: 'Running', tone: 'blue', icon: 'play-circle' };
+      if (current && Object.keys(current.pendingPermissions).length > 0) return { text: t('status.needsPermission'), tone: 'yellow', icon: 'shield' };
+      if (current?.status === 'waiting') return { text: t('status.waiting'), tone: 'yellow', icon: 'bell' };
+      if (current?.status === 'starting') return { text: t('status.starting'), tone: 'blue', icon: 'loading' };
+      return { text: t('status.running'), tone: 'blue', icon: 'play-circle' };
     case 'finished':
-      return task.outcome ? OUTCOME_LOOK[task.outcome] : { text: 'Finished', tone: 'muted', icon: 'pass' };
+      return task.outcome ? outcomeLook(task.outcome) : { text: t('status.finished'), tone: 'muted', icon: 'pass' };
     default:
       return { text: String(task.status), tone: 'muted' }; // a status from a newer score
   }
@@ -179,8 +179,8 @@ export function taskLook(row: TaskRow): StatusLook {
  * session alone would read "Starting": the task's state says what is really happening.
  */
 export function sessionLook(session: SessionState, task: TaskState | undefined): StatusLook {
-  if (task && !session.agent && task.status === 'queued') return { text: 'Queued', tone: 'muted', icon: 'clock' };
-  if (task && !session.agent && task.status === 'created') return { text: 'Created', tone: 'muted', icon: 'circle-large-outline' };
+  if (task && !session.agent && task.status === 'queued') return { text: t('status.queued'), tone: 'muted', icon: 'clock' };
+  if (task && !session.agent && task.status === 'created') return { text: t('status.created'), tone: 'muted', icon: 'circle-large-outline' };
   return sessionStatus(session);
 }
 

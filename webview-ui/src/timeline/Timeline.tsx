@@ -11,10 +11,7 @@ import { sessionFilter, visibleSessionIds } from '../entries/visible';
 import { Codicon } from '../shared/Codicon';
 import { Scrubber } from '../replay/Scrubber';
 import { Split } from '../replay/Split';
-
-const KEYS_HELP =
-  'Keyboard: Left and Right arrows pan (with Shift, by half a view), plus and minus zoom, 0 shows the whole score, ' +
-  'End follows now, Up and Down pick a session, [ and ] step through its entries, Enter selects the entry nearest the middle.';
+import { t } from '../shared/l10n';
 
 const IDLE: PlotState = { start: 0, end: 0, mode: 'fit', live: false, activeLane: 0, focused: false };
 const noSubscribe = () => () => undefined;
@@ -44,15 +41,15 @@ export function Timeline() {
           className="section-toggle"
           aria-expanded={open}
           onClick={() => toggleSection('timeline')}
-          title={open ? 'Hide the timeline' : 'Show the timeline'}
+          title={open ? t('timeline.hide') : t('timeline.show')}
         >
           <Codicon name={open ? 'chevron-down' : 'chevron-right'} />
-          <h2 id={headingId}>Timeline</h2>
+          <h2 id={headingId}>{t('timeline.heading')}</h2>
         </button>
         {open && plot && span > 0 && (
-          <span className="section-summary timeline-range" data-testid="timeline-range" title={`${fullTime(state.start)} to ${fullTime(state.end)}`}>
+          <span className="section-summary timeline-range" data-testid="timeline-range" title={t('timeline.rangeHint', { start: fullTime(state.start), end: fullTime(state.end) })}>
             {rangeText(state.start, state.end)} · {spanText(span)}
-            {state.mode === 'follow' ? ' · following now' : ''}
+            {state.mode === 'follow' ? t('timeline.following') : ''}
           </span>
         )}
         <span className="section-spacer" />
@@ -61,29 +58,29 @@ export function Timeline() {
             <span className="timeline-legend" aria-hidden="true">
               <span className="legend-item">
                 <span className="legend-swatch swatch-queued" />
-                queued
+                {t('timeline.legend.queued')}
               </span>
               <span className="legend-item">
                 <span className="legend-swatch swatch-running" />
-                running
+                {t('timeline.legend.running')}
               </span>
               <span className="legend-item">
                 <span className="legend-swatch swatch-waiting" />
-                waiting for input
+                {t('timeline.legend.waiting')}
               </span>
             </span>
             <span className="timeline-controls">
-              <button type="button" className="icon-button" aria-label="Zoom out" title="Zoom out (−)" disabled={!plot} onClick={() => plot?.zoomOut()}>
+              <button type="button" className="icon-button" aria-label={t('timeline.zoomOut')} title={t('timeline.zoomOutHint')} disabled={!plot} onClick={() => plot?.zoomOut()}>
                 <Codicon name="zoom-out" />
               </button>
-              <button type="button" className="icon-button" aria-label="Zoom in" title="Zoom in (+)" disabled={!plot} onClick={() => plot?.zoomIn()}>
+              <button type="button" className="icon-button" aria-label={t('timeline.zoomIn')} title={t('timeline.zoomInHint')} disabled={!plot} onClick={() => plot?.zoomIn()}>
                 <Codicon name="zoom-in" />
               </button>
               <button
                 type="button"
                 className="icon-button"
-                aria-label="Show the whole score"
-                title="Show the whole score (0)"
+                aria-label={t('timeline.fit')}
+                title={t('timeline.fitHint')}
                 aria-pressed={state.mode === 'fit'}
                 disabled={!plot}
                 onClick={() => plot?.fit()}
@@ -93,15 +90,15 @@ export function Timeline() {
               <button
                 type="button"
                 className="icon-button"
-                aria-label="Follow now"
-                title={state.live ? 'Follow now (End)' : 'No session is live: nothing to follow'}
+                aria-label={t('timeline.follow')}
+                title={state.live ? t('timeline.followHint') : t('timeline.followOff')}
                 aria-pressed={state.mode === 'follow'}
                 disabled={!plot || !state.live}
                 onClick={() => plot?.follow()}
               >
                 <Codicon name="radio-tower" />
               </button>
-              <span className="icon-button keys-hint" title={KEYS_HELP} aria-hidden="true">
+              <span className="icon-button keys-hint" title={t('timeline.keys')} aria-hidden="true">
                 <Codicon name="keyboard" />
               </span>
             </span>
@@ -195,7 +192,7 @@ function TimelineBody({ onPlot, activeLane, focused }: { onPlot: (plot: Timeline
               className={`timeline-lane-label${i === activeLane && focused ? ' active' : ''}`}
               data-lane={id}
               style={{ height: LANE_HEIGHT }}
-              title={`${label}${session.agent ? ` · ${session.agent.label}` : ''} · ${look.text}\nClick to show its entries below`}
+              title={session.agent ? t('timeline.laneHintAgent', { label, agent: session.agent.label, state: look.text }) : t('timeline.laneHint', { label, state: look.text })}
               onClick={() => {
                 plotRef.current?.setActiveLane(i);
                 revealSession(id);
@@ -203,7 +200,7 @@ function TimelineBody({ onPlot, activeLane, focused }: { onPlot: (plot: Timeline
             >
               <span className={`codicon codicon-${look.icon ?? 'circle-filled'} tone-${look.tone}${look.icon === 'loading' ? ' codicon-modifier-spin' : ''}`} aria-hidden="true" />
               <span className="timeline-lane-name">{label}</span>
-              {run !== null && <span className="lane-run">run {run}</span>}
+              {run !== null && <span className="lane-run">{t('session.run', { run: String(run) })}</span>}
             </div>
           );
         })}
@@ -214,7 +211,7 @@ function TimelineBody({ onPlot, activeLane, focused }: { onPlot: (plot: Timeline
         tabIndex={0}
         role="application"
         aria-roledescription="timeline"
-        aria-label={`Timeline of ${ids.length === 1 ? 'one session' : `${ids.length} sessions`}`}
+        aria-label={t('timeline.label', { count: ids.length })}
         aria-describedby={helpId}
         data-testid="timeline-plot"
         style={{ height: Math.max(1, ids.length) * LANE_HEIGHT }}
@@ -229,7 +226,7 @@ function TimelineBody({ onPlot, activeLane, focused }: { onPlot: (plot: Timeline
         </div>
       </div>
       <span id={helpId} className="sr-only">
-        {KEYS_HELP}
+        {t('timeline.keys')}
       </span>
     </div>
   );

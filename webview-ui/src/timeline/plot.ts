@@ -14,7 +14,8 @@
  */
 import type { Entry } from '../../../src/score';
 import { clockTime, fullTime } from '../shared/format';
-import { KIND_LOOK } from '../entries/kinds';
+import { KIND_LOOK, kindLabel } from '../entries/kinds';
+import { t } from '../shared/l10n';
 import { indexOfEntry } from '../entries/selection';
 import type { Selection } from '../app/store';
 import { Columns, LaneIndex, STYLES, type Phase } from './lane';
@@ -335,7 +336,7 @@ export class TimelinePlot {
     const now = this.now();
     const at = anchor ?? (this.mode !== 'free' && this.isLive(now) ? 1 : this.selectionAnchor(now) ?? 0.5);
     this.setRange(zoomRange(this.current(now), factor, at, this.extent(now)));
-    this.say(`Showing ${spanText(span(this.current(this.now())))}`);
+    this.say(t('timeline.say.showing', { span: spanText(span(this.current(this.now()))) }));
   }
 
   zoomIn(): void {
@@ -349,7 +350,7 @@ export class TimelinePlot {
   fit(): void {
     this.mode = 'fit';
     this.schedule();
-    this.say('Showing the whole score');
+    this.say(t('timeline.say.whole'));
   }
 
   follow(): void {
@@ -362,7 +363,7 @@ export class TimelinePlot {
     this.followSpan = Math.min(span(this.current(now)), span(fitRange(this.extent(now))));
     this.mode = 'follow';
     this.schedule();
-    this.say('Following now');
+    this.say(t('timeline.say.following'));
   }
 
   panBy(fraction: number): void {
@@ -439,7 +440,7 @@ export class TimelinePlot {
       case 'ArrowDown': {
         this.setActiveLane(this.activeLane + (e.key === 'ArrowUp' ? -1 : 1));
         const lane = this.data.lanes[this.activeLane];
-        if (lane) this.say(`${lane.label}, session ${this.activeLane + 1} of ${this.data.lanes.length}`);
+        if (lane) this.say(t('timeline.say.lane', { label: lane.label, index: String(this.activeLane + 1), total: String(this.data.lanes.length) }));
         return true;
       }
       case '[':
@@ -471,7 +472,7 @@ export class TimelinePlot {
     }
     while (i >= 0 && i < idx.size && lane.matches && lane.matches[i] !== 1) i += direction;
     if (i < 0 || i >= idx.size) {
-      this.say(direction > 0 ? 'No later entry in this session' : 'No earlier entry in this session');
+      this.say(direction > 0 ? t('timeline.say.noLater') : t('timeline.say.noEarlier'));
       return;
     }
     this.choose(lane, i);
@@ -497,14 +498,14 @@ export class TimelinePlot {
         break;
       }
     }
-    if (best < 0) this.say('No entry in this session');
+    if (best < 0) this.say(t('timeline.say.noEntry'));
     else this.choose(lane, best);
   }
 
   private choose(lane: LaneData, i: number): void {
     const entry = lane.entries[i]!;
     this.callbacks.select({ session: lane.id, entry: entry.id });
-    this.say(`${KIND_LOOK[entry.kind].label}: ${entry.title || '(empty)'}, ${clockTime(entry.ts)}`);
+    this.say(t('timeline.say.entry', { kind: kindLabel(entry.kind), title: entry.title || t('entries.empty'), time: clockTime(entry.ts) }));
   }
 
   private say(text: string): void {
@@ -603,8 +604,8 @@ export class TimelinePlot {
     const lane = this.data.lanes[hit.lane]!;
     const entry = lane.entries[hit.index]!;
     const [head, body] = tip.children as unknown as [HTMLElement, HTMLElement];
-    head.textContent = `${KIND_LOOK[entry.kind].label} · ${entry.title || '(empty)'}`;
-    body.textContent = `${fullTime(entry.ts)} · ${lane.label}`;
+    head.textContent = t('timeline.tip.title', { kind: kindLabel(entry.kind), title: entry.title || t('entries.empty') });
+    body.textContent = t('timeline.tip.meta', { time: fullTime(entry.ts), label: lane.label });
     tip.hidden = false;
     const plotRect = this.els.plot.getBoundingClientRect();
     const left = Math.min(Math.max(0, hit.x - 12), Math.max(0, plotRect.width - tip.offsetWidth));

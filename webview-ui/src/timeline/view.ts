@@ -3,6 +3,8 @@
  * zoom, pan and tick arithmetic on it. Pure functions, so the interaction code only decides *when*.
  */
 
+import { t, type MessageKey } from '../shared/l10n';
+
 export interface Range {
   start: number;
   end: number;
@@ -82,11 +84,12 @@ export function ticks(r: Range, widthPx: number, minPx = 96): { step: number; ti
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const DAY = 86_400_000;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS: readonly MessageKey[] = ['time.month.jan', 'time.month.feb', 'time.month.mar', 'time.month.apr', 'time.month.may', 'time.month.jun', 'time.month.jul', 'time.month.aug', 'time.month.sep', 'time.month.oct', 'time.month.nov', 'time.month.dec'];
 
 /** "14 Mar", or "14 Mar 2025". */
 function dayLabel(d: Date, withYear: boolean): string {
-  return `${d.getDate()} ${MONTHS[d.getMonth()]}${withYear ? ` ${d.getFullYear()}` : ''}`;
+  const day = { day: String(d.getDate()), month: t(MONTHS[d.getMonth()]!) };
+  return withYear ? t('time.dayYear', { ...day, year: String(d.getFullYear()) }) : t('time.day', day);
 }
 
 const hourMinute = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
@@ -114,22 +117,22 @@ export function rangeText(start: number, end: number): string {
   const b = new Date(end);
   if (end - start < DAY && a.toDateString() === b.toDateString()) {
     const step = end - start < 10_000 ? 1 : 1_000;
-    return `${tickLabel(start, step)} – ${tickLabel(end, step)}`;
+    return t('time.range', { start: tickLabel(start, step), end: tickLabel(end, step) });
   }
   const withYear = a.getFullYear() !== b.getFullYear();
-  return `${dayLabel(a, withYear)} ${hourMinute(a)} – ${dayLabel(b, withYear)} ${hourMinute(b)}`;
+  return t('time.range', { start: t('time.dayTime', { day: dayLabel(a, withYear), time: hourMinute(a) }), end: t('time.dayTime', { day: dayLabel(b, withYear), time: hourMinute(b) }) });
 }
 
 /** A span as the range readout says it: "35 s", "4 min 12 s", "1.5 s", "250 ms", "3 h 5 min", "12 days 4 h". */
 export function spanText(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 10_000) return `${(ms / 1_000).toFixed(1)} s`;
+  if (ms < 1_000) return t('time.span.ms', { ms: Math.round(ms) });
+  if (ms < 10_000) return t('time.span.s', { s: (ms / 1_000).toFixed(1) });
   const s = Math.round(ms / 1_000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('time.span.s', { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  if (m < 60) return s % 60 ? t('time.span.minS', { m, s: s % 60 }) : t('time.span.min', { m });
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
+  if (h < 48) return m % 60 ? t('time.span.hMin', { h, m: m % 60 }) : t('time.span.h', { h });
   const d = Math.floor(h / 24);
-  return `${d} days${h % 24 ? ` ${h % 24} h` : ''}`;
+  return h % 24 ? t('time.span.daysH', { count: d, h: h % 24 }) : t('time.span.days', { count: d });
 }
