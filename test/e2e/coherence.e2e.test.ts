@@ -6,63 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { installPackagedExtension } from './packagedExtension';
+import { assertNothingWentWrong, ROOT, runCommand } from '../harness/codeServer';
+import { demoSuite, newTask, RESULTS, scoreFrame } from './demo';
 
-const RESULTS = path.join(ROOT, 'test-results');
 /** The demo notes' own words for the layer rule, as the engineer reads them beside the warning. */
 const PROSE = /`src\/core` is pure logic: it never imports from `src\/ui`/;
 
-function scoreFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
-}
-
 describe('end to end: coherence in the demo', function () {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let workspace: string | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: path.join(RESULTS, 'e2e-coherence-failure.png') }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  const demo = demoSuite('coherence');
 
   it('flags the layer-breaking hunk on its card and in the Problems panel, rejects it with the rule from its quick fix, and podium check agrees', async function () {
-    const extensionsDir = await installPackagedExtension();
-    workspace = mkdtempSync(path.join(tmpdir(), 'podium-e2e-coherence-'));
-    cpSync(path.join(ROOT, 'demo', 'template'), workspace, { recursive: true });
-    rmSync(path.join(workspace, '.podium'), { recursive: true, force: true });
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: workspace, encoding: 'utf8' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'demo');
-    server = await startCodeServer({ workspace, extensionsDir });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server, workspace);
-    const p = page;
+    const { page: p, workspace, git } = await demo.open();
 
     // Hand out the layer-breaking task from the palette.
-    await runCommand(p, 'Podium: New Task…');
-    const input = p.locator('.quick-input-widget input');
-    await input.fill('Show the summary in the core');
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
-    await input.fill('layer');
-    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal' }).first().click();
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
-    await p.keyboard.press('Enter');
+    await newTask(p, { title: 'Show the summary in the core', agent: 'layer', row: 'Rehearsal' });
 
     // The card: the warning, the rule, the notes' own words.
     await runCommand(p, 'Podium: Open Score');
@@ -79,7 +38,7 @@ describe('end to end: coherence in the demo', function () {
     await frame.locator('.task-row', { hasText: 'Show the summary in the core' }).getByText('Done').waitFor({ timeout: 60_000 });
 
     // `podium check` on the task's change (its worktree against its base) reports the same finding.
-    const worktree = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).find((d) => d !== workspace && !d.endsWith(path.basename(workspace!)))!;
+    const worktree = git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).find((d) => d !== workspace && !d.endsWith(path.basename(workspace)))!;
     assert.ok(worktree, 'the task has a worktree');
     const base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: worktree, encoding: 'utf8' }).trim();
     const diff = execFileSync('git', ['diff', base], { cwd: worktree, encoding: 'utf8' });

@@ -3,45 +3,14 @@
  * review letters type as usual in an ordinary editor.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { installPackagedExtension } from './packagedExtension';
-
-const RESULTS = path.join(ROOT, 'test-results');
+import { assertNothingWentWrong, runCommand } from '../harness/codeServer';
+import { answerNewTask, demoSuite } from './demo';
 
 describe('end to end: the key bindings in a real VS Code', function () {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let workspace: string | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: path.join(RESULTS, 'e2e-keys-failure.png') }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  const demo = demoSuite('keys');
 
   it('Ctrl+Alt+U opens the score, Ctrl+Alt+N hands out a task, Ctrl+Alt+J opens its next change, and J, A, R in the diff editor move, approve and reject', async function () {
-    const extensionsDir = await installPackagedExtension();
-    workspace = mkdtempSync(path.join(tmpdir(), 'podium-e2e-keys-'));
-    cpSync(path.join(ROOT, 'demo', 'template'), workspace, { recursive: true });
-    rmSync(path.join(workspace, '.podium'), { recursive: true, force: true });
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: workspace, stdio: 'ignore' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'demo');
-    server = await startCodeServer({ workspace, extensionsDir, settings: { 'files.autoSave': 'off' } });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server, workspace);
-    const p = page;
+    const { page: p } = await demo.open({ settings: { 'files.autoSave': 'off' } });
     const activeTab = () => p.locator('.tab.active').textContent().then((t) => t ?? '');
     // The workbench takes keys once an editor area has focus; give it one, as a user's click would.
     await p.locator('.monaco-workbench .part.editor').click();
@@ -61,17 +30,7 @@ describe('end to end: the key bindings in a real VS Code', function () {
       await p.keyboard.press('Control+Alt+N');
       await firstQuestion.waitFor({ timeout: 1000 }).catch(() => undefined);
     }
-    const input = p.locator('.quick-input-widget input');
-    await firstQuestion.waitFor();
-    await input.fill('Average words per note');
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
-    await input.fill('small feature');
-    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal: small feature' }).first().click();
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
-    await p.keyboard.press('Enter');
+    await answerNewTask(p, { title: 'Average words per note', agent: 'small feature' });
     const status = p.locator('.statusbar-item', { has: p.locator('.codicon-git-pull-request-draft') });
     await status.first().waitFor({ state: 'visible', timeout: 60_000 });
     const count = async () => Number((await status.first().textContent())?.match(/\d+/)?.[0]);
@@ -89,7 +48,7 @@ describe('end to end: the key bindings in a real VS Code', function () {
 
     // In an ordinary editor the same letters type, and nothing is decided.
     await runCommand(p, 'Go to File...');
-    await input.fill('render.js');
+    await p.locator('.quick-input-widget input').fill('render.js');
     await p.locator('.quick-input-list .monaco-list-row', { hasText: 'render.js' }).first().click();
     await p.locator('.tab.active', { hasText: 'render.js' }).waitFor();
     await p.locator('.editor-instance .monaco-editor').first().click({ position: { x: 200, y: 10 } });

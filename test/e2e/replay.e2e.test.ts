@@ -6,20 +6,14 @@
  * score and its files come back.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { installPackagedExtension } from './packagedExtension';
+import type { Page } from 'playwright-core';
+import { assertNothingWentWrong, runCommand } from '../harness/codeServer';
+import { demoSuite, newTask, RESULTS, scoreFrame } from './demo';
 
-const RESULTS = path.join(ROOT, 'test-results');
 const IMPORT = "import { renderSummary } from '../ui/render.js';";
-
-function scoreFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
-}
 
 /** The text of the active editor (or of both sides of a diff), as Monaco renders it. */
 async function editorText(page: Page, selector = '.editor-instance .monaco-editor .view-lines'): Promise<string> {
@@ -53,45 +47,14 @@ async function answerFileDialog(p: Page, title: RegExp, file: string): Promise<v
 }
 
 describe('end to end: replay in the demo', function () {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let workspace: string | undefined;
-  let outside: string | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: path.join(RESULTS, 'e2e-replay-failure.png') }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    for (const dir of [workspace, outside]) if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const demo = demoSuite('replay');
 
   it('replays the layer-breaking session, opens and diffs its file at two moments, forks from before the break, exports it and opens the export', async function () {
-    const extensionsDir = await installPackagedExtension();
-    workspace = mkdtempSync(path.join(tmpdir(), 'podium-e2e-replay-'));
-    outside = mkdtempSync(path.join(tmpdir(), 'podium-e2e-export-'));
-    cpSync(path.join(ROOT, 'demo', 'template'), workspace, { recursive: true });
-    rmSync(path.join(workspace, '.podium'), { recursive: true, force: true });
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: workspace, encoding: 'utf8' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'demo');
-    server = await startCodeServer({ workspace, extensionsDir });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server, workspace);
-    const p = page;
+    const { page: p, git } = await demo.open();
+    const outside = demo.remove(mkdtempSync(path.join(tmpdir(), 'podium-e2e-export-')));
 
     // The layer-breaking task plays to its end.
-    await runCommand(p, 'Podium: New Task…');
-    await answerQuickInput(p, /1\/4/, 'Show the summary in the core');
-    await answerQuickInput(p, /2\/4/);
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
-    await p.locator('.quick-input-widget input').fill('layer');
-    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal' }).first().click();
-    await answerQuickInput(p, /4\/4/);
+    await newTask(p, { title: 'Show the summary in the core', agent: 'layer', row: 'Rehearsal' });
     await runCommand(p, 'Podium: Open Score');
     const frame = scoreFrame(p);
     await frame.locator('article[data-hunk] .so-warning[data-warning="layer"]').first().waitFor({ state: 'visible', timeout: 90_000 });

@@ -2,18 +2,14 @@ import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { readJournal } from '../../src/journal';
 import { fold, sessionLabel } from '../../src/score';
 import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { RESULTS, scoreFrame } from './demo';
 import { installPackagedExtension } from './packagedExtension';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'recorded-workspace');
-const RESULTS = path.join(ROOT, 'test-results');
-
-function scoreFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
-}
 
 describe('end to end: a recorded session in the Podium panel of a real VS Code', function () {
   let server: CodeServer;

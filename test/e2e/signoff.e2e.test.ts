@@ -1,57 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { installPackagedExtension } from './packagedExtension';
-
-const RESULTS = path.join(ROOT, 'test-results');
+import { assertNothingWentWrong, ROOT, runCommand } from '../harness/codeServer';
+import { demoSuite, newTask, RESULTS } from './demo';
 
 describe('end to end: signing off a change in a real VS Code', function () {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let workspace: string | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: path.join(RESULTS, 'e2e-signoff-failure.png') }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  const demo = demoSuite('signoff');
 
   it('approves a hunk into a file with unsaved edits, keeps them, Ctrl+Z takes the approval back, and a reload strands nothing', async function () {
-    const extensionsDir = await installPackagedExtension();
-    workspace = mkdtempSync(path.join(tmpdir(), 'podium-e2e-signoff-'));
-    cpSync(path.join(ROOT, 'demo', 'template'), workspace, { recursive: true });
-    rmSync(path.join(workspace, '.podium'), { recursive: true, force: true });
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: workspace, stdio: 'ignore' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'demo');
-    server = await startCodeServer({ workspace, extensionsDir, settings: { 'files.autoSave': 'off' } });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server, workspace);
-    const p = page;
+    const { page: p, workspace } = await demo.open({ settings: { 'files.autoSave': 'off' } });
 
-    // Hand out the feature task from the palette.
-    await runCommand(p, 'Podium: New Task…');
-    const input = p.locator('.quick-input-widget input');
-    await input.fill('Average words per note');
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
-    await input.fill('small feature');
-    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal: small feature' }).first().click();
-    // Its scope: anywhere.
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
-    await p.keyboard.press('Enter');
+    // Hand out the feature task from the palette (its scope: anywhere).
+    await newTask(p, { title: 'Average words per note', agent: 'small feature' });
 
     // The status bar counts the changes awaiting sign-off once the agent's turn is staged.
     const status = p.locator('.statusbar-item', { has: p.locator('.codicon-git-pull-request-draft') });

@@ -1,81 +1,25 @@
-import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadJournalFolder } from '../../src/conductor/journalLibrary';
 import type { PodiumEvent } from '../../src/score';
-import { assertNothingWentWrong, checkScoreCsp, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { installPackagedExtension } from './packagedExtension';
-
-const RESULTS = path.join(ROOT, 'test-results');
-
-function scoreFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
-}
-
-/**
- * The demo project as a fresh git repository, laid out as `npm start` does (node_modules installed,
- * a .env); without its rehearsal plan unless asked.
- */
-function demoRepo(withPlan: boolean): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'podium-e2e-demo-'));
-  cpSync(path.join(ROOT, 'demo', 'template'), dir, { recursive: true });
-  if (!withPlan) rmSync(path.join(dir, '.podium'), { recursive: true, force: true });
-  execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'ignore' });
-  copyFileSync(path.join(dir, '.env.example'), path.join(dir, '.env'));
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: dir, stdio: 'ignore' });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'demo');
-  return dir;
-}
+import { assertNothingWentWrong, checkScoreCsp, openWorkbench, ROOT, runCommand, type CodeServer } from '../harness/codeServer';
+import { demoSuite, newTask, RESULTS, scoreFrame, type Workbench } from './demo';
 
 describe('end to end: rehearsal agents playing in a real VS Code', function () {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let workspace: string | undefined;
+  const demo = demoSuite('demo');
+  let opened: Workbench;
 
+  /** The demo as `npm start` lays it out (node_modules installed, a .env); its rehearsal plan only when asked. */
   async function open(withPlan: boolean): Promise<Page> {
-    const extensionsDir = await installPackagedExtension();
-    workspace = demoRepo(withPlan);
-    server = await startCodeServer({ workspace, extensionsDir, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server, workspace);
-    return page;
+    opened = await demo.open({ plan: withPlan, install: true, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+    return opened.page;
   }
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      mkdirSync(RESULTS, { recursive: true });
-      const name = this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
-      await page.screenshot({ path: path.join(RESULTS, `e2e-${name}.png`) }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-    browser = undefined;
-    server = undefined;
-    page = undefined;
-  });
 
   it('starts a rehearsal task from the command palette and shows its entries as they arrive', async function () {
     const p = await open(false);
-    await runCommand(p, 'Podium: New Task…');
-    const input = p.locator('.quick-input-widget input');
-    await input.fill('Average words per note');
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();
-    await input.fill('Add averageWords(notes) to src/core/tally.js');
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
-    await input.fill('small feature');
-    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal: small feature' }).first().click();
-    // Its scope: anywhere.
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
-    await p.keyboard.press('Enter');
+    await newTask(p, { title: 'Average words per note', prompt: 'Add averageWords(notes) to src/core/tally.js', agent: 'small feature' });
 
     await runCommand(p, 'Podium: Open Score');
     const frame = scoreFrame(p);
@@ -117,7 +61,7 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
 
     // Approve the feature's new test file from the sign-off queue: it appears in the workspace.
     const feature = frame.locator('.so-task', { has: frame.getByRole('heading', { name: 'Average words per note' }) });
-    const newFile = path.join(workspace!, 'test', 'average.test.js');
+    const newFile = path.join(opened.workspace, 'test', 'average.test.js');
     assert.equal(existsSync(newFile), false);
     await feature.locator('[data-path="test/average.test.js"] article[data-hunk]').first().getByRole('button', { name: /^Approve/ }).click();
     for (let i = 0; i < 100 && !existsSync(newFile); i++) await new Promise((r) => setTimeout(r, 200));
@@ -135,7 +79,7 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     // Approving a change to a JavaScript file opens it in the editor, which wakes VS Code's built-in
     // JavaScript/TypeScript features: the local VS Code build must have what they need (tsserver),
     // or the user sees an error toast that is not theirs.
-    const tally = path.join(workspace!, 'src', 'core', 'tally.js');
+    const tally = path.join(opened.workspace, 'src', 'core', 'tally.js');
     const before = readFileSync(tally, 'utf8');
     const layer = frame.locator('.so-task', { has: frame.getByRole('heading', { name: 'Show the summary in the core' }) });
     await layer.locator('[data-path="src/core/tally.js"] article[data-hunk]').first().getByRole('button', { name: /^Approve/ }).click();
@@ -156,7 +100,7 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     const titles = ['Average words per note', 'Show the summary in the core', 'Ignore punctuation in word counts', 'Count words with a regular expression'];
     const frame = scoreFrame(p);
     for (const title of titles) await frame.getByText(title).first().waitFor({ state: 'visible', timeout: 90_000 });
-    const journals = path.join(workspace!, '.podium', 'journals');
+    const journals = path.join(opened.workspace, '.podium', 'journals');
     const created = async () => {
       const counts: Record<string, number> = {};
       for (const e of (await loadJournalFolder(journals)).events as PodiumEvent[]) if (e.type === 'task.created') counts[e.task.title] = (counts[e.task.title] ?? 0) + 1;
@@ -167,9 +111,9 @@ describe('end to end: rehearsal agents playing in a real VS Code', function () {
     // The tab closes; the same workspace opens in a new browser profile (its own browser storage,
     // where VS Code for the Web keeps workspaceState), so only the journals can say the plan played.
     await p.close();
-    const second = await openWorkbench(browser!, server!, workspace!);
-    page = second;
-    await waitForLog(server!, /already played here/, 90_000);
+    const second = await openWorkbench(opened.browser, opened.server, opened.workspace);
+    opened.page = second;
+    await waitForLog(opened.server, /already played here/, 90_000);
     assert.deepEqual(await created(), once, 'no task of the plan was created a second time');
     await runCommand(second, 'Podium: Open Score');
     const frame2 = scoreFrame(second);

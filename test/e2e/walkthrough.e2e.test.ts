@@ -4,59 +4,20 @@
  * shows are taken here, as each step is done, and written into media/walkthrough/, so they never go
  * stale.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { installPackagedExtension } from './packagedExtension';
+import { assertNothingWentWrong, ROOT, runCommand } from '../harness/codeServer';
+import { demoSuite, newTask, scoreFrame } from './demo';
 
-const RESULTS = path.join(ROOT, 'test-results');
 const MEDIA = path.join(ROOT, 'media', 'walkthrough');
 const STEPS = ['openScore', 'newTask', 'signOff', 'coherence', 'replay', 'realAgent'];
 
-function scoreFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
-}
-
-/** The demo as `npm start` lays it out: its rehearsal plan, node_modules, a .env, a fresh git repository. */
-function demoRepo(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'podium-e2e-walkthrough-'));
-  cpSync(path.join(ROOT, 'demo', 'template'), dir, { recursive: true });
-  execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'ignore' });
-  copyFileSync(path.join(dir, '.env.example'), path.join(dir, '.env'));
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: dir, stdio: 'ignore' });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'demo');
-  return dir;
-}
-
 describe('end to end: the Getting Started walkthrough', function () {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let workspace: string | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: path.join(RESULTS, 'e2e-walkthrough-failure.png') }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  const demo = demoSuite('walkthrough');
 
   it('each step completes when the user has done it with the demo: score, task, sign-off, coherence warning, replay, a real agent', async function () {
-    const extensionsDir = await installPackagedExtension();
-    workspace = demoRepo();
-    server = await startCodeServer({ workspace, extensionsDir, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'files.autoSave': 'off' } });
-    browser = await launchBrowser();
-    // A small window, so the pictures are small enough to ship.
-    page = await openWorkbench(browser, server, workspace, undefined, { width: 720, height: 450 });
-    const p = page;
+    // The demo as `npm start` lays it out (its rehearsal plan plays); a small window, so the pictures are small enough to ship.
+    const { page: p } = await demo.open({ plan: true, install: true, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'files.autoSave': 'off' }, viewport: { width: 720, height: 450 } });
     mkdirSync(MEDIA, { recursive: true });
     await runCommand(p, 'View: Close Primary Side Bar');
     const picture = (name: string) => p.screenshot({ path: path.join(MEDIA, `${name}.jpg`), type: 'jpeg', quality: 25 });
@@ -97,26 +58,10 @@ describe('end to end: the Getting Started walkthrough', function () {
     // so the .vsix stays under 1 MB.
     await picture('score');
 
-    // 2. A task handed out from the palette (from the Welcome tab: the score, updating as its agents
-    // play, would take the focus back from the palette's questions).
+    // 2. A task handed out from the palette (from the Welcome tab, as the step says; the score,
+    // updating as its agents play, may take the focus meanwhile: the questions stay open).
     await openWalkthrough();
-    // (Welcome re-renders as steps complete and can take the focus, closing the question: ask again.)
-    const input = p.locator('.quick-input-widget input');
-    const second = p.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' });
-    for (let i = 0; i < 8 && !(await second.isVisible()); i++) {
-      await runCommand(p, 'Podium: New Task…');
-      if (!(await p.locator('.quick-input-widget .quick-input-title', { hasText: '1/4' }).waitFor({ timeout: 5000 }).then(() => true, () => false))) continue;
-      await input.fill('Say hello in the summary');
-      await p.keyboard.press('Enter');
-      await second.waitFor({ timeout: 5000 }).catch(() => undefined);
-    }
-    await second.waitFor();
-    await p.keyboard.press('Enter');
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
-    await input.fill('small feature');
-    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal: small feature' }).first().click();
-    await p.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
-    await p.keyboard.press('Enter');
+    await newTask(p, { title: 'Say hello in the summary', agent: 'small feature' });
     await runCommand(p, 'Podium: Open Score');
     await frame.getByText('Say hello in the summary').first().waitFor({ state: 'visible', timeout: 60_000 });
     await openWalkthrough();
@@ -138,6 +83,7 @@ describe('end to end: the Getting Started walkthrough', function () {
 
     // 6. A real agent's secret stored.
     await runCommand(p, 'Podium: Set Agent Secret…');
+    const input = p.locator('.quick-input-widget input');
     await p.locator('.quick-input-widget .quick-input-title', { hasText: '1/2' }).waitFor();
     await input.fill('anthropic');
     await p.keyboard.press('Enter');

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { assertNothingWentWrong, launchBrowser, openWorkbench, ROOT, runCommand, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { installPackagedExtension } from './packagedExtension';
-
-const RESULTS = path.join(ROOT, 'test-results');
-
-function scoreFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
-}
+import { assertNothingWentWrong, openWorkbench, runCommand } from '../harness/codeServer';
+import { demoSuite, newTask, RESULTS, scoreFrame } from './demo';
 
 /** The processes named in the journals' lock files: the extension hosts writing them. */
 function lockHolders(journals: string): number[] {
@@ -28,47 +19,14 @@ function lockHolders(journals: string): number[] {
 }
 
 describe('end to end: two windows on one workspace', function () {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let workspace: string | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: path.join(RESULTS, 'e2e-windows-failure.png') }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  const demo = demoSuite('windows');
 
   it('a second window shows the first one\'s task as held by it, offers only Take Over, takes it over once the first is gone, and approves from there', async function () {
-    const extensionsDir = await installPackagedExtension();
-    workspace = mkdtempSync(path.join(tmpdir(), 'podium-e2e-windows-'));
-    cpSync(path.join(ROOT, 'demo', 'template'), workspace, { recursive: true });
-    rmSync(path.join(workspace, '.podium'), { recursive: true, force: true });
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@podium.invalid', ...args], { cwd: workspace, stdio: 'ignore' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'demo');
-    server = await startCodeServer({ workspace, extensionsDir, settings: { 'files.autoSave': 'off' } });
-    browser = await launchBrowser();
-    const first = await openWorkbench(browser, server, workspace);
-    page = first;
+    const opened = await demo.open({ settings: { 'files.autoSave': 'off' } });
+    const { page: first, workspace, server, browser } = opened;
 
     // The first window hands out a task; its changes wait for sign-off.
-    await runCommand(first, 'Podium: New Task…');
-    const input = first.locator('.quick-input-widget input');
-    await input.fill('Average words per note');
-    await first.keyboard.press('Enter');
-    await first.locator('.quick-input-widget .quick-input-title', { hasText: '2/4' }).waitFor();
-    await first.keyboard.press('Enter');
-    await first.locator('.quick-input-widget .quick-input-title', { hasText: '3/4' }).waitFor();
-    await input.fill('small feature');
-    await first.locator('.quick-input-list .monaco-list-row', { hasText: 'Rehearsal: small feature' }).first().click();
-    await first.locator('.quick-input-widget .quick-input-title', { hasText: '4/4' }).waitFor();
-    await first.keyboard.press('Enter');
+    await newTask(first, { title: 'Average words per note', agent: 'small feature' });
     const status = first.locator('.statusbar-item', { has: first.locator('.codicon-git-pull-request-draft') });
     await status.first().waitFor({ state: 'visible', timeout: 60_000 });
     const journals = path.join(workspace, '.podium', 'journals');
@@ -77,7 +35,8 @@ describe('end to end: two windows on one workspace', function () {
 
     // The same workspace opens in a second browser profile while the first window is still open.
     const second = await openWorkbench(browser, server, workspace);
-    page = second;
+    // A failure is shown from the window the test is in.
+    opened.page = second;
     await runCommand(second, 'Podium: Open Score');
     const frame = scoreFrame(second);
     const row = frame.locator('tr.task-row', { hasText: 'Average words per note' });
