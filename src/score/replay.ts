@@ -173,9 +173,10 @@ export class Replay {
 
   /**
    * The score after the first `n` events (0: nothing yet; `length`: everything). The result is
-   * immutable and may be shared with later calls.
+   * immutable and may be shared with later calls. A look aside (`remember` false: a second
+   * playhead, a marked moment) leaves the next step from the current one as cheap as before.
    */
-  stateAt(n: number): ScoreState {
+  stateAt(n: number, remember = true): ScoreState {
     const target = Math.max(0, Math.min(this.length, Math.floor(n)));
     if (target === this.length && this.tail) return this.tail;
     const last = this.last;
@@ -187,7 +188,7 @@ export class Replay {
     let state = this.checkpoints[c]!;
     if (last && last.n <= target && last.n > at) ({ n: at, state } = last);
     state = this.fold(at, state, target);
-    this.last = { n: target, state };
+    if (remember) this.last = { n: target, state };
     if (target === this.length) this.tail = state;
     return state;
   }

@@ -22,7 +22,7 @@ export function FilesAtPlayhead() {
   // The marked moment's trees, per task (a second playhead to diff against).
   const markTrees = useMemo(() => {
     if (!mark) return new Map<string, { tree: string; ts: number }>();
-    const then = model().stateAt(mark.count);
+    const then = model().stateAt(mark.count, false);
     return new Map(
       Object.entries(then.tasks).flatMap(([id, task]) => (task.snapshot ? [[id, { tree: task.snapshot.tree, ts: task.snapshot.ts }] as const] : [])),
     );
