@@ -596,6 +596,8 @@ export type MessageArgs = Record<string, string | number>;
 
 let table: Record<string, Message> = messages;
 let rules = new Intl.PluralRules('en');
+/** Made once: a formatter costs far more to make than to use, and the score formats numbers every frame. */
+let numbers = new Intl.NumberFormat();
 
 /**
  * Uses a translation: its strings replace the English ones key by key (a key it lacks stays English).
@@ -604,6 +606,7 @@ let rules = new Intl.PluralRules('en');
 export function useMessages(translation: Partial<Record<MessageKey, Message>>, locale: string): void {
   table = { ...messages, ...translation };
   rules = new Intl.PluralRules(locale);
+  numbers = new Intl.NumberFormat();
 }
 
 /**
@@ -623,6 +626,6 @@ export function t(key: MessageKey, args: MessageArgs = {}): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = args[name];
     if (value === undefined) return whole;
-    return typeof value === 'number' ? new Intl.NumberFormat().format(value) : value;
+    return typeof value === 'number' ? numbers.format(value) : value;
   });
 }
