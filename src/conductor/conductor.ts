@@ -185,7 +185,7 @@ export class Conductor {
   /** The task's worktree (for showing its files), while the task has one. */
   worktreeOf(taskId: string): TaskWorktree | undefined {
     const run = this.runs.get(taskId);
-    return run && run.phase !== 'closed' ? run.worktree : undefined;
+    return run && this.phase(run) !== 'closed' ? run.worktree : undefined;
   }
 
   /** Re-stages a task now (after the engineer edits files, or for tests). */
@@ -211,12 +211,12 @@ export class Conductor {
 
   private sendFeedback(run: TaskRun, text: string): void {
     const agent = run.session.agent;
-    if (run.phase === 'running' || run.phase === 'starting') {
+    const phase = this.phase(run);
+    if (phase === 'running' || phase === 'starting') {
       run.feedback = run.feedback ? `${run.feedback}\n\n${text}` : text;
       return;
     }
-    if (run.phase === 'waiting' && agent && !run.session.failed) {
-      run.phase = 'running';
+    if (this.phase(run) === 'waiting' && agent && !run.session.failed) {
       run.cancelRequested = false;
       this.emit(run, { type: 'task.started', task: run.spec.id });
       this.followTurn(run, agent.prompt(text, 'feedback'));
@@ -248,6 +248,26 @@ export class Conductor {
   }
 
   /** How the task's last turn ended, as the score has it (undefined while it is queued or playing). */
+  /**
+   * What this window is doing with the task now, read from the score (its status) and from what only
+   * this window knows: whether the agent's process is there, and whether it is being stopped or has
+   * exited. No second state machine: every step of a task is an event on the score first.
+   */
+  private phase(run: TaskRun): Phase {
+    const session = run.session;
+    if (session.writer.lockLost) return 'finished';
+    switch (this.feed.state.tasks[run.spec.id]?.status) {
+      case 'running':
+        return session.agent ? 'running' : 'starting';
+      case 'finished':
+        return session.agent && !session.exited && !session.stopping && !session.failed ? 'waiting' : 'finished';
+      case 'closed':
+        return 'closed';
+      default:
+        return 'queued';
+    }
+  }
+
   private outcomeOf(run: TaskRun): TaskOutcome | undefined {
     const task = this.feed.state.tasks[run.spec.id];
     return task && (task.status === 'finished' || task.status === 'closed') ? task.outcome : undefined;
@@ -282,7 +302,7 @@ export class Conductor {
 
   /** Task ids in creation order, with their phase (for commands that pick a task). */
   tasks(): { id: string; title: string; phase: Phase; outcome?: TaskOutcome }[] {
-    return [...this.runs.values()].map((r) => ({ id: r.spec.id, title: r.spec.title, phase: r.phase, outcome: this.outcomeOf(r) }));
+    return [...this.runs.values()].map((r) => ({ id: r.spec.id, title: r.spec.title, phase: this.phase(r), outcome: this.outcomeOf(r) }));
   }
 
   /**
@@ -317,7 +337,7 @@ export class Conductor {
       spec.from = { task: input.from.task, tree: input.from.tree, ts: input.from.ts };
     }
     const session = await this.openSession(spec);
-    const run: TaskRun = { spec, phase: 'queued', session, remembered: new Map() };
+    const run: TaskRun = { spec, session, remembered: new Map() };
     // From here to the flush nothing awaits: the task joins the queue with its task.created and
     // task.queued already journaled, so another task's scheduling cannot make it enter between the
     // two (the score would then show a playing task as queued).
@@ -338,23 +358,25 @@ export class Conductor {
   /** Stops the task's agent: protocol cancel, SIGTERM, SIGKILL. A queued task is cancelled. */
   async stop(taskId: string): Promise<void> {
     const run = this.run(taskId);
-    if (run.phase === 'queued') return this.finish(run, 'cancelled', 'Stopped before it entered.');
-    if (run.phase === 'finished') return;
-    const wasWorking = run.phase === 'running' || run.phase === 'starting';
+    const phase = this.phase(run);
+    if (phase === 'queued') return this.finish(run, 'cancelled', 'Stopped before it entered.');
+    if (phase === 'finished' || phase === 'closed') return;
+    const wasWorking = phase === 'running' || phase === 'starting';
     run.session.stopping = true;
     run.preparing?.abort(new Error('Stopped by the engineer.'));
     this.cancelQuestions(run);
     await run.session.agent?.stop(STOP_GRACE_MS);
+    // A waiting agent stopped leaves the task as it finished its last turn (stopping says it is over).
     if (wasWorking) this.finish(run, run.budgetStop ? 'budget' : 'stopped', run.budgetStop ?? 'Stopped by the engineer.');
-    else run.phase = 'finished';
     this.schedule();
   }
 
   /** A queued task leaves the queue; a running one has its current turn cancelled and waits. */
   async cancel(taskId: string): Promise<void> {
     const run = this.run(taskId);
-    if (run.phase === 'queued') return this.finish(run, 'cancelled', 'Cancelled before it entered.');
-    if (run.phase !== 'running' || !run.session.agent) throw new Error(`"${run.spec.title}" has no turn to cancel (it is ${run.phase}).`);
+    const phase = this.phase(run);
+    if (phase === 'queued') return this.finish(run, 'cancelled', 'Cancelled before it entered.');
+    if (phase !== 'running' || !run.session.agent) throw new Error(`"${run.spec.title}" has no turn to cancel (it is ${phase}).`);
     run.cancelRequested = true;
     await run.session.agent.cancel();
   }
@@ -363,11 +385,11 @@ export class Conductor {
   async followUp(taskId: string, text: string): Promise<void> {
     const run = this.run(taskId);
     const agent = run.session.agent;
-    if (run.phase !== 'waiting' || !agent || run.session.failed) {
-      throw new Error(`"${run.spec.title}" is not waiting for input (it is ${run.phase}); restart it to run it again.`);
+    const phase = this.phase(run);
+    if (phase !== 'waiting' || !agent || run.session.failed) {
+      throw new Error(`"${run.spec.title}" is not waiting for input (it is ${phase}); restart it to run it again.`);
     }
     if (!text.trim()) throw new Error('A follow-up needs some text.');
-    run.phase = 'running';
     run.cancelRequested = false;
     this.emit(run, { type: 'task.started', task: run.spec.id });
     this.followTurn(run, agent.prompt(text, 'followup'));
@@ -379,19 +401,21 @@ export class Conductor {
    */
   async restart(taskId: string, options: { setup?: boolean } = {}): Promise<void> {
     const run = this.run(taskId);
-    if (run.phase === 'closed') throw new Error(`"${run.spec.title}" is closed; hand out a new task instead.`);
-    if (run.phase !== 'finished') throw new Error(`"${run.spec.title}" is still ${run.phase}; stop it before restarting.`);
+    const phase = this.phase(run);
+    if (phase === 'closed') throw new Error(`"${run.spec.title}" is closed; hand out a new task instead.`);
+    if (phase !== 'finished') throw new Error(`"${run.spec.title}" is still ${phase}; stop it before restarting.`);
     this.assertLive();
     if (!this.host.trusted()) throw new Error('Podium does not start agents in an untrusted workspace.');
     await run.session.writer.close();
     this.bySession.delete(run.session.id);
     run.session = await this.openSession(run.spec);
-    run.phase = 'queued';
     run.cancelRequested = false;
     run.budgetStop = undefined;
     run.rerunSetup = options.setup === true;
-    await this.emitDurable(run, { type: 'task.created', task: run.spec });
+    // Queued on the score before anything awaits: it is queued from here on.
+    this.emit(run, { type: 'task.created', task: run.spec });
     this.emit(run, { type: 'task.queued', task: run.spec.id, reason: 'Restarted by the engineer.' });
+    await run.session.writer.flush();
     this.schedule();
   }
 
@@ -418,16 +442,17 @@ export class Conductor {
    */
   async close(taskId: string, options: { deleteBranch: boolean }): Promise<void> {
     const run = this.run(taskId);
-    if (run.phase === 'closed') return;
-    if (run.phase === 'running' || run.phase === 'starting') throw new Error(`"${run.spec.title}" is playing; stop it before closing it.`);
+    const phase = this.phase(run);
+    if (phase === 'closed') return;
+    if (phase === 'running' || phase === 'starting') throw new Error(`"${run.spec.title}" is playing; stop it before closing it.`);
     if (run.worktreeLost) {
       // Nothing can be applied from a worktree that is gone: its undecided hunks leave the queue.
       for (const h of this.signOff.undecided(taskId)) this.emit(run, { type: 'hunk.superseded', task: taskId, hunk: h.hunk.id, by: [] });
     }
     const undecided = this.signOff.undecided(taskId).length;
     if (undecided > 0) throw new Error(`"${run.spec.title}" has ${undecided} change(s) awaiting sign-off; decide them before closing the task (its worktree is kept until then).`);
-    if (run.phase === 'queued') this.finish(run, 'cancelled', 'Closed before it entered.');
-    if (run.phase === 'waiting' && run.session.agent) {
+    if (phase === 'queued') this.finish(run, 'cancelled', 'Closed before it entered.');
+    if (phase === 'waiting' && run.session.agent) {
       run.session.stopping = true;
       await run.session.agent.stop(STOP_GRACE_MS);
     }
@@ -442,7 +467,6 @@ export class Conductor {
     }
     this.signOff.untrack(taskId);
     if (run.worktree) this.coherence.forget(run.worktree.dir);
-    run.phase = 'closed';
     await this.emitDurable(run, { type: 'task.closed', task: run.spec.id, branch: run.worktree?.branch, branchDeleted });
     await run.session.writer.close();
     this.schedule();
@@ -478,7 +502,7 @@ export class Conductor {
         await writer.close();
         continue;
       }
-      const run: TaskRun = { spec: task.spec, phase: 'finished', session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
+      const run: TaskRun = { spec: task.spec, session: { id: sessionId, writer, pending: new Map() }, remembered: new Map() };
       this.runs.set(task.spec.id, run);
       this.bySession.set(sessionId, run);
       adopted.push(task.spec.id);
@@ -502,13 +526,14 @@ export class Conductor {
       if (run.wallClock) clearTimeout(run.wallClock);
       this.cancelQuestions(run);
       run.preparing?.abort(new Error('VS Code closed the window.'));
-      if (run.phase === 'starting' && !run.session.agent) this.finish(run, 'stopped', 'VS Code closed the window while the worktree was being prepared.');
-      if (run.session.agent && run.phase !== 'finished' && run.phase !== 'closed') {
+      const phase = this.phase(run);
+      if (phase === 'starting' && !run.session.agent) this.finish(run, 'stopped', 'VS Code closed the window while the worktree was being prepared.');
+      if (run.session.agent && phase !== 'finished' && phase !== 'closed') {
         run.session.stopping = true;
-        const working = run.phase === 'running' || run.phase === 'starting';
+        const working = phase === 'running' || phase === 'starting';
         await run.session.agent.stop(STOP_GRACE_MS).catch(() => undefined);
         if (working) this.finish(run, 'stopped', 'VS Code closed the window.');
-      } else if (run.phase === 'queued') {
+      } else if (phase === 'queued') {
         this.finish(run, 'cancelled', 'VS Code closed the window before it entered.');
       }
       await run.session.writer.close().catch((err: unknown) => this.host.log('error', `Closing the journal of ${run.spec.title}: ${String(err)}`));
@@ -524,10 +549,10 @@ export class Conductor {
 
   private schedule(): void {
     if (this.disposed) return;
-    let busy = [...this.runs.values()].filter((r) => r.phase === 'starting' || r.phase === 'running').length;
+    let busy = [...this.runs.values()].filter((r) => ['starting', 'running'].includes(this.phase(r))).length;
     const cap = Math.max(1, this.host.maxConcurrentAgents());
     for (const run of this.runs.values()) {
-      if (run.phase !== 'queued') continue;
+      if (this.phase(run) !== 'queued') continue;
       const blocked = this.blockedBy(run);
       if (blocked?.cancel) {
         this.finish(run, 'cancelled', blocked.cancel);
@@ -550,7 +575,6 @@ export class Conductor {
   }
 
   private async enter(run: TaskRun): Promise<void> {
-    run.phase = 'starting';
     this.emit(run, { type: 'task.started', task: run.spec.id });
     let launch: AgentLaunch;
     let adapter: AgentAdapter;
@@ -571,7 +595,7 @@ export class Conductor {
         await this.emitDurable(run, { type: 'task.worktree', task: run.spec.id, dir, workspaceDir, branch, baseCommit, sourceHead });
       }
       const prep = this.host.worktreePreparation?.();
-      if (prep && workspace && (prep.carry.length > 0 || prep.setup.length > 0) && run.phase === 'starting') {
+      if (prep && workspace && (prep.carry.length > 0 || prep.setup.length > 0) && this.phase(run) === 'starting') {
         run.preparing = new AbortController();
         const rerunSetup = run.rerunSetup === true;
         run.rerunSetup = false;
@@ -586,17 +610,16 @@ export class Conductor {
       // The agent hears the architecture before it breaks it: the rules' digest rides with the first prompt.
       brief = await this.coherence.brief();
     } catch (err) {
-      if (run.phase !== 'starting') return; // stopped while the worktree was being made or prepared
+      if (this.phase(run) !== 'starting') return; // stopped while the worktree was being made or prepared
       const reason = message(err);
       this.emit(run, { type: 'session.failed', reason });
       this.finish(run, 'failed', reason);
       this.schedule();
       return;
     }
-    if (run.phase !== 'starting') return; // stopped while the worktree was being made
+    if (this.phase(run) !== 'starting') return; // stopped while the worktree was being made
     const agent = adapter.create(launch, this.sinkFor(run));
     run.session.agent = agent;
-    run.phase = 'running';
     run.firstStart ??= Date.now();
     this.armWallClock(run);
     // A command's turn ends with its process: let the turn's own outcome land before the exit is
@@ -613,15 +636,14 @@ ${brief}` : run.spec.prompt));
     turn.then(
       () => {
         // A turn that ends because the task is being stopped is the stop's to report.
-        if (run.session !== session || run.phase === 'finished' || session.stopping) return;
+        if (run.session !== session || this.phase(run) === 'finished' || session.stopping) return;
         void this.signOff.stageNow(run.spec.id);
-        run.phase = 'waiting';
         this.emit(run, { type: 'task.finished', task: run.spec.id, outcome: run.cancelRequested ? 'cancelled' : 'done', reason: run.cancelRequested ? 'The turn was cancelled; follow up to continue.' : undefined });
         this.deliverHeldFeedback(run);
         this.schedule();
       },
       (err: unknown) => {
-        if (run.session !== session || run.phase === 'finished' || session.stopping) return;
+        if (run.session !== session || this.phase(run) === 'finished' || session.stopping) return;
         const reason = message(err);
         this.finish(run, 'failed', session.failed ?? reason);
         if (!session.failed && run.session.agent) {
@@ -648,18 +670,16 @@ ${brief}` : run.spec.prompt));
   private onExited(run: TaskRun, agent: AgentSession): void {
     if (run.session.agent !== agent) return;
     this.cancelQuestions(run);
-    if (run.phase === 'running' || run.phase === 'starting') {
-      if (!run.session.stopping) this.finish(run, 'failed', run.session.failed ?? 'The agent exited during its turn.');
-    } else if (run.phase === 'waiting') {
-      run.phase = 'finished';
-    }
+    const phase = this.phase(run);
+    // A waiting agent that exits leaves its task finished as its last turn ended.
+    run.session.exited = true;
+    if ((phase === 'running' || phase === 'starting') && !run.session.stopping) this.finish(run, 'failed', run.session.failed ?? 'The agent exited during its turn.');
     if (run.wallClock) clearTimeout(run.wallClock);
     this.schedule();
   }
 
   private finish(run: TaskRun, outcome: TaskOutcome, reason: string): void {
-    if (run.phase === 'finished' && this.outcomeOf(run) === outcome) return;
-    run.phase = 'finished';
+    if (this.phase(run) === 'finished' && this.outcomeOf(run) === outcome) return;
     if (run.wallClock) clearTimeout(run.wallClock);
     this.cancelQuestions(run);
     void this.emitDurable(run, { type: 'task.finished', task: run.spec.id, outcome, reason }).catch(() => undefined);
@@ -682,10 +702,11 @@ ${brief}` : run.spec.prompt));
   }
 
   private overBudget(run: TaskRun, what: string): void {
-    if (run.phase === 'finished' || run.budgetStop) return;
+    const phase = this.phase(run);
+    if (phase === 'finished' || phase === 'closed' || run.budgetStop) return;
     run.budgetStop = `Stopped: the task ${what}.`;
     this.emit(run, { type: 'notice', level: 'warning', code: 'budget', text: run.budgetStop });
-    if (run.phase === 'waiting') {
+    if (phase === 'waiting') {
       // Nothing is playing; the next turn would be over budget, so close the session now.
       run.session.stopping = true;
       void run.session.agent?.stop(STOP_GRACE_MS);

@@ -1,14 +1,15 @@
 /**
  * The conductor's runtime record: what a task has in this window that the score cannot hold (its
- * agent process, its journal writer, its timers and the questions waiting on the engineer), and the
- * phase the scheduler steps it through. Facts the engineer sees (status, outcome, hunks) live in the
- * score; the phase only says what this window is doing with the task right now.
+ * agent process, its journal writer, its timers and the questions waiting on the engineer). Its
+ * state (queued, playing, finished, closed, with its outcome) lives in the score only; the
+ * conductor's `phase()` reads it from there plus this record's process facts.
  */
 import type { AgentSession, PermissionAsk } from '../agents/adapter';
 import type { JournalWriter } from '../journal';
 import type { TaskSpec } from '../score';
 import type { TaskWorktree } from '../stage/worktree';
 
+/** What this window is doing with a task: its score status, told apart by whether its agent runs. */
 export type Phase = 'queued' | 'starting' | 'running' | 'waiting' | 'finished' | 'closed';
 
 export interface PendingQuestion {
@@ -23,11 +24,12 @@ export interface SessionRun {
   pending: Map<string, PendingQuestion>;
   failed?: string;
   stopping?: boolean;
+  /** The agent's process has exited. */
+  exited?: boolean;
 }
 
 export interface TaskRun {
   spec: TaskSpec;
-  phase: Phase;
   session: SessionRun;
   worktree?: TaskWorktree;
   /** allow_always / reject_always answers, by what the agent asked for. */
