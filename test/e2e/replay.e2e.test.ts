@@ -40,7 +40,9 @@ async function answerFileDialog(p: Page, title: RegExp, file: string): Promise<v
     if ((await input.inputValue()) !== file) await input.fill(file);
     await p.waitForTimeout(500);
     if ((await input.inputValue()) !== file) continue;
-    await p.locator('.quick-input-widget .quick-input-action .monaco-button').first().click();
+    // The dialog may be on its way out from the last press (accepting takes a moment under load):
+    // a press that finds it gone is not retried for long; the loop looks again.
+    await p.locator('.quick-input-widget .quick-input-action .monaco-button').first().click({ timeout: 2_000 }).catch(() => undefined);
     await p.waitForTimeout(500);
   }
   assert.equal(await widget.isVisible(), false, `the file dialog took ${file}`);
