@@ -47,6 +47,23 @@ describe('Coherence warnings on the score', function () {
     });
   });
 
+  it('shows the rule\'s link and its rejection as two actions: each icon beside its words, with room between them', async () => {
+    const view = await openScore({ width: 1300, height: 1000 });
+    await view.load(fixture);
+    const item = view.page.locator(`.so-hunk[data-hunk="${warned.hunk.id}"] .so-warning[data-warning="layer"]`);
+    const links = [item.getByRole('button', { name: new RegExp(`${layer.rule} · `) }), item.getByRole('button', { name: 'Reject with this rule' })];
+    const boxes = [];
+    for (const link of links) {
+      const icon = (await link.locator('.codicon').boundingBox())!;
+      const words = (await link.locator('span:not(.codicon)').boundingBox())!;
+      assert.ok(icon.x + icon.width <= words.x, `the icon (${icon.x}–${icon.x + icon.width}) ends before the words start (${words.x})`);
+      boxes.push((await link.boundingBox())!);
+    }
+    const [rule, reject] = boxes as [NonNullable<(typeof boxes)[0]>, NonNullable<(typeof boxes)[0]>];
+    assert.ok(reject.x >= rule.x + rule.width + 8 || reject.y >= rule.y + rule.height, 'the two links stand apart');
+    await item.screenshot({ path: 'test-results/coherence-rule.png' });
+  });
+
   it('counts each task\'s warnings on its row, and a click there shows the first warned hunk', async () => {
     const view = await openScore({ width: 1300, height: 1000 });
     await view.load(fixture);

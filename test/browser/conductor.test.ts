@@ -174,6 +174,45 @@ describe('The tasks bar', () => {
     assert.equal(await types.locator('vscode-textfield').evaluate((el) => (el as unknown as { disabled: boolean }).disabled), true);
   });
 
+  it('draws a task’s actions as VS Code’s toolbar buttons: found by name, and a disabled one is skipped by Tab and does nothing on a click, Enter or Space', async () => {
+    const view = await open();
+    const { page } = view;
+    const row = taskRow(view, 't-retry'); // done: stop and cancel are off, restart is on
+    const stop = row.getByRole('button', { name: /^Stop/ });
+    const restart = row.getByRole('button', { name: /^Restart/ });
+    // The name is on the button inside the element's shadow root; the element says it is disabled.
+    assert.equal(await stop.evaluate((b) => (b.getRootNode() as ShadowRoot).host.localName), 'vscode-toolbar-button');
+    assert.equal(await stop.isDisabled(), true);
+    assert.equal(await row.locator('.task-actions vscode-toolbar-button[aria-disabled="true"]').count(), 2);
+    const deepFocus = () =>
+      page.evaluate(() => {
+        let e = document.activeElement;
+        while (e?.shadowRoot?.activeElement) e = e.shadowRoot.activeElement;
+        return e?.getAttribute('aria-label') ?? null;
+      });
+
+    const before = (await view.sent()).length;
+    const box = (await stop.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await row.locator('.task-actions vscode-toolbar-button[aria-disabled="true"]').first().evaluate((host) => (host as HTMLElement).click());
+    await stop.evaluate((b) => (b as HTMLElement).focus());
+    assert.doesNotMatch((await deepFocus()) ?? '', /^Stop/, 'a disabled one takes no focus');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    assert.equal((await view.sent()).length, before, 'nothing was sent');
+
+    // Tab goes from the one enabled action backwards past the two disabled ones, and comes back to it.
+    await restart.focus();
+    await page.keyboard.press('Shift+Tab');
+    assert.doesNotMatch((await deepFocus()) ?? '', /^(Stop|Cancel)/);
+    await page.keyboard.press('Tab');
+    assert.match((await deepFocus()) ?? '', /^Restart/);
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await lastSent(view), { type: 'task/restart', task: 't-retry' });
+    await page.keyboard.press('Space');
+    assert.equal((await view.sent()).filter((m) => m.type === 'task/restart').length, 2);
+  });
+
   it('keeps one ledger across agent kinds: tokens and cost per task over its sessions, and in total, as `fold` computes them', async () => {
     const view = await open();
     for (const id of expected.taskOrder) {

@@ -421,7 +421,9 @@ describe('The sign-off queue', function () {
       await page.keyboard.press('Tab');
       seen.push(
         await page.evaluate(() => {
-          const e = document.activeElement as HTMLElement;
+          let e = document.activeElement as HTMLElement;
+          // A toolbar button's focus is on the button inside it, which has the name and the ring.
+          while (e.shadowRoot?.activeElement) e = e.shadowRoot.activeElement as HTMLElement;
           // VS Code's own buttons draw their ring on the part inside them.
           const drawn = (e.shadowRoot?.querySelector('[part~="base"]') as HTMLElement | null) ?? e;
           const ring = getComputedStyle(drawn).outlineStyle !== 'none' || getComputedStyle(drawn).boxShadow !== 'none';

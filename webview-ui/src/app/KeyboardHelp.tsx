@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef } from 'react';
 import { Codicon } from '../shared/Codicon';
+import { ToolbarButton, type ToolbarButtonHandle } from '../shared/ToolbarButton';
 import { t, type MessageKey } from '../shared/l10n';
 import { REPLAY_KEYS } from '../replay/keys';
 
@@ -35,10 +36,13 @@ export const EDITOR_KEYS: typeof SIGN_OFF_KEYS = [
  */
 export function KeyboardHelp({ onClose }: { onClose(): void }) {
   const titleId = useId();
-  const close = useRef<HTMLButtonElement>(null);
+  const close = useRef<ToolbarButtonHandle>(null);
 
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
+    // The control that had focus, inside its element's shadow root when it has one (the keys
+    // button's does): an element whose focus is inside it cannot take focus back itself.
+    let previous = document.activeElement as HTMLElement | null;
+    while (previous?.shadowRoot?.activeElement) previous = previous.shadowRoot.activeElement as HTMLElement;
     close.current?.focus();
     return () => {
       if (previous?.isConnected) previous.focus();
@@ -69,9 +73,7 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
           <Codicon name="keyboard" />
           <h3 id={titleId}>{t('keys.title')}</h3>
           <span className="so-spacer" />
-          <button ref={close} type="button" className="icon-button" aria-label={t('keys.close')} title={t('keys.closeHint')} onClick={onClose}>
-            <Codicon name="close" />
-          </button>
+          <ToolbarButton ref={close} icon="close" label={t('keys.close')} title={t('keys.closeHint')} onClick={onClose} />
         </div>
         <dl className="so-help-keys">
           {SIGN_OFF_KEYS.map(([keys, what]) => (

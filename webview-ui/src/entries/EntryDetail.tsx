@@ -11,6 +11,7 @@ import { DiffView } from '../sign-off/DiffView';
 import { PermissionOptions } from '../permissions/PermissionOptions';
 import { StatusPill } from '../tasks/StatusPill';
 import { ToolInput } from './ToolInput';
+import { ToolbarButton } from '../shared/ToolbarButton';
 
 /** Kinds whose text is program output or code, shown in the editor font without reflowing. */
 const MONO_TEXT = new Set<Entry['kind']>(['command', 'tool', 'output', 'unreadable', 'lifecycle']);
@@ -68,9 +69,7 @@ export function EntryDetail() {
         ) : (
           <span />
         )}
-        <button type="button" className="icon-button" aria-label={t('detail.close')} title={t('detail.closeHint')} onClick={close}>
-          <Codicon name="close" />
-        </button>
+        <ToolbarButton icon="close" label={t('detail.close')} title={t('detail.closeHint')} onClick={close} />
       </div>
       {entry ? (
         <EntryBody

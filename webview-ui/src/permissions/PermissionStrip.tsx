@@ -6,6 +6,7 @@ import { usePodium } from '../app/usePodium';
 import { Codicon } from '../shared/Codicon';
 import { PermissionOptions } from './PermissionOptions';
 import { t } from '../shared/l10n';
+import { ToolbarButton } from '../shared/ToolbarButton';
 
 export interface PendingPermission {
   session: string;
@@ -60,15 +61,7 @@ export function PermissionStrip() {
               </span>
             </span>
             <PermissionOptions session={p.session} request={p.request} options={p.entry.options ?? []} subject={p.entry.title} disabledReason={reason} />
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={t('permissions.show', { title: p.entry.title })}
-              title={t('permissions.showHint')}
-              onClick={() => reveal({ session: p.session, entry: p.entry.id })}
-            >
-              <Codicon name="go-to-file" />
-            </button>
+            <ToolbarButton icon="go-to-file" label={t('permissions.show', { title: p.entry.title })} title={t('permissions.showHint')} onClick={() => reveal({ session: p.session, entry: p.entry.id })} />
           </li>
         ))}
       </ul>

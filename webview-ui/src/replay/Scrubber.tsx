@@ -13,6 +13,7 @@ import { handleReplayKey, REPLAY_KEYS } from './keys';
 import { Markers, type MarkKind } from './markers';
 import { SPEEDS } from './slice';
 import { t } from '../shared/l10n';
+import { ToolbarButton } from '../shared/ToolbarButton';
 
 const keysText = () => REPLAY_KEYS.map((k) => t('replay.keyText', { keys: k.keys, what: t(k.what) })).join(t('list.semicolon'));
 
@@ -95,7 +96,8 @@ export function Scrubber() {
       className={`scrubber${playhead === null ? ' is-live' : ' is-replay'}`}
       data-testid="scrubber"
       onKeyDown={(e) => {
-        if ((e.target as HTMLElement).closest('button') && (e.key === ' ' || e.key === 'Enter')) return;
+        // A button's own keys (a toolbar button's come from inside it, so the event names the element).
+        if ((e.target as HTMLElement).closest('button, vscode-toolbar-button') && (e.key === ' ' || e.key === 'Enter')) return;
         if (playhead === null && e.key !== 'Escape' && e.key !== 'Tab' && !e.ctrlKey && !e.metaKey && !e.altKey) {
           // A replay key while live puts the playhead out at the end first.
           if (REPLAY_KEY_NAMES.has(e.key.length === 1 ? e.key.toLowerCase() : e.key)) actions.enterReplay();
@@ -104,6 +106,8 @@ export function Scrubber() {
       }}
     >
       <div className="scrubber-transport">
+        {/* Hand-made: its name (Play / Pause) is read off this element by tests and the e2e suite,
+            and a toolbar button keeps its name inside its shadow root. */}
         <button
           type="button"
           className="icon-button"
@@ -115,6 +119,7 @@ export function Scrubber() {
         >
           <Codicon name={playing ? 'debug-pause' : 'play'} />
         </button>
+        {/* Toggles (aria-pressed): hand-made, since the element's `toggleable` flips itself on a click and reads as a switch. */}
         <span className="scrubber-speeds" role="group" aria-label={t('replay.speed')}>
           {SPEEDS.map((s, i) => (
             <button key={s} type="button" aria-pressed={speed === s} title={t('replay.speedHint', { speed: String(s), key: String(i + 1) })} onClick={() => actions.setSpeed(s)}>
@@ -122,12 +127,8 @@ export function Scrubber() {
             </button>
           ))}
         </span>
-        <button type="button" className="icon-button" aria-label={t('replay.previous')} title={t('replay.previousHint')} disabled={length === 0} onClick={() => (playhead === null && actions.enterReplay(), actions.step('entry', -1))}>
-          <Codicon name="chevron-left" />
-        </button>
-        <button type="button" className="icon-button" aria-label={t('replay.next')} title={t('replay.nextHint')} disabled={playhead === null} onClick={() => actions.step('entry', 1)}>
-          <Codicon name="chevron-right" />
-        </button>
+        <ToolbarButton icon="chevron-left" label={t('replay.previous')} title={t('replay.previousHint')} disabled={length === 0} onClick={() => (playhead === null && actions.enterReplay(), actions.step('entry', -1))} />
+        <ToolbarButton icon="chevron-right" label={t('replay.next')} title={t('replay.nextHint')} disabled={playhead === null} onClick={() => actions.step('entry', 1)} />
         <span className="scrubber-time" data-testid="replay-time" title={playhead === null ? t('replay.liveHint') : fullTime(at.ts)}>
           {label}
         </span>
@@ -171,6 +172,7 @@ export function Scrubber() {
         <div className="scrubber-playhead" style={{ left: `${fraction * 100}%` }} aria-hidden="true" />
       </div>
       <div className="scrubber-transport">
+        {/* A toggle (aria-pressed): hand-made, as the speeds are. */}
         <button
           type="button"
           className="icon-button"

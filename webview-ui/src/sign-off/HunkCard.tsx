@@ -7,6 +7,7 @@ import { t } from '../shared/l10n';
 import { Button } from '../shared/Button';
 import { Codicon } from '../shared/Codicon';
 import { HunkDiff } from './HunkDiff';
+import { ToolbarButton } from '../shared/ToolbarButton';
 
 /** What a card can ask for; the queue posts the intents (and keeps the keyboard doing the same). */
 export interface HunkActions {
@@ -65,7 +66,7 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
       }}
       onMouseDown={(e) => {
         // A click on the card's body selects it and takes focus, so the keys apply to it next.
-        if (e.target === e.currentTarget || !(e.target as HTMLElement).closest('button, input, a, form')) {
+        if (e.target === e.currentTarget || !(e.target as HTMLElement).closest('button, input, a, form, vscode-toolbar-button')) {
           select(id);
           e.currentTarget.focus({ preventScroll: true });
         }
@@ -107,9 +108,7 @@ export const HunkCard = memo(function HunkCard({ h, index, total, selected, send
           >
             {t('hunk.reject')}
           </Button>
-          <button type="button" className="icon-button" aria-label={t('hunk.open')} title={t('hunk.openHint')} onClick={() => actions.open(h)}>
-            <Codicon name="git-compare" />
-          </button>
+          <ToolbarButton icon="git-compare" label={t('hunk.open')} title={t('hunk.openHint')} onClick={() => actions.open(h)} />
         </span>
       </header>
       {warnings.length > 0 && (

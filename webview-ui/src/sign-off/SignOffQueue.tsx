@@ -15,6 +15,7 @@ import { HunkCard, type HunkActions } from './HunkCard';
 import { KeyboardHelp } from '../app/KeyboardHelp';
 import { HeldBy, heldText } from '../tasks/HeldBy';
 import type { TaskHolderInfo } from '../../../src/protocol';
+import { ToolbarButton } from '../shared/ToolbarButton';
 
 /**
  * The queue as one flat list of rows, what the virtualizer windows: each task's header, each
@@ -303,6 +304,7 @@ export function SignOffQueue() {
       }}
     >
       <div className="section-header">
+        {/* Hand-made: it holds the section's heading and says aria-expanded, neither of which a toolbar button can. */}
         <button type="button" className="section-toggle" aria-expanded={open} onClick={toggleOpen} title={open ? t('signOff.hide') : t('signOff.show')}>
           <Codicon name={open ? 'chevron-down' : 'chevron-right'} />
           <h2 id={headingId}>{t('signOff.heading')}</h2>
@@ -318,9 +320,7 @@ export function SignOffQueue() {
             <span>{blocked}</span>
           </span>
         )}
-        <button type="button" className="icon-button" aria-label={t('signOff.keys')} title={t('signOff.keysHint')} aria-haspopup="dialog" onClick={() => setHelpOpen(true)}>
-          <Codicon name="keyboard" />
-        </button>
+        <ToolbarButton icon="keyboard" label={t('signOff.keys')} title={t('signOff.keysHint')} aria-haspopup="dialog" onClick={() => setHelpOpen(true)} />
       </div>
       {open && (
         <div className="section-body so-body" ref={bodyRef}>

@@ -80,6 +80,7 @@ export function SessionRow({ id }: { id: string }) {
       style={sizing}
     >
       <div className="lane-header">
+        {/* A disclosure (aria-expanded), which a toolbar button cannot say: hand-made. */}
         <button
           type="button"
           className="icon-button lane-toggle"

@@ -10,6 +10,7 @@ import { gate, ledger, taskActions, taskLook, tokens, type Action, type Gate, ty
 import { usePodium } from '../app/usePodium';
 import { COMPACT, TINY, useMedia } from '../shared/useMedia';
 import { Button } from '../shared/Button';
+import { ToolbarButton } from '../shared/ToolbarButton';
 import { Codicon } from '../shared/Codicon';
 import { NewTaskForm } from './NewTaskForm';
 import { StatusPill } from './StatusPill';
@@ -61,6 +62,7 @@ export function TasksBar() {
   return (
     <section className="section tasks" aria-labelledby={headingId} data-testid="tasks">
       <div className="section-header">
+        {/* Hand-made: it holds the section's heading and says aria-expanded, neither of which a toolbar button can. */}
         <button
           type="button"
           className="section-toggle"
@@ -321,9 +323,7 @@ function TaskRowView({ row, g, config, titles, wide, tiny, warnings }: { row: Ta
 
 function ActionButton({ icon, verb, label, action, onClick }: { icon: string; verb: string; label: string; action: Action; onClick: () => void }) {
   return (
-    <button type="button" className="icon-button" aria-label={label} title={t('tasks.actionHint', { verb, hint: action.hint })} disabled={!action.enabled} onClick={onClick}>
-      <Codicon name={icon} />
-    </button>
+    <ToolbarButton icon={icon} label={label} title={t('tasks.actionHint', { verb, hint: action.hint })} disabled={!action.enabled} onClick={onClick} />
   );
 }
 
@@ -358,9 +358,14 @@ function FollowUp({ task, title, action }: { task: string; title: string; action
           }
         }}
       />
-      <button type="submit" className="icon-button" aria-label={t('tasks.sendTo', { title })} title={t('tasks.sendHint')} disabled={!action.enabled || text.trim() === ''}>
-        <Codicon name="send" />
-      </button>
+      {/* Its button sits in a shadow root, outside this form: it submits the form itself. */}
+      <ToolbarButton
+        icon="send"
+        label={t('tasks.sendTo', { title })}
+        title={t('tasks.sendHint')}
+        disabled={!action.enabled || text.trim() === ''}
+        onClick={(e) => e.currentTarget.closest('form')?.requestSubmit()}
+      />
     </form>
   );
 }

@@ -12,6 +12,7 @@ import { Codicon } from '../shared/Codicon';
 import { Scrubber } from '../replay/Scrubber';
 import { Split } from '../replay/Split';
 import { t } from '../shared/l10n';
+import { ToolbarButton } from '../shared/ToolbarButton';
 
 const IDLE: PlotState = { start: 0, end: 0, mode: 'fit', live: false, activeLane: 0, focused: false };
 const noSubscribe = () => () => undefined;
@@ -36,6 +37,7 @@ export function Timeline() {
   return (
     <section className="section timeline" aria-labelledby={headingId} data-testid="timeline">
       <div className="section-header">
+        {/* Hand-made: it holds the section's heading and says aria-expanded, neither of which a toolbar button can. */}
         <button
           type="button"
           className="section-toggle"
@@ -70,12 +72,10 @@ export function Timeline() {
               </span>
             </span>
             <span className="timeline-controls">
-              <button type="button" className="icon-button" aria-label={t('timeline.zoomOut')} title={t('timeline.zoomOutHint')} disabled={!plot} onClick={() => plot?.zoomOut()}>
-                <Codicon name="zoom-out" />
-              </button>
-              <button type="button" className="icon-button" aria-label={t('timeline.zoomIn')} title={t('timeline.zoomInHint')} disabled={!plot} onClick={() => plot?.zoomIn()}>
-                <Codicon name="zoom-in" />
-              </button>
+              <ToolbarButton icon="zoom-out" label={t('timeline.zoomOut')} title={t('timeline.zoomOutHint')} disabled={!plot} onClick={() => plot?.zoomOut()} />
+              <ToolbarButton icon="zoom-in" label={t('timeline.zoomIn')} title={t('timeline.zoomInHint')} disabled={!plot} onClick={() => plot?.zoomIn()} />
+              {/* Fit and follow are toggles (aria-pressed, set from the plot's mode): hand-made, since
+                  the element's `toggleable` flips itself on a click and reads as a switch. */}
               <button
                 type="button"
                 className="icon-button"

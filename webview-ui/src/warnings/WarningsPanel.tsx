@@ -39,6 +39,7 @@ export function WarningsPanel() {
   return (
     <section className="section so-warnings-panel" aria-labelledby={headingId} data-testid="warnings-panel">
       <div className="section-header">
+        {/* Hand-made: it holds the section's heading and says aria-expanded, neither of which a toolbar button can. */}
         <button type="button" className="section-toggle" aria-expanded={open} onClick={() => setOpen(!open)} title={open ? t('warnings.hide') : t('warnings.show')}>
           <Codicon name={open ? 'chevron-down' : 'chevron-right'} />
           <h2 id={headingId}>{t('warnings.heading')}</h2>
@@ -58,6 +59,7 @@ export function WarningsPanel() {
               <ul className="so-wp-list">
                 {list.map((w) => (
                   <li key={w.id}>
+                    {/* A row of text that is itself the action: a plain button, as a list row is. */}
                     <button
                       type="button"
                       className={`so-wp-item ${w.severity}${w.hunk !== undefined && selected === w.hunk ? ' current' : ''}`}
