@@ -25,6 +25,17 @@ const reporter = (name) => ({
   },
 });
 
+/**
+ * The webview's tests live beside its code (`*.test.ts`, `*.browser.test.ts`, a test's page
+ * `*.harness.tsx`); a bundle that reaches one fails to build rather than ship it.
+ */
+const noTests = {
+  name: 'no-tests',
+  setup(build) {
+    build.onLoad({ filter: /\.test\.tsx?$|\.harness\.tsx$/ }, (args) => ({ errors: [{ text: `${args.path} is a test file: no bundle may import it` }] }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -79,7 +90,7 @@ const builds = [
     jsx: 'automatic',
     loader: { '.ttf': 'file' },
     define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
-    plugins: [zodEnglishOnly, reporter('webview')],
+    plugins: [zodEnglishOnly, noTests, reporter('webview')],
   },
 ];
 

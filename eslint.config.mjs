@@ -35,4 +35,15 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // Tests run under mocha in Node, including the webview's own beside the code they test
+    // (webview-ui/src/**/*.test.ts, *.browser.test.ts) and their browser harness: they may use Node
+    // and mocha's globals, and still never import 'vscode'.
+    files: ['test/**/*.ts', 'webview-ui/src/**/*.test.ts', 'webview-ui/test-harness/**/*.ts'],
+    languageOptions: { globals: { describe: 'readonly', it: 'readonly', before: 'readonly', after: 'readonly', beforeEach: 'readonly', afterEach: 'readonly', Mocha: 'readonly' } },
+  },
+  {
+    files: ['webview-ui/src/**/*.test.ts', 'webview-ui/test-harness/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The webview\'s tests never import vscode.' }] }] },
+  },
 );

@@ -67,7 +67,7 @@ async function build(dir: string): Promise<void> {
   await esbuild.build({ ...common, entryPoints: { baseline: path.join(ROOT, 'bench/ui-baseline.tsx') }, outdir: path.join(dir, 'baseline') });
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(path.join(ROOT, 'node_modules/@vscode/codicons/dist', f), path.join(dir, 'podium', f));
   for (const f of ['ui-podium.html', 'ui-baseline.html', 'ui-probe.js', 'ui-baseline.css']) cpSync(path.join(ROOT, 'bench', f), path.join(dir, f));
-  cpSync(path.join(ROOT, 'test/browser/harness-theme.js'), path.join(dir, 'harness-theme.js'));
+  cpSync(path.join(ROOT, 'webview-ui/test-harness/harness-theme.js'), path.join(dir, 'harness-theme.js'));
 }
 
 async function serve(dir: string): Promise<{ url: string; server: Server }> {

@@ -1,5 +1,7 @@
 // `npm test`: every suite, in order of cost, each in its own process so one crash cannot hide
-// another's results: unit (plain Node), browser (the webview in Debian's Chromium), faults (see
+// another's results: unit (plain Node; test/unit and the webview's *.test.ts beside its code, see
+// .mocharc.json), browser (the webview in Debian's Chromium; its *.browser.test.ts beside its code and
+// test/browser, see test/browser/.mocharc.json), faults (see
 // test/faults), integration
 // (mocha inside a real VS Code extension host, code-server), end-to-end (a user clicking in a real
 // VS Code) and live (the real agent CLIs, up to their sign-in). Prints one closing line "N passed, N failed" over all of them.

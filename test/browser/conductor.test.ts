@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { parseFromWebview } from '../../src/protocol';
 import { fold, sessionLabel, totalUsage, type ScoreState } from '../../src/score';
-import { count, eventually, openScore, recordedFixture, type ScoreView } from './harness';
+import { count, eventually, openScore, recordedFixture, type ScoreView } from '../../webview-ui/test-harness/harness';
 
 const fixture = recordedFixture('recorded-conductor.json');
 const expected = fold(fixture.events);

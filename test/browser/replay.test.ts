@@ -10,7 +10,7 @@ import { fold, hunksAwaitingSignOff, Replay, type PodiumEvent, type ScoreState }
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { hunksOf, playTurn, stageFor, TALLY } from '../unit/conductorStage';
-import { count, eventually, openScore, type Fixture, type ScoreView } from './harness';
+import { count, eventually, openScore, type Fixture, type ScoreView } from '../../webview-ui/test-harness/harness';
 
 let recording: Fixture;
 let events: PodiumEvent[];

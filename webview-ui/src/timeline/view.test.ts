@@ -4,8 +4,8 @@
  * now), and spans and durations in days once hours get long. Local time, pinned to UTC here.
  */
 import assert from 'node:assert/strict';
-import { duration } from '../../webview-ui/src/shared/format';
-import { rangeText, spanText, tickLabel, ticks } from '../../webview-ui/src/timeline/view';
+import { duration } from '../shared/format';
+import { rangeText, spanText, tickLabel, ticks } from './view';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,7 +1,9 @@
 /**
  * The browser test harness: one headless Chromium (Debian's, never a downloaded one) and one local
  * server for the whole run, a fresh browser context per test, and a screenshot in test-results/
- * when a test fails. Loaded by mocha as a root-hook plugin (see .mocharc.json).
+ * when a test fails. Loaded by mocha as a root-hook plugin (see test/browser/.mocharc.json), for the
+ * browser tests beside the webview's code (`*.browser.test.ts` in its feature folders) and those in
+ * test/browser.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

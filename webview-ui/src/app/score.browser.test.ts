@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { fold, sessionsInOrder, sessionLabel } from '../../src/score';
-import { count, eventually, openScore, recordedSessions, type ScoreView } from './harness';
+import { fold, sessionsInOrder, sessionLabel } from '../../../src/score';
+import { count, eventually, openScore, recordedSessions, type ScoreView } from '../../test-harness/harness';
 
 const fixture = recordedSessions();
 const expected = fold(fixture.events);

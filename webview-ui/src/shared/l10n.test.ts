@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { messages, t, useMessages, type MessageKey } from '../../webview-ui/src/shared/l10n';
+import { messages, t, useMessages, type MessageKey } from './l10n';
 
-const SRC = join(__dirname, '../../webview-ui/src');
+const SRC = join(__dirname, '..');
 
 /**
  * Components that may keep English of their own, each with why. Every other .tsx file under
@@ -31,8 +31,14 @@ const NOT_SHOWN: Record<string, { text: string; why: string }[]> = {
   ],
 };
 
+/** The tests beside the code (this file too) and a test's own page: never shown in the webview. */
+const TEST_FILE = /\.test\.tsx?$|\.harness\.tsx$/;
+
+/** The webview's own sources under `dir`: what ships in the bundle, not its tests. */
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : /\.tsx?$/.test(d.name) ? [join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(join(dir, d.name)) : /\.tsx?$/.test(d.name) && !TEST_FILE.test(d.name) ? [join(dir, d.name)] : [],
+  );
 }
 
 describe('the webview’s message table', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { openScore, repoPath, type ScoreView } from './harness';
+import { openScore, repoPath, type ScoreView } from '../../test-harness/harness';
 
 async function colours(view: ScoreView) {
   // No named helpers inside: the page function is serialised as written, and tsx would wrap a

@@ -3,7 +3,7 @@
  * many entries the session has.
  */
 import assert from 'node:assert/strict';
-import { count, openScore } from './harness';
+import { count, openScore } from '../../test-harness/harness';
 
 const ENTRIES = 20_000;
 

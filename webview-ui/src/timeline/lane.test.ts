@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Replay, timeOrder, type PodiumEvent, type SessionState } from '../../src/score';
-import { LaneIndex } from '../../webview-ui/src/timeline/lane';
+import { Replay, timeOrder, type PodiumEvent, type SessionState } from '../../../src/score';
+import { LaneIndex } from './lane';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
+const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const recorded = (name: string) => (JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as { events: PodiumEvent[] }).events;
 
 /** What the plot reads from an index. */

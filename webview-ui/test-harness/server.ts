@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const SERVED = ['dist/webview/', 'test/browser/'];
+const SERVED = ['dist/webview/', 'webview-ui/test-harness/'];
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -31,7 +31,7 @@ export async function startServer(): Promise<HarnessServer> {
       res.writeHead(204).end();
       return;
     }
-    const relative = path === '/' ? 'test/browser/harness.html' : normalize(path.slice(1)).split(sep).join('/');
+    const relative = path === '/' ? 'webview-ui/test-harness/harness.html' : normalize(path.slice(1)).split(sep).join('/');
     if (relative.includes('..') || !SERVED.some((prefix) => relative.startsWith(prefix))) {
       res.writeHead(404).end();
       return;

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { fold, sessionLabel, type Entry } from '../../src/score';
-import { count, eventually, openScore, recordedFixture, type ScoreView } from './harness';
+import { fold, sessionLabel, type Entry } from '../../../src/score';
+import { count, eventually, openScore, recordedFixture, type ScoreView } from '../../test-harness/harness';
 
 const fixture = recordedFixture('recorded-conductor.json');
 const expected = fold(fixture.events);

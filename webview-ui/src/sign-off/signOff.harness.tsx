@@ -4,15 +4,15 @@
  * independently of whatever else App shows. Fed exactly like the app: window messages (`reset`,
  * `events`) folded by the shared reducer; intents land in window.__podiumSent.
  */
-import '../../webview-ui/src/shared/base.css';
+import '../shared/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Announcer } from '../../webview-ui/src/app/Announcer';
-import { SignOffQueue } from '../../webview-ui/src/sign-off/SignOffQueue';
-import { WarningsPanel } from '../../webview-ui/src/warnings/WarningsPanel';
-import { createPodiumStore } from '../../webview-ui/src/app/store';
-import { StoreContext, usePodium } from '../../webview-ui/src/app/usePodium';
-import { hostApi } from '../../webview-ui/src/shared/vscodeApi';
+import { Announcer } from '../app/Announcer';
+import { SignOffQueue } from './SignOffQueue';
+import { WarningsPanel } from '../warnings/WarningsPanel';
+import { createPodiumStore } from '../app/store';
+import { StoreContext, usePodium } from '../app/usePodium';
+import { hostApi } from '../shared/vscodeApi';
 
 const store = createPodiumStore(hostApi());
 window.addEventListener('message', (event: MessageEvent) => store.getState().receiveEvent(event));

@@ -5,8 +5,8 @@
  * events folded by the shared reducer and read through the shared selectors.
  */
 import assert from 'node:assert/strict';
-import { fold, hunkWarnings, hunksAwaitingSignOff, ruleReason } from '../../src/score';
-import { eventually, openScore, recordedFixture } from './harness';
+import { fold, hunkWarnings, hunksAwaitingSignOff, ruleReason } from '../../../src/score';
+import { eventually, openScore, recordedFixture } from '../../test-harness/harness';
 
 const fixture = recordedFixture('recorded-coherence.json');
 const expected = fold(fixture.events);

@@ -1,6 +1,6 @@
 /**
  * Sign-off in a real browser: the queue and the warnings panel on their own page
- * (signoff-harness.tsx, bundled here with esbuild), fed a recorded session the way the host feeds
+ * (signOff.harness.tsx, bundled here with esbuild), fed a recorded session the way the host feeds
  * the app, with the intents they send read back from window.__podiumSent. The pure rules behind
  * them (grouping, order, what a bulk approval may take) are checked first, without a browser.
  */
@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { build } from 'esbuild';
 import type { Locator, Page } from 'playwright-core';
-import { fold, isBulkSafe, reduceAll, type WarningRecord } from '../../src/score';
-import { allWarnings, diffRows, hunkLabel, hunkRange, signOffQueue } from '../../webview-ui/src/sign-off/signOff';
-import { eventually, openScore, recordedFixture, repoPath, type Fixture, type Theme } from './harness';
+import { fold, isBulkSafe, reduceAll, type WarningRecord } from '../../../src/score';
+import { allWarnings, diffRows, hunkLabel, hunkRange, signOffQueue } from './signOff';
+import { eventually, openScore, recordedFixture, repoPath, type Fixture, type Theme } from '../../test-harness/harness';
 
 const fixture = recordedFixture('recorded-signoff.json');
 const expected = fold(fixture.events);
@@ -143,7 +143,7 @@ async function openSignOff(theme: Theme = 'dark', size = { width: 1100, height: 
       path === '/'
         ? null
         : path === '/harness-theme.js'
-          ? repoPath('test/browser/harness-theme.js')
+          ? repoPath('webview-ui/test-harness/harness-theme.js')
           : path.startsWith('/codicon.')
             ? repoPath('dist/webview', path.slice(1))
             : join(bundle, path.slice(1));
@@ -189,7 +189,7 @@ describe('The sign-off queue', function () {
     this.timeout(60_000);
     bundle = mkdtempSync(join(tmpdir(), 'podium-signoff-'));
     await build({
-      entryPoints: { signoff: repoPath('test/browser/signoff-harness.tsx') },
+      entryPoints: { signoff: repoPath('webview-ui/src/sign-off/signOff.harness.tsx') },
       outdir: bundle,
       bundle: true,
       format: 'iife',
