@@ -97,9 +97,12 @@ export function EntryList({ sessionId, label, entries, indices, selectedEntry, r
     rangeExtractor: (range: Range) => {
       const n = countRef.current;
       // While following, the rows are the list's end from this very render: the new rows and the
-      // scroll that shows them land in the same frame, not one frame apart.
+      // scroll that shows them land in the same frame, not one frame apart. Only the rows in view:
+      // above them nothing is seen until the engineer scrolls (and stops following), while every
+      // row drawn costs its layout and paint each frame the end moves (a scrubbed replay moves it
+      // every frame).
       const from = followingRef.current
-        ? n - Math.ceil((range.endIndex - range.startIndex + 1) + range.overscan)
+        ? n - (range.endIndex - range.startIndex + 1)
         : range.startIndex - range.overscan;
       const to = followingRef.current ? n - 1 : Math.min(n - 1, range.endIndex + range.overscan);
       const rows: number[] = [];
